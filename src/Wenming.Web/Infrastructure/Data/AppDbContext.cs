@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Wenming.Web.Features.Accounts;
+using Wenming.Web.Features.Organization;
+using Wenming.Web.Infrastructure.Audit;
+using Wenming.Web.Infrastructure.Tenancy;
+
+namespace Wenming.Web.Infrastructure.Data;
+
+/// <summary>
+/// The one DbContext. Every <see cref="IDistrictOwned"/> row is filtered by the caller's district here, so no
+/// query can forget it; subtree narrowing is <see cref="ScopeQueries.VisibleTo{T}"/>. Each provider has a
+/// subclass that owns its migrations (see docs/adr/0002).
+/// </summary>
+internal abstract class AppDbContext : IdentityDbContext<AppUser, IdentityRole<Guid>, Guid>
+{
+    private readonly DataScope _scope;
+
+    protected AppDbContext(DbContextOptions options, DataScope scope) : base(options)
+    {
+        _scope = scope;
+    }
+
+    public DataScope Scope => _scope;
+
+    // Read by the query filters: EF evaluates these per query, against this context instance.
+    private bool ScopeIsSystem => _scope.IsSystem;
+    private Guid ScopeDistrictId => _scope.DistrictId;
+
+    public DbSet<District> Districts => Set<District>();
+    public DbSet<Unit> Units => Set<Unit>();
+    public DbSet<Platform> Platforms => Set<Platform>();
+    public DbSet<RoleAssignment> RoleAssignments => Set<RoleAssignment>();
+    public DbSet<SmsCode> SmsCodes => Set<SmsCode>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly, t => !t.IsAbstract);
+
+        builder.Entity<District>().HasQueryFilter(d => ScopeIsSystem || d.Id == ScopeDistrictId);
+        builder.Entity<AuditEntry>().HasQueryFilter(a => ScopeIsSystem || a.DistrictId == ScopeDistrictId);
+        foreach (var type in builder.Model.GetEntityTypes()
+                     .Where(t => typeof(IDistrictOwned).IsAssignableFrom(t.ClrType) && t.BaseType is null).ToList())
+        {
+            typeof(AppDbContext).GetMethod(nameof(FilterByDistrict), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+                .MakeGenericMethod(type.ClrType).Invoke(this, [builder]);
+        }
+    }
+
+    protected void FilterByDistrict<T>(ModelBuilder builder)
+        where T : class, IDistrictOwned =>
+        builder.Entity<T>().HasQueryFilter(e => ScopeIsSystem || e.DistrictId == ScopeDistrictId);
+}

@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.EntityFrameworkCore;
+using Scalar.AspNetCore;
+using Wenming.Web.Features.Accounts;
+using Wenming.Web.Features.Audit;
+using Wenming.Web.Features.Demo;
+using Wenming.Web.Features.Organization;
+using Wenming.Web.Infrastructure.Audit;
+using Wenming.Web.Infrastructure.Data;
+using Wenming.Web.Infrastructure.Problems;
+using Wenming.Web.Infrastructure.Tenancy;
+
+namespace Wenming.Web.Infrastructure;
+
+/// <summary>The table of contents of the application: what Program.cs calls.</summary>
+internal static class PlatformSetup
+{
+    public const string SmartScheme = "cookie-or-bearer";
+    public static readonly CultureInfo[] Cultures = [new("zh-CN"), new("en")];
+
+    public static void AddPlatform(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddScoped<DataScope>();
+        services.AddScoped<AuditLog>();
+        services.AddDatabase(config);
+
+        services.AddIdentityCore<AppUser>(o =>
+            {
+                o.Password.RequiredLength = 8;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                o.User.AllowedUserNameCharacters = "0123456789";
+            })
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<WenmingClaimsFactory>()
+            .AddDefaultTokenProviders();
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = SmartScheme;
+                o.DefaultChallengeScheme = SmartScheme;
+            })
+            .AddPolicyScheme(SmartScheme, "cookie or bearer", o => o.ForwardDefaultSelector = http =>
+                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? IdentityConstants.BearerScheme
+                    : IdentityConstants.ApplicationScheme)
+            .AddBearerToken(IdentityConstants.BearerScheme, o => o.BearerTokenExpiration = TimeSpan.FromHours(12))
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/Account/Login";
+            o.AccessDeniedPath = "/Account/Denied";
+            o.ExpireTimeSpan = TimeSpan.FromDays(7);
+            o.SlidingExpiration = true;
+            o.Events.OnRedirectToLogin = ctx => ApiAware(ctx.HttpContext, ctx.RedirectUri, 401);
+            o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx.HttpContext, ctx.RedirectUri, 403);
+        });
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(SmartScheme).RequireAuthenticatedUser().Build());
+
+        services.AddRateLimiter(o =>
+        {
+            var perMinute = config.GetValue("RateLimits:AuthPerMinute", 30);
+            o.RejectionStatusCode = 429;
+            o.AddPolicy("auth", http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) }));
+        });
+
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.DefaultRequestCulture = new RequestCulture("zh-CN");
+            o.SupportedCultures = Cultures;
+            o.SupportedUICultures = Cultures;
+            o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+        });
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            var english = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
+            var status = ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode;
+            if (ctx.ProblemDetails.Type is null || !ctx.ProblemDetails.Type.StartsWith(Problems.Problems.TypePrefix, StringComparison.Ordinal))
+            {
+                ctx.ProblemDetails.Type = Problems.Problems.TypePrefix + status;
+                ctx.ProblemDetails.Title = Problems.Problems.Title(status, english);
+            }
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new DistrictTimeJsonConverter()));
+        services.AddOpenApi();
+        services.AddRazorPages(o => o.RootDirectory = "/Features").AddViewLocalization();
+        services.AddAntiforgery();
+
+        services.AddAccounts().AddOrganization().AddScoped<AuditQueries>().AddScoped<DemoSeeder>();
+    }
+
+    public static void UsePlatform(this WebApplication app)
+    {
+        // Localization first: problem details written on the way out must see the user's language.
+        app.UseRequestLocalization();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseDataScope();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+    }
+
+    public static void MapFeatures(this WebApplication app)
+    {
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/api/docs", o => o.WithTitle("文明实践云平台 API")).AllowAnonymous();
+        app.MapAccounts();
+        app.MapOrganization();
+        app.MapAudit();
+        app.MapRazorPages();
+    }
+
+    /// <summary>Applies migrations and, on an empty database, seeds the demo districts.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<DataScope>().EnterSystem();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await db.Database.MigrateAsync();
+        if (app.Configuration.GetValue("Demo:Seed", true) && !await db.Districts.AnyAsync())
+        {
+            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(CancellationToken.None);
+        }
+
+        var urls = app.Urls.Count > 0 ? string.Join(", ", app.Urls) : app.Configuration["urls"] ?? "http://127.0.0.1:5080";
+        app.Logger.LogInformation("文明实践云平台 Wenming is starting on {Urls}. Demo accounts (password {Password}) are listed in README.md, e.g. center admin 13801000000.",
+            urls, DemoSeeder.Password);
+    }
+
+    private static Task ApiAware(HttpContext http, string redirectUri, int status)
+    {
+        if (http.Request.Path.StartsWithSegments("/api"))
+        {
+            http.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        http.Response.Redirect(redirectUri);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Wenming.Web.Infrastructure.Audit;
+using Wenming.Web.Infrastructure.Data;
+
+namespace Wenming.Web.Infrastructure.Problems;
+
+/// <summary>Turns the domain's refusals into problem details: one mapping for every endpoint.</summary>
+internal sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        var result = exception switch
+        {
+            DomainException d => Problems.Create(http, d.Status, d.Code, d.Message),
+            NotVisibleException => Problems.NotFound(http),
+            InputException i => Problems.Validation(http, i.Errors),
+            AccessDeniedException a => Problems.Forbidden(http, a.Message),
+            DbUpdateConcurrencyException => Problems.Create(http, 409, "stale-version", "数据已被他人修改，请刷新后重试"),
+            BadHttpRequestException b => Problems.Create(http, b.StatusCode, "bad-request", "请求格式有误：" + b.Message),
+            _ => null,
+        };
+        if (result is null)
+        {
+            logger.LogError(exception, "Unhandled error on {Path}", http.Request.Path);
+            result = Problems.Create(http, 500, "server-error", "服务出错，请稍后再试");
+        }
+
+        if (exception is AccessDeniedException)
+        {
+            await http.RequestServices.GetRequiredService<AuditLog>()
+                .WriteNowAsync("permission.refused", detail: $"{http.Request.Method} {http.Request.Path}", ct: ct);
+        }
+
+        await result.ExecuteAsync(http);
+        return true;
+    }
+}

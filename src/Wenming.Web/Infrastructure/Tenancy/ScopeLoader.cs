@@ -1,0 +1,35 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Wenming.Web.Features.Accounts;
+using Wenming.Web.Infrastructure.Data;
+
+namespace Wenming.Web.Infrastructure.Tenancy;
+
+/// <summary>Fills the request's <see cref="DataScope"/> from the signed-in person's live role assignments.</summary>
+internal static class ScopeLoader
+{
+    public static IApplicationBuilder UseDataScope(this IApplicationBuilder app) =>
+        app.Use(async (http, next) =>
+        {
+            var user = http.User;
+            if (user.Identity?.IsAuthenticated == true
+                && Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var userId)
+                && Guid.TryParse(user.FindFirstValue(WenmingClaimsFactory.DistrictClaim), out var districtId))
+            {
+                var scope = http.RequestServices.GetRequiredService<DataScope>();
+                scope.SetDistrict(districtId);
+                var db = http.RequestServices.GetRequiredService<AppDbContext>();
+                var grants = await LoadGrantsAsync(db, userId, http.RequestAborted);
+                scope.SetUser(userId, districtId, user.FindFirstValue(ClaimTypes.Name), grants);
+            }
+
+            await next(http);
+        });
+
+    public static async Task<IReadOnlyList<Grant>> LoadGrantsAsync(AppDbContext db, Guid userId, CancellationToken ct) =>
+        await db.RoleAssignments.AsNoTracking()
+            .Where(r => r.UserId == userId && r.RevokedAt == null && r.Unit!.ClosedAt == null)
+            .OrderBy(r => r.Unit!.Depth)
+            .Select(r => new Grant(r.Id, r.Role, r.UnitId, r.Unit!.Path, r.Unit.Kind, r.Unit.Name))
+            .ToListAsync(ct);
+}
