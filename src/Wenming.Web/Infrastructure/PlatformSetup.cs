@@ -100,7 +100,8 @@ internal static class PlatformSetup
         services.AddRazorPages(o => o.RootDirectory = "/Features").AddViewLocalization();
         services.AddAntiforgery();
 
-        services.AddAccounts().AddOrganization().AddScoped<AuditQueries>().AddScoped<DemoSeeder>();
+        services.AddAccounts().AddOrganization().AddScoped<AuditQueries>().AddScoped<DemoSeeder>()
+            .AddScoped<Features.Home.HomeFigures>();
     }
 
     public static void UsePlatform(this WebApplication app)
@@ -123,6 +124,7 @@ internal static class PlatformSetup
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("文明实践云平台 API")).AllowAnonymous();
         app.MapAccounts();
+        app.MapCultureSwitch();
         app.MapOrganization();
         app.MapAudit();
         app.MapRazorPages();

@@ -33,6 +33,11 @@ internal sealed class ExportUnits(AppDbContext db, UnitQueries units, AuditLog a
     public async Task<Stream> RunAsync(Guid rootId, CancellationToken ct)
     {
         var root = await units.FindAsync(rootId, ct);
+        if (!db.Scope.CanOversee(root.Path))
+        {
+            throw new AccessDeniedException("只有管理员和领导可以导出组织架构");
+        }
+
         var platforms = await units.PlatformNamesAsync(ct);
         var prefix = root.Path;
         var all = await db.Units.AsNoTracking().Where(u => u.Path.StartsWith(prefix) && u.ClosedAt == null)

@@ -47,6 +47,10 @@ internal sealed class DataScope
     /// <summary>The caller may change this place: an admin role on it or above it.</summary>
     public bool CanAdminister(string unitPath) => IsSystem || Grants.Any(g => g.Role == Role.Admin && Covers(g, unitPath));
 
+    /// <summary>An admin or leader role on it or above it: may read the place's admin lists and export them.</summary>
+    public bool CanOversee(string unitPath) =>
+        IsSystem || Grants.Any(g => g.Role is Role.Admin or Role.Leader && Covers(g, unitPath));
+
     /// <summary>An admin role strictly above this place: needed to move or close it, or to appoint its admins.</summary>
     public bool IsAdminAbove(string unitPath) =>
         IsSystem || Grants.Any(g => g.Role == Role.Admin && g.UnitPath != unitPath && Covers(g, unitPath));

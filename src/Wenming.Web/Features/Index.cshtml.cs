@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Wenming.Web.Features.Home;
+using Wenming.Web.Features.Organization;
+using Wenming.Web.Infrastructure.Tenancy;
+
+namespace Wenming.Web.Features;
+
+internal sealed class IndexModel(HomeFigures figures, DataScope scope) : PageModel
+{
+    public AdminHome? Admin { get; private set; }
+    public Unit? Station { get; private set; }
+    public IReadOnlyList<PlatformView> Platforms { get; private set; } = [];
+    public IReadOnlyList<Grant> Grants => scope.Grants;
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Admin = await figures.ForOverseerAsync(ct);
+        if (Admin is null)
+        {
+            Station = await figures.HomeStationAsync(ct);
+        }
+
+        Platforms = await figures.PlatformsAsync(ct);
+    }
+}
