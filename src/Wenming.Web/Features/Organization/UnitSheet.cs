@@ -43,6 +43,12 @@ internal sealed class ExportUnits(AppDbContext db, UnitQueries units, AuditLog a
         var all = await db.Units.AsNoTracking().Where(u => u.Path.StartsWith(prefix) && u.ClosedAt == null)
             .OrderBy(u => u.Depth).ThenBy(u => u.Code).ToListAsync(ct);
         var codes = all.ToDictionary(u => u.Id, u => u.Code);
+        if (root.ParentId is { } parentId)
+        {
+            // The top row names its real parent, so the sheet re-imports where it came from.
+            codes[parentId] = await db.Units.Where(u => u.Id == parentId).Select(u => u.Code).SingleAsync(ct);
+        }
+
         var rows = all.Select(u => UnitSheet.Row(u.ParentId is { } p ? codes.GetValueOrDefault(p) : null, u, platforms));
         var stream = new MemoryStream();
         await MiniExcel.SaveAsAsync(stream, rows, sheetName: "组织架构", cancellationToken: ct);

@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Wenming.Web.Features.Accounts;
+using Wenming.Web.Infrastructure.Data;
+using Wenming.Web.Infrastructure.Tenancy;
+
+namespace Wenming.Tests.Infrastructure;
+
+/// <summary>
+/// The platform on a real Kestrel port and a real database (SQLite file or a throwaway PostgreSQL cluster), seeded
+/// with the demo districts. The only fake is the SMS gateway, which keeps what it would have sent.
+/// </summary>
+public sealed class TestHost : WebApplicationFactory<Program>
+{
+    private readonly string _provider;
+    private readonly string _connectionString;
+    private readonly ConcurrentDictionary<string, string> _tokens = new();
+
+    internal TestHost(string provider, string connectionString)
+    {
+        _provider = provider;
+        _connectionString = connectionString;
+        UseKestrel(0);
+    }
+
+    public string Provider => _provider;
+
+    internal CapturingSmsSender Sms { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", _provider);
+        builder.UseSetting("ConnectionStrings:Default", _connectionString);
+        builder.UseSetting("RateLimits:AuthPerMinute", "100000");
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<ISmsSender>();
+            services.AddSingleton<ISmsSender>(Sms);
+        });
+    }
+
+    /// <summary>An HTTP client signed in (bearer token) as the demo account with this phone.</summary>
+    public async Task<HttpClient> ClientAsAsync(string phone)
+    {
+        var client = CreateClient();
+        if (!_tokens.TryGetValue(phone, out var token))
+        {
+            using var anonymous = CreateClient();
+            var response = await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { phone, password = "Demo#2026" });
+            response.EnsureSuccessStatusCode();
+            var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+            token = body.GetProperty("accessToken").GetString()!;
+            _tokens[phone] = token;
+        }
+
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public static string Phone(int district, string suffix) => $"1380{district}0000{suffix}";
+
+    /// <summary>Runs <paramref name="work"/> against the database as the platform (no scope): for arranging and checking.</summary>
+    internal async Task<T> WithDbAsync<T>(Func<AppDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<DataScope>().EnterSystem();
+        return await work(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+}
+
+internal sealed class CapturingSmsSender : ISmsSender
+{
+    public ConcurrentQueue<(string Phone, string Text)> Sent { get; } = new();
+
+    public Task SendAsync(string phone, string text, CancellationToken ct)
+    {
+        Sent.Enqueue((phone, text));
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// One seeded host per database provider for the whole run (seeding takes seconds). SQLite always; PostgreSQL when
+/// Debian's server binaries are installed, and always when WENMING_REQUIRE_POSTGRES=1 (CI), where their absence fails.
+/// </summary>
+public static class TestHosts
+{
+    private static readonly Lazy<TestHost> SqliteHost = new(CreateSqlite);
+    private static readonly Lazy<PostgresCluster> Cluster = new(() => PostgresCluster.Start());
+    private static readonly Lazy<TestHost> PostgresHost = new(CreatePostgres);
+
+    static TestHosts()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            if (SqliteHost.IsValueCreated)
+            {
+                SqliteHost.Value.Dispose();
+            }
+
+            if (PostgresHost.IsValueCreated)
+            {
+                PostgresHost.Value.Dispose();
+            }
+
+            if (Cluster.IsValueCreated)
+            {
+                Cluster.Value.Dispose();
+            }
+        };
+    }
+
+    public static bool PostgresRequired => Environment.GetEnvironmentVariable("WENMING_REQUIRE_POSTGRES") == "1";
+
+    public static TheoryData<string> Providers()
+    {
+        var data = new TheoryData<string> { "Sqlite" };
+        if (PostgresRequired || PostgresCluster.Available)
+        {
+            data.Add("PostgreSql");
+        }
+
+        return data;
+    }
+
+    public static TestHost Get(string provider) => provider == "Sqlite" ? SqliteHost.Value : PostgresHost.Value;
+
+    private static TestHost CreateSqlite()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"wenming-tests-{Guid.NewGuid():N}.db");
+        return Started(new TestHost("Sqlite", $"Data Source={file}"));
+    }
+
+    private static TestHost CreatePostgres() =>
+        Started(new TestHost("PostgreSql", Cluster.Value.ConnectionString("wenming_tests")));
+
+    private static TestHost Started(TestHost host)
+    {
+        host.StartServer();
+        return host;
+    }
+}
