@@ -5,7 +5,7 @@ using Wenming.Web.Infrastructure.Problems;
 
 namespace Wenming.Web.Features.Organization;
 
-internal sealed class ImportModel(ImportUnits import, UnitQueries units) : PageModel
+internal sealed class ImportModel(ImportUnits import, UnitQueries units, Infrastructure.Tenancy.DataScope scope) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public Guid? Unit { get; set; }
@@ -19,12 +19,21 @@ internal sealed class ImportModel(ImportUnits import, UnitQueries units) : PageM
         {
             try
             {
-                _ = await units.FindAsync(id, ct);
+                var unit = await units.FindAsync(id, ct);
+                if (!scope.CanAdminister(unit.Path))
+                {
+                    return Forbid();
+                }
             }
             catch (NotVisibleException)
             {
                 return NotFound();
             }
+        }
+
+        else if (!scope.IsAdmin)
+        {
+            return Forbid();
         }
 
         return Page();

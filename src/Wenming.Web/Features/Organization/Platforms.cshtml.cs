@@ -4,7 +4,7 @@ using Wenming.Web.Infrastructure.Problems;
 
 namespace Wenming.Web.Features.Organization;
 
-internal sealed class PlatformsModel(SavePlatforms platforms) : PageModel
+internal sealed class PlatformsModel(SavePlatforms platforms, Infrastructure.Tenancy.DataScope scope) : PageModel
 {
     public IReadOnlyList<PlatformView> Items { get; private set; } = [];
     public string? Error { get; private set; }
@@ -15,7 +15,16 @@ internal sealed class PlatformsModel(SavePlatforms platforms) : PageModel
     [BindProperty]
     public List<string?> Names { get; set; } = [];
 
-    public async Task OnGetAsync(CancellationToken ct) => Items = await platforms.ListAsync(ct);
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (!SavePlatforms.MayEdit(scope))
+        {
+            return Forbid();
+        }
+
+        Items = await platforms.ListAsync(ct);
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {

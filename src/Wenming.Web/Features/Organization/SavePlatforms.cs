@@ -20,9 +20,12 @@ internal sealed class SavePlatforms(AppDbContext db, AuditLog audit)
         await db.Platforms.Where(p => p.IsActive).OrderBy(p => p.SortOrder)
             .Select(p => new PlatformView(p.Id, p.Name, p.SortOrder)).ToListAsync(ct);
 
+    public static bool MayEdit(Infrastructure.Tenancy.DataScope scope) =>
+        scope.IsSystem || scope.Grants.Any(g => g.Role == Role.Admin && g.UnitKind == UnitKind.Center);
+
     public async Task<IReadOnlyList<PlatformView>> RunAsync(IReadOnlyList<PlatformInput>? input, CancellationToken ct)
     {
-        if (!db.Scope.Grants.Any(g => g.Role == Role.Admin && g.UnitKind == UnitKind.Center) && !db.Scope.IsSystem)
+        if (!MayEdit(db.Scope))
         {
             throw new AccessDeniedException("只有中心管理员可以设置服务平台");
         }
