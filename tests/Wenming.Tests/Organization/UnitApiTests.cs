@@ -64,8 +64,16 @@ public sealed class UnitApiTests
 
         using var created = await admin.PostJsonAsync("/api/v1/units", new
         {
-            parentId = institute, kind = "站", name = "测试社区新时代文明实践站", code, address = "测试路 1 号",
-            latitude = 24.35, longitude = 102.54, openingHours = "周一至周五", headName = "测试", phone = "0877-1234567",
+            parentId = institute,
+            kind = "站",
+            name = "测试社区新时代文明实践站",
+            code,
+            address = "测试路 1 号",
+            latitude = 24.35,
+            longitude = 102.54,
+            openingHours = "周一至周五",
+            headName = "测试",
+            phone = "0877-1234567",
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await created.JsonAsync()).GetProperty("id").GetGuid();

@@ -23,8 +23,17 @@ public sealed class UnitExcelTests
 
     private static Dictionary<string, object?> Row(string parent, string code, string name, string kind, string platforms = "") => new()
     {
-        ["上级编码"] = parent, ["编码"] = code, ["名称"] = name, ["类型"] = kind, ["地址"] = "", ["纬度"] = null, ["经度"] = null,
-        ["开放时间"] = "", ["负责人"] = "", ["联系电话"] = "", ["服务平台"] = platforms,
+        ["上级编码"] = parent,
+        ["编码"] = code,
+        ["名称"] = name,
+        ["类型"] = kind,
+        ["地址"] = "",
+        ["纬度"] = null,
+        ["经度"] = null,
+        ["开放时间"] = "",
+        ["负责人"] = "",
+        ["联系电话"] = "",
+        ["服务平台"] = platforms,
     };
 
     [Theory]

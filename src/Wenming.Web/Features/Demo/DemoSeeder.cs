@@ -110,8 +110,14 @@ internal sealed class DemoSeeder(AppDbContext db, UserManager<AppUser> users, Ti
                 var phone = Phone(d.Number, suffix);
                 var user = new AppUser
                 {
-                    Id = Ids.New(), UserName = phone, PhoneNumber = phone, PhoneNumberConfirmed = true, DisplayName = name,
-                    DistrictId = district.Id, PasswordHash = passwordHash, LockoutEnabled = true,
+                    Id = Ids.New(),
+                    UserName = phone,
+                    PhoneNumber = phone,
+                    PhoneNumberConfirmed = true,
+                    DisplayName = name,
+                    DistrictId = district.Id,
+                    PasswordHash = passwordHash,
+                    LockoutEnabled = true,
                 };
                 var result = await users.CreateAsync(user);
                 if (!result.Succeeded)

@@ -150,13 +150,32 @@ internal sealed class UnitForm
 
     public static UnitForm From(Unit u) => new()
     {
-        Kind = u.Kind.ToString(), Name = u.Name, Code = u.Code, Address = u.Address, Latitude = u.Latitude, Longitude = u.Longitude,
-        OpeningHours = u.OpeningHours, HeadName = u.HeadName, Phone = u.Phone, PlatformIds = [.. u.PlatformIds], Version = u.Version,
+        Kind = u.Kind.ToString(),
+        Name = u.Name,
+        Code = u.Code,
+        Address = u.Address,
+        Latitude = u.Latitude,
+        Longitude = u.Longitude,
+        OpeningHours = u.OpeningHours,
+        HeadName = u.HeadName,
+        Phone = u.Phone,
+        PlatformIds = [.. u.PlatformIds],
+        Version = u.Version,
     };
 
     public UnitInput ToInput(Guid? parent) => new()
     {
-        ParentId = parent, Kind = Kind, Name = Name, Code = Code, Address = Address, Latitude = Latitude, Longitude = Longitude,
-        OpeningHours = OpeningHours, HeadName = HeadName, Phone = Phone, PlatformIds = PlatformIds, Version = Version,
+        ParentId = parent,
+        Kind = Kind,
+        Name = Name,
+        Code = Code,
+        Address = Address,
+        Latitude = Latitude,
+        Longitude = Longitude,
+        OpeningHours = OpeningHours,
+        HeadName = HeadName,
+        Phone = Phone,
+        PlatformIds = PlatformIds,
+        Version = Version,
     };
 }

@@ -1,8 +1,8 @@
-using MiniExcel = MiniExcelLibs.MiniExcel;
 using Microsoft.EntityFrameworkCore;
 using Wenming.Web.Infrastructure.Audit;
 using Wenming.Web.Infrastructure.Data;
 using Wenming.Web.Infrastructure.Problems;
+using MiniExcel = MiniExcelLibs.MiniExcel;
 
 namespace Wenming.Web.Features.Organization;
 
@@ -63,9 +63,17 @@ internal sealed class ExportUnits(AppDbContext db, UnitQueries units, AuditLog a
         var stream = new MemoryStream();
         var sample = new Dictionary<string, object?>
         {
-            ["上级编码"] = "500107-01", ["编码"] = "500107-01-101", ["名称"] = "示例社区新时代文明实践站", ["类型"] = "站",
-            ["地址"] = "示例路 1 号", ["纬度"] = 29.5, ["经度"] = 106.5, ["开放时间"] = "周一至周五 9:00-17:00",
-            ["负责人"] = "张三", ["联系电话"] = "023-12345678", ["服务平台"] = "理论宣讲、关爱帮扶",
+            ["上级编码"] = "500107-01",
+            ["编码"] = "500107-01-101",
+            ["名称"] = "示例社区新时代文明实践站",
+            ["类型"] = "站",
+            ["地址"] = "示例路 1 号",
+            ["纬度"] = 29.5,
+            ["经度"] = 106.5,
+            ["开放时间"] = "周一至周五 9:00-17:00",
+            ["负责人"] = "张三",
+            ["联系电话"] = "023-12345678",
+            ["服务平台"] = "理论宣讲、关爱帮扶",
         };
         MiniExcel.SaveAs(stream, new[] { sample }, sheetName: "组织架构");
         stream.Position = 0;
