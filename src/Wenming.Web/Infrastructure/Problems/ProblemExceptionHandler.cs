@@ -28,8 +28,7 @@ internal sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> l
 
         if (exception is AccessDeniedException)
         {
-            await http.RequestServices.GetRequiredService<AuditLog>()
-                .WriteNowAsync("permission.refused", detail: $"{http.Request.Method} {http.Request.Path}", ct: ct);
+            await RefusalAudit.WriteAsync(http, ct);
         }
 
         await result.ExecuteAsync(http);
