@@ -65,8 +65,8 @@ public sealed class PolicyTests
         ["POST /api/v1/units/{id}/roles"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["POST /api/v1/roles/{id}/revoke"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["GET /"] = (_, _) => true,
-        ["GET /Account/Denied"] = (_, _) => true,
-        ["GET /Account/Logout"] = (_, _) => true,
+        ["GET /Accounts/Denied"] = (_, _) => true,
+        ["GET /Accounts/Logout"] = (_, _) => true,
         ["GET /Organization"] = (_, r) => Reach(r),
         ["GET /Organization/Edit"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["GET /Organization/Import"] = (a, r) => a.Role == Role.Admin && Reach(r),
@@ -78,7 +78,7 @@ public sealed class PolicyTests
     /// <summary>Open to anyone, signed in or not.</summary>
     private static readonly HashSet<string> Public =
     [
-        "POST /api/v1/auth/login", "POST /api/v1/auth/sms-code", "POST /api/v1/auth/login-sms", "GET /Account/Login",
+        "POST /api/v1/auth/login", "POST /api/v1/auth/sms-code", "POST /api/v1/auth/login-sms", "GET /Accounts/Login",
         "GET /set-culture", "GET /openapi/{documentName}.json", "GET /api/docs/{documentName?}", "GET /api/docs/favicon.svg",
         "GET /api/docs/scalar.aspnetcore.js", "GET /api/docs/scalar.js",
     ];
@@ -177,7 +177,7 @@ public sealed class PolicyTests
             using var request = await RequestAsync(host, key, target, HongtaCode);
             using var response = await client.SendAsync(request);
             var refused = response.StatusCode == HttpStatusCode.Unauthorized
-                          || response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.ToString().Contains("/Account/Login", StringComparison.Ordinal) == true;
+                          || response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.ToString().Contains("/Accounts/Login", StringComparison.Ordinal) == true;
             if (!refused)
             {
                 failures.Add($"{key}: {(int)response.StatusCode}");
@@ -277,7 +277,7 @@ public sealed class PolicyTests
             return false;
         }
 
-        if (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.ToString().Contains("/Account/", StringComparison.Ordinal) == true)
+        if (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.ToString().Contains("/Accounts/", StringComparison.Ordinal) == true)
         {
             return false;
         }

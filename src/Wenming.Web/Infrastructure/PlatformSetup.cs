@@ -57,8 +57,8 @@ internal static class PlatformSetup
             .AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>
         {
-            o.LoginPath = "/Account/Login";
-            o.AccessDeniedPath = "/Account/Denied";
+            o.LoginPath = "/Accounts/Login";
+            o.AccessDeniedPath = "/Accounts/Denied";
             o.ExpireTimeSpan = TimeSpan.FromDays(7);
             o.SlidingExpiration = true;
             o.Events.OnRedirectToLogin = ctx => ApiAware(ctx.HttpContext, ctx.RedirectUri, 401);

@@ -26,7 +26,7 @@ public sealed class HomePageTests
             Locale = "zh-CN",
         });
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/Account/Login");
+        await page.GotoAsync("/Accounts/Login");
         await page.FillAsync("#Phone", phone);
         await page.FillAsync("#Password", "Demo#2026");
         await page.ClickAsync("form button[type=submit]");

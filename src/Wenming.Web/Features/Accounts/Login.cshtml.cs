@@ -2,9 +2,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Wenming.Web.Features.Accounts;
 
-namespace Wenming.Web.Features.Account;
+namespace Wenming.Web.Features.Accounts;
 
 [AllowAnonymous]
 internal sealed class LoginModel(SignIn signIn, SignInManager<AppUser> signIns) : PageModel

@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Wenming.Web.Features.Accounts;
 
-namespace Wenming.Web.Features.Account;
+namespace Wenming.Web.Features.Accounts;
 
 internal sealed class LogoutModel(SignInManager<AppUser> signIns) : PageModel
 {
@@ -12,6 +11,6 @@ internal sealed class LogoutModel(SignInManager<AppUser> signIns) : PageModel
     public async Task<IActionResult> OnPostAsync()
     {
         await signIns.SignOutAsync();
-        return RedirectToPage("/Account/Login");
+        return RedirectToPage("/Accounts/Login");
     }
 }
