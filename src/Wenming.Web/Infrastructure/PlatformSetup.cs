@@ -9,6 +9,8 @@ using Wenming.Web.Features.Accounts;
 using Wenming.Web.Features.Audit;
 using Wenming.Web.Features.Demo;
 using Wenming.Web.Features.Organization;
+using Wenming.Web.Features.Teams;
+using Wenming.Web.Features.Volunteers;
 using Wenming.Web.Infrastructure.Audit;
 using Wenming.Web.Infrastructure.Data;
 using Wenming.Web.Infrastructure.Problems;
@@ -107,7 +109,8 @@ internal static class PlatformSetup
         services.AddRazorPages(o => o.RootDirectory = "/Features").AddViewLocalization();
         services.AddAntiforgery();
 
-        services.AddAccounts().AddOrganization().AddScoped<AuditQueries>().AddScoped<DemoSeeder>()
+        services.AddSingleton(sp => Infrastructure.PersonalData.PersonalDataProtector.FromConfiguration(config, builder.Environment));
+        services.AddAccounts().AddOrganization().AddVolunteers().AddTeams().AddScoped<AuditQueries>().AddScoped<DemoSeeder>().AddScoped<DemoPeopleSeeder>()
             .AddScoped<Features.Home.HomeFigures>();
     }
 
@@ -135,6 +138,8 @@ internal static class PlatformSetup
         app.MapCultureSwitch();
         app.MapOrganization();
         app.MapAudit();
+        app.MapVolunteers();
+        app.MapTeams();
         app.MapRazorPages();
     }
 

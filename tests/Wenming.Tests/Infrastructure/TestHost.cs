@@ -28,6 +28,9 @@ public sealed class TestHost : WebApplicationFactory<Program>
         UseKestrel(0);
     }
 
+    /// <summary>A fixed key for encrypting ID numbers in tests (production keys come from configuration).</summary>
+    public const string TestKey = "d2VubWluZy10ZXN0LWtleS0zMi1ieXRlcy1sb25nISE=";
+
     public string Provider => _provider;
 
     internal CapturingSmsSender Sms { get; } = new();
@@ -38,6 +41,8 @@ public sealed class TestHost : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", _provider);
         builder.UseSetting("ConnectionStrings:Default", _connectionString);
         builder.UseSetting("RateLimits:AuthPerMinute", "100000");
+        builder.UseSetting("Demo:VolunteersPerDistrict", "200");
+        builder.UseSetting("PersonalData:Key", TestKey);
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<ISmsSender>();

@@ -24,7 +24,7 @@ internal sealed record TokenView(string AccessToken, DateTimeOffset ExpiresAt, M
 internal static class AccountEndpoints
 {
     public static IServiceCollection AddAccounts(this IServiceCollection services) => services
-        .AddScoped<SignIn>().AddScoped<TokenIssuer>().AddScoped<ManageRoles>().AddSingleton<ISmsSender, LoggingSmsSender>();
+        .AddScoped<SignIn>().AddScoped<TokenIssuer>().AddScoped<ManageRoles>().AddScoped<People>().AddSingleton<ISmsSender, LoggingSmsSender>();
 
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
     {

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Wenming.Web.Features.Organization;
 using Wenming.Web.Infrastructure.Audit;
@@ -17,7 +16,7 @@ internal sealed record GrantRoleInput(string? Phone, string? DisplayName, string
 /// Who holds which role on a unit, and appointing or removing them. An admin manages people below them, never
 /// above: admin roles only on units strictly below their own, other roles anywhere in their subtree.
 /// </summary>
-internal sealed class ManageRoles(AppDbContext db, UnitQueries units, UserManager<AppUser> users, AuditLog audit, TimeProvider clock)
+internal sealed class ManageRoles(AppDbContext db, UnitQueries units, People people, AuditLog audit, TimeProvider clock)
 {
     public async Task<IReadOnlyList<RoleView>> ListAsync(Guid unitId, CancellationToken ct)
     {
@@ -73,26 +72,7 @@ internal sealed class ManageRoles(AppDbContext db, UnitQueries units, UserManage
             throw new DomainException("unit-closed", "单位已关闭，不能分配角色");
         }
 
-        var user = await users.FindByNameAsync(phone!);
-        if (user is null)
-        {
-            if (string.IsNullOrWhiteSpace(input.DisplayName))
-            {
-                throw new InputException(new Dictionary<string, string[]> { ["displayName"] = ["该手机号尚未注册，请填写姓名以新建账号"] });
-            }
-
-            // A new person signs in with an SMS code; no password is ever set for them by someone else.
-            user = new AppUser { Id = Ids.New(), UserName = phone, PhoneNumber = phone, DisplayName = input.DisplayName.Trim(), DistrictId = db.Scope.DistrictId };
-            var created = await users.CreateAsync(user);
-            if (!created.Succeeded)
-            {
-                throw new DomainException("user-create-failed", string.Join("；", created.Errors.Select(e => e.Description)));
-            }
-        }
-        else if (user.DistrictId != db.Scope.DistrictId)
-        {
-            throw new DomainException("user-other-district", "该手机号已在其他区县注册，不能在本区分配角色");
-        }
+        var user = await people.FindOrCreateAsync(phone!, input.DisplayName);
 
         if (await db.RoleAssignments.AnyAsync(r => r.UserId == user.Id && r.UnitId == unit.Id && r.Role == role && r.RevokedAt == null, ct))
         {

@@ -11,7 +11,7 @@ namespace Wenming.Web.Features.Demo;
 /// real towns' names, stations, a few grids and buildings) and nine demo accounts per district (README lists them).
 /// Deterministic: the same database every time.
 /// </summary>
-internal sealed class DemoSeeder(AppDbContext db, UserManager<AppUser> users, TimeProvider clock, ILogger<DemoSeeder> logger)
+internal sealed class DemoSeeder(AppDbContext db, UserManager<AppUser> users, DemoPeopleSeeder people, TimeProvider clock, ILogger<DemoSeeder> logger)
 {
     public const string Password = "Demo#2026";
 
@@ -62,6 +62,8 @@ internal sealed class DemoSeeder(AppDbContext db, UserManager<AppUser> users, Ti
             }
 
             Unit? firstStation = null, otherStation = null, firstInstitute = null, firstGrid = null;
+            var institutes = new List<Unit>();
+            var stations = new List<Unit>();
             for (var i = 0; i < d.Institutes.Count; i++)
             {
                 var inst = d.Institutes[i];
@@ -70,6 +72,7 @@ internal sealed class DemoSeeder(AppDbContext db, UserManager<AppUser> users, Ti
                 var (ilat, ilng) = (d.Latitude + Jitter(random, 0.15), d.Longitude + Jitter(random, 0.15));
                 institute.UpdateDetails(Details(institute, $"{d.Name}{town}", ilat, ilng, random, areaCode, allPlatforms, "周一至周六 9:00-17:30", 0), now);
                 units.Add(institute);
+                institutes.Add(institute);
                 firstInstitute ??= institute;
 
                 var suffix = town.EndsWith("街道", StringComparison.Ordinal) ? "社区" : "村";
@@ -80,6 +83,7 @@ internal sealed class DemoSeeder(AppDbContext db, UserManager<AppUser> users, Ti
                     station.UpdateDetails(Details(station, $"{d.Name}{town}{name}", ilat, ilng, random, areaCode, platformsRun,
                         "周二至周日 9:00-12:00，14:00-17:30", 0.03), now);
                     units.Add(station);
+                    stations.Add(station);
                     if (i == 0 && j == 0)
                     {
                         firstStation = station;
@@ -105,6 +109,7 @@ internal sealed class DemoSeeder(AppDbContext db, UserManager<AppUser> users, Ti
             db.Units.AddRange(units);
             await db.SaveChangesAsync(ct);
 
+            var demoUsers = new Dictionary<string, AppUser>();
             foreach (var (suffix, role, where, name) in Accounts)
             {
                 var phone = Phone(d.Number, suffix);
@@ -134,12 +139,15 @@ internal sealed class DemoSeeder(AppDbContext db, UserManager<AppUser> users, Ti
                     _ => firstGrid!,
                 };
                 db.RoleAssignments.Add(new RoleAssignment(Ids.New(), district.Id, user.Id, unit.Id, role, null, now));
+                demoUsers[suffix] = user;
             }
 
             await db.SaveChangesAsync(ct);
+            await people.SeedAsync(new SeededDistrict(d, district, center, institutes, stations, platforms, demoUsers), ct);
             await tx.CommitAsync(ct);
             db.ChangeTracker.Clear();
-            logger.LogInformation("Seeded demo district {Code} {Name}: {Units} units", d.Code, d.Name, units.Count);
+            logger.LogInformation("Seeded demo district {Code} {Name}: {Units} units, volunteers and teams at {Scale} scale", d.Code, d.Name,
+                units.Count, people.Full ? "full" : "default");
         }
     }
 

@@ -6,6 +6,9 @@ namespace Wenming.Web.Infrastructure.Tenancy;
 
 internal static class ScopeQueries
 {
+    private static readonly System.Reflection.MethodInfo StartsWithMethod =
+        typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
+
     /// <summary>Units the caller reaches: the subtrees of their roles' units (an indexed prefix scan each).</summary>
     public static IQueryable<Unit> VisibleTo(this IQueryable<Unit> units, DataScope scope, params Role[] roles) =>
         units.VisibleTo(scope, u => u.Path, roles);
@@ -15,37 +18,50 @@ internal static class ScopeQueries
     /// applied by the DbContext; this adds the subtree.
     /// </summary>
     public static IQueryable<T> VisibleTo<T>(this IQueryable<T> query, DataScope scope, Expression<Func<T, string>> path,
-        params Role[] roles)
+        params Role[] roles) =>
+        scope.IsSystem ? query : query.Where(Expression.Lambda<Func<T, bool>>(Below(scope, path.Body, roles), path.Parameters));
+
+    /// <summary>
+    /// Rows attached to a unit at or above one of the caller's units, or anywhere below: what a resident or volunteer
+    /// may browse (the teams and menus of their station, institute and center).
+    /// </summary>
+    public static IQueryable<T> VisibleOrAbove<T>(this IQueryable<T> query, DataScope scope, Expression<Func<T, Guid>> unitId,
+        Expression<Func<T, string>> path)
     {
         if (scope.IsSystem)
         {
             return query;
         }
 
-        var roots = scope.RootPaths(roles);
-        if (roots.Count == 0)
-        {
-            return query.Where(_ => false);
-        }
+        var ancestors = scope.Grants.SelectMany(g => g.UnitPath.Split('/', StringSplitOptions.RemoveEmptyEntries))
+            .Distinct().Select(s => Guid.ParseExact(s, "N")).ToList();
+        var pathBody = new ReplaceParameter(path.Parameters[0], unitId.Parameters[0]).Visit(path.Body);
+        var above = Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(Guid)], Expression.Constant(ancestors), unitId.Body);
+        return query.Where(Expression.Lambda<Func<T, bool>>(Expression.OrElse(above, Below(scope, pathBody, [])), unitId.Parameters));
+    }
 
-        Expression? body = null;
-        foreach (var root in roots)
+    /// <summary>path LIKE root1% OR path LIKE root2% … over the caller's top-most reachable units.</summary>
+    private static Expression Below(DataScope scope, Expression path, Role[] roles)
+    {
+        Expression body = Expression.Constant(false);
+        foreach (var root in scope.RootPaths(roles))
         {
             // A closure per root so EF sends each prefix as a parameter.
             var holder = new PrefixHolder(root);
-            var startsWith = Expression.Call(path.Body, StartsWithMethod,
-                Expression.Property(Expression.Constant(holder), nameof(PrefixHolder.Prefix)));
-            body = body is null ? startsWith : Expression.OrElse(body, startsWith);
+            var startsWith = Expression.Call(path, StartsWithMethod, Expression.Property(Expression.Constant(holder), nameof(PrefixHolder.Prefix)));
+            body = body is ConstantExpression ? startsWith : Expression.OrElse(body, startsWith);
         }
 
-        return query.Where(Expression.Lambda<Func<T, bool>>(body!, path.Parameters));
+        return body;
     }
-
-    private static readonly System.Reflection.MethodInfo StartsWithMethod =
-        typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
 
     private sealed class PrefixHolder(string prefix)
     {
         public string Prefix { get; } = prefix;
+    }
+
+    private sealed class ReplaceParameter(ParameterExpression from, Expression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
     }
 }

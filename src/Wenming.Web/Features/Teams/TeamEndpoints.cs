@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Wenming.Web.Features.Teams;
+
+internal static class TeamEndpoints
+{
+    public static IServiceCollection AddTeams(this IServiceCollection services) => services.AddScoped<TeamUseCases>();
+
+    public static IEndpointRouteBuilder MapTeams(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/v1/teams").WithTags("Teams").RequireAuthorization();
+        g.MapGet("/", async (TeamUseCases t, CancellationToken ct, int page = 1, int pageSize = 50, string? search = null, Guid? unit = null) =>
+            TypedResults.Ok(await t.ListAsync(page, pageSize, search, unit, ct)))
+            .WithSummary("Teams of your units, the units above them, and below");
+        g.MapPost("/", async Task<Created<TeamView>> (TeamInput input, TeamUseCases t, CancellationToken ct) =>
+        {
+            var team = await t.CreateAsync(input, ct);
+            return TypedResults.Created($"/api/v1/teams/{team.Id}", await t.ViewAsync(team.Id, ct));
+        }).WithSummary("Create a team on a unit you administer");
+        g.MapGet("/{id:guid}", async (Guid id, TeamUseCases t, CancellationToken ct) => TypedResults.Ok(await t.ViewAsync(id, ct)))
+            .WithSummary("A team with its members (phones masked) and its menu");
+        g.MapPost("/{id:guid}/join", async (Guid id, TeamUseCases t, CancellationToken ct) =>
+        {
+            var m = await t.JoinAsync(id, ct);
+            return TypedResults.Created($"/api/v1/teams/{id}", new { m.Id, status = m.Status.ToString() });
+        }).WithSummary("Ask to join a team (signed-in volunteer)");
+        g.MapPost("/{id:guid}/members/{memberId:guid}/accept", async (Guid id, Guid memberId, TeamUseCases t, CancellationToken ct) =>
+        {
+            var m = await t.DecideAsync(id, memberId, accept: true, ct);
+            return TypedResults.Ok(new { m.Id, status = m.Status.ToString() });
+        }).WithSummary("Accept a join request (team leader or admin)");
+        g.MapPost("/{id:guid}/members/{memberId:guid}/decline", async (Guid id, Guid memberId, TeamUseCases t, CancellationToken ct) =>
+        {
+            var m = await t.DecideAsync(id, memberId, accept: false, ct);
+            return TypedResults.Ok(new { m.Id, status = m.Status.ToString() });
+        }).WithSummary("Decline a join request (team leader or admin)");
+        g.MapPost("/{id:guid}/menu", async (Guid id, MenuInput input, TeamUseCases t, CancellationToken ct) =>
+        {
+            var item = await t.AddMenuItemAsync(id, input, ct);
+            return TypedResults.Created($"/api/v1/menu?search={Uri.EscapeDataString(item.Title)}", new { item.Id, item.Title });
+        }).WithSummary("Publish a service on the team's menu (team leader or admin)");
+
+        app.MapGet("/api/v1/menu", async (TeamUseCases t, CancellationToken ct, Guid? platform = null, string? search = null, double? lat = null,
+                double? lng = null, double? radiusKm = null, int page = 1, int pageSize = 50) =>
+                TypedResults.Ok(await t.MenuAsync(platform, search, lat, lng, radiusKm, page, pageSize, ct)))
+            .WithTags("Teams").RequireAuthorization()
+            .WithSummary("The service menu of the places you belong to; filter by platform, text, distance (lat/lng/radiusKm)");
+
+        var demands = app.MapGroup("/api/v1/demands").WithTags("Teams").RequireAuthorization();
+        demands.MapGet("/", async (TeamUseCases t, CancellationToken ct, int page = 1, int pageSize = 50) => TypedResults.Ok(await t.DemandsAsync(page, pageSize, ct)))
+            .WithSummary("The demand menu: needs raised in your subtree that no menu covers yet (admins, team leaders)");
+        demands.MapPost("/", async (DemandInput input, TeamUseCases t, CancellationToken ct) =>
+        {
+            var d = await t.RaiseDemandAsync(input, ct);
+            return TypedResults.Created($"/api/v1/demands", new { d.Id });
+        }).WithSummary("Raise a need (resident, grid worker)");
+        return app;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Wenming.Web.Features.Volunteers;
+
+internal sealed record DecisionInput(string? Reason);
+
+internal static class VolunteerEndpoints
+{
+    public static IServiceCollection AddVolunteers(this IServiceCollection services) => services
+        .AddScoped<RegisterVolunteer>().AddScoped<ReviewVolunteer>().AddScoped<VolunteerQueries>().AddScoped<PersonalDataRequests>()
+        .AddScoped<OptionLists>();
+
+    public static IEndpointRouteBuilder MapVolunteers(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/v1/volunteers").WithTags("Volunteers").RequireAuthorization();
+
+        g.MapGet("/", async (VolunteerQueries q, CancellationToken ct, int page = 1, int pageSize = 50, string? status = null, Guid? unit = null,
+                string? search = null) => TypedResults.Ok(await q.ListAsync(page, pageSize, status, unit, search, ct)))
+            .WithSummary("Volunteers whose home unit is in your subtree (admins, leaders); personal data masked");
+
+        g.MapPost("/", async Task<Created<VolunteerView>> (VolunteerInput input, RegisterVolunteer register, VolunteerQueries q, HttpContext http,
+            CancellationToken ct, bool byAdmin = false) =>
+        {
+            var v = await register.RunAsync(input, byAdmin, ct);
+            return TypedResults.Created($"/api/v1/volunteers/{v.Id}", await q.ViewAsync(v.Id, ct));
+        }).WithSummary("Register as a volunteer (yourself), or ?byAdmin=true to register someone at a station you administer");
+
+        g.MapGet("/{id:guid}", async (Guid id, VolunteerQueries q, CancellationToken ct) => TypedResults.Ok(await q.ViewAsync(id, ct)))
+            .WithSummary("One volunteer (full data only for themself)");
+
+        foreach (var decision in new[] { "approve", "reject", "suspend", "reinstate" })
+        {
+            g.MapPost($"/{{id:guid}}/{decision}", async (Guid id, DecisionInput? input, ReviewVolunteer review, VolunteerQueries q, CancellationToken ct) =>
+            {
+                await review.DecideAsync(id, decision, input?.Reason, ct);
+                return TypedResults.Ok(await q.ViewAsync(id, ct));
+            }).WithSummary($"{decision} a volunteer (admins of the home station or above)");
+        }
+
+        g.MapPost("/{id:guid}/reveal", async (Guid id, RevealInput input, PersonalDataRequests p, CancellationToken ct) =>
+            TypedResults.Ok(await p.RevealAsync(id, input, ct)))
+            .WithSummary("Reveal one volunteer's full ID number or phone, with a reason (admins; audited)");
+
+        var me = g.MapGroup("/me");
+        me.MapGet("/", async (PersonalDataRequests p, CancellationToken ct) => TypedResults.Ok(await p.MineAsync(ct)))
+            .WithSummary("Your own volunteer record, in full");
+        me.MapPut("/", async (VolunteerInput input, PersonalDataRequests p, CancellationToken ct) => TypedResults.Ok(await p.CorrectAsync(input, ct)))
+            .WithSummary("Correct your own data");
+        me.MapGet("/export", async (PersonalDataRequests p, CancellationToken ct) =>
+            TypedResults.File(JsonSerializer.SerializeToUtf8Bytes(await p.MineAsync(ct), JsonSerializerOptions.Web), "application/json", "my-volunteer-data.json"))
+            .WithSummary("Download everything the platform keeps about you as a volunteer");
+        me.MapPost("/leave", async (PersonalDataRequests p, CancellationToken ct) =>
+        {
+            await p.LeaveAsync(ct);
+            return TypedResults.NoContent();
+        }).WithSummary("Leave: personal data pseudonymised, service records kept");
+
+        var options = app.MapGroup("/api/v1/options").WithTags("Volunteers").RequireAuthorization();
+        options.MapGet("/{list}", async (string list, OptionLists o, CancellationToken ct) =>
+            OptionLists.Lists.Contains(list) ? Results.Ok(await o.GetAsync(list, ct)) : Results.NotFound())
+            .WithSummary("A district list: service-category or skill");
+        options.MapPut("/{list}", async (string list, IReadOnlyList<string> names, OptionLists o, CancellationToken ct) =>
+            OptionLists.Lists.Contains(list) ? Results.Ok(await o.ReplaceAsync(list, names, ct)) : Results.NotFound())
+            .WithSummary("Replace a district list (center admin)");
+        return app;
+    }
+}
