@@ -19,11 +19,12 @@ internal static class VolunteerEndpoints
                 string? search = null) => TypedResults.Ok(await q.ListAsync(page, pageSize, status, unit, search, ct)))
             .WithSummary("Volunteers whose home unit is in your subtree (admins, leaders); personal data masked");
 
-        g.MapPost("/", async Task<Created<VolunteerView>> (VolunteerInput input, RegisterVolunteer register, VolunteerQueries q, HttpContext http,
-            CancellationToken ct, bool byAdmin = false) =>
+        g.MapPost("/", async Task<Created<VolunteerView>> (VolunteerInput input, RegisterVolunteer register, VolunteerQueries q,
+            PersonalDataRequests mine, CancellationToken ct, bool byAdmin = false) =>
         {
             var v = await register.RunAsync(input, byAdmin, ct);
-            return TypedResults.Created($"/api/v1/volunteers/{v.Id}", await q.ViewAsync(v.Id, ct));
+            // The person registering themself gets their own record in full; an admin gets it masked like everyone else.
+            return TypedResults.Created($"/api/v1/volunteers/{v.Id}", byAdmin ? await q.ViewAsync(v.Id, ct) : await mine.MineAsync(ct));
         }).WithSummary("Register as a volunteer (yourself), or ?byAdmin=true to register someone at a station you administer");
 
         g.MapGet("/{id:guid}", async (Guid id, VolunteerQueries q, CancellationToken ct) => TypedResults.Ok(await q.ViewAsync(id, ct)))
