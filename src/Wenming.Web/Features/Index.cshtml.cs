@@ -5,8 +5,13 @@ using Wenming.Web.Infrastructure.Tenancy;
 
 namespace Wenming.Web.Features;
 
-internal sealed class IndexModel(HomeFigures figures, DataScope scope) : PageModel
+internal sealed class IndexModel(HomeFigures figures, DataScope scope, Teams.TeamUseCases teams) : PageModel
 {
+    [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true)]
+    public Guid? Platform { get; set; }
+
+    public Paged<Teams.MenuView>? Menu { get; private set; }
+
     public AdminHome? Admin { get; private set; }
     public Unit? Station { get; private set; }
     public IReadOnlyList<PlatformView> Platforms { get; private set; } = [];
@@ -18,6 +23,7 @@ internal sealed class IndexModel(HomeFigures figures, DataScope scope) : PageMod
         if (Admin is null)
         {
             Station = await figures.HomeStationAsync(ct);
+            Menu = await teams.MenuAsync(Platform, null, null, null, null, 1, 30, ct);
         }
 
         Platforms = await figures.PlatformsAsync(ct);
