@@ -82,6 +82,16 @@ public sealed class PolicyTests
         ["PUT /api/v1/volunteers/me"] = (a, _) => a.IsVolunteer,
         ["GET /api/v1/volunteers/me/export"] = (a, _) => a.IsVolunteer,
         ["POST /api/v1/volunteers/me/leave"] = (a, _) => a.IsVolunteer,
+        ["GET /api/v1/volunteers/export"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        ["GET /api/v1/volunteers/import-template"] = (_, _) => true,
+        ["POST /api/v1/volunteers/import"] = (a, _) => a.Role == Role.Admin,
+        ["GET /api/v1/import-jobs/{id}"] = (a, _) => a.Role == Role.Admin, // only the admin who started the job
+        ["GET /Volunteers"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        ["GET /Volunteers/Register"] = (_, _) => true,
+        ["GET /Volunteers/Me"] = (_, _) => true,
+        ["GET /Volunteers/Import"] = (a, _) => a.Role == Role.Admin,
+        ["GET /Teams"] = (_, _) => true,
+        ["GET /Teams/Detail"] = (_, r) => Reach(r),
         ["GET /api/v1/options/{list}"] = (_, _) => true,
         ["PUT /api/v1/options/{list}"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00",
         ["GET /api/v1/teams"] = (_, _) => true,
@@ -119,9 +129,9 @@ public sealed class PolicyTests
     /// <summary>Admins over the team's unit, and the team leader (10) for the squad they lead, the first team on their station.</summary>
     private static bool LeadsOrAdministers(Actor a, Relation r) => a.Role == Role.Admin && Reach(r) || a.Suffix == "10" && r == Relation.Own;
 
-    private static bool TargetsAUnit(string key) => key.Contains("{id}", StringComparison.Ordinal)
+    private static bool TargetsAUnit(string key) => key.Contains("{id}", StringComparison.Ordinal) && key != "GET /api/v1/import-jobs/{id}"
         || key is "POST /api/v1/units" or "POST /api/v1/units/import" or "POST /api/v1/teams" or "POST /api/v1/demands"
-        || key.StartsWith("GET /Organization", StringComparison.Ordinal) && key != "GET /Organization/Platforms";
+        || key.StartsWith("GET /Organization", StringComparison.Ordinal) && key != "GET /Organization/Platforms" || key == "GET /Teams/Detail";
 
     /// <summary>Checked only where it must refuse: allowing it would spend the demo volunteer (a dedicated test covers it).</summary>
     private static readonly HashSet<string> DenyOnly = ["POST /api/v1/volunteers/me/leave"];
@@ -259,7 +269,8 @@ public sealed class PolicyTests
 
             target = found.Value;
         }
-        else if (key.StartsWith("GET /api/v1/teams/{id}", StringComparison.Ordinal) || key.StartsWith("POST /api/v1/teams/{id}", StringComparison.Ordinal))
+        else if (key.StartsWith("GET /api/v1/teams/{id}", StringComparison.Ordinal) || key.StartsWith("POST /api/v1/teams/{id}", StringComparison.Ordinal)
+                 || key == "GET /Teams/Detail")
         {
             var team = await host.WithDbAsync(db => db.Set<Team>().Where(t => t.UnitId == target).OrderBy(t => t.Level).Select(t => (Guid?)t.Id).FirstOrDefaultAsync());
             if (team is null)
@@ -339,6 +350,11 @@ public sealed class PolicyTests
             case "POST /api/v1/demands":
                 body = new { text = "策略测试：需要上门服务", unitId = target };
                 break;
+            case "POST /api/v1/volunteers/import":
+                var volunteers = new MemoryStream();
+                volunteers.SaveAs(new[] { new Dictionary<string, object?> { ["姓名"] = "", ["身份证号"] = "", ["手机号"] = "", ["所属实践站编码"] = "" } });
+                content = new MultipartFormDataContent { { new ByteArrayContent(volunteers.ToArray()), "file", "v.xlsx" } };
+                break;
             case "POST /api/v1/units/import":
                 var sheet = new MemoryStream();
                 sheet.SaveAs(new[]
@@ -376,6 +392,15 @@ public sealed class PolicyTests
         {
             path += path == "/Organization/Edit" ? $"?id={target}" : $"?unit={target}";
         }
+        else if (path == "/Teams/Detail")
+        {
+            path += $"?id={target}";
+        }
+        else if (key == "GET /api/v1/import-jobs/{id}")
+        {
+            // A job the actor started themself, when they may start one; anyone else's is 404 to them.
+            path = $"/api/v1/import-jobs/{await StartedJobAsync(host, actorPhone)}";
+        }
 
         var request = new HttpRequestMessage(method, path);
         if (content is not null)
@@ -388,6 +413,27 @@ public sealed class PolicyTests
         }
 
         return request;
+    }
+
+    /// <summary>Starts an (empty, refused) import as the actor when they are an admin, and returns its job id.</summary>
+    private static async Task<Guid> StartedJobAsync(TestHost host, string? actorPhone)
+    {
+        if (actorPhone is null || actorPhone[^2..] is not ("00" or "01" or "02" or "03"))
+        {
+            // Not an admin (00, 01, 02, 03 are): someone else's job.
+            var admin = await host.ClientAsAsync(TestHost.Phone(Hongta, "01"));
+            return await StartAsync(admin);
+        }
+
+        return await StartAsync(await host.ClientAsAsync(actorPhone));
+
+        static async Task<Guid> StartAsync(HttpClient client)
+        {
+            var sheet = new MemoryStream();
+            sheet.SaveAs(new[] { new Dictionary<string, object?> { ["姓名"] = "" } });
+            using var started = await client.PostAsync("/api/v1/volunteers/import", new MultipartFormDataContent { { new ByteArrayContent(sheet.ToArray()), "file", "v.xlsx" } });
+            return (await started.JsonAsync()).GetProperty("id").GetGuid();
+        }
     }
 
     private static readonly string[] OptionItemDefaults = Wenming.Web.Features.Volunteers.OptionItem.DefaultSkills;

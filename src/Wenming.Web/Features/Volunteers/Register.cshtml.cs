@@ -86,8 +86,18 @@ internal sealed class RegisterForm
 
     public VolunteerInput ToInput() => new()
     {
-        Name = Name, IdNumber = IdNumber, Gender = Gender, HomeUnitId = HomeUnitId, PoliticalStatus = PoliticalStatus, Education = Education,
-        Occupation = Occupation, Skills = Skills, ServiceCategories = ServiceCategories, EmergencyContactName = EmergencyContactName,
-        EmergencyContactPhone = EmergencyContactPhone, GuardianName = GuardianName, GuardianPhone = GuardianPhone,
+        Name = Name,
+        IdNumber = IdNumber,
+        Gender = Gender,
+        HomeUnitId = HomeUnitId,
+        PoliticalStatus = PoliticalStatus,
+        Education = Education,
+        Occupation = Occupation,
+        Skills = Skills,
+        ServiceCategories = ServiceCategories,
+        EmergencyContactName = EmergencyContactName,
+        EmergencyContactPhone = EmergencyContactPhone,
+        GuardianName = GuardianName,
+        GuardianPhone = GuardianPhone,
     };
 }

@@ -152,6 +152,17 @@ internal sealed class Volunteer : IDistrictOwned
         Touch(now);
     }
 
+    /// <summary>A bulk import opens the account after checking the row: the record is built first, then tied to it.</summary>
+    public void AttachAccount(Guid userId)
+    {
+        if (UserId != Guid.Empty)
+        {
+            throw new InvalidOperationException("The volunteer already has an account.");
+        }
+
+        UserId = userId;
+    }
+
     /// <summary>The number just given was taken by a concurrent approval: back to applied, to be numbered again.</summary>
     public void ReopenForNumbering()
     {

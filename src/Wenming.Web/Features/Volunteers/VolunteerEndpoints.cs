@@ -5,11 +5,18 @@ namespace Wenming.Web.Features.Volunteers;
 
 internal sealed record DecisionInput(string? Reason);
 
+/// <summary>Deletes an export's temporary file once the response has been sent.</summary>
+internal sealed class TempFile(string path) : IDisposable
+{
+    public void Dispose() => File.Delete(path);
+}
+
 internal static class VolunteerEndpoints
 {
     public static IServiceCollection AddVolunteers(this IServiceCollection services) => services
         .AddScoped<RegisterVolunteer>().AddScoped<ReviewVolunteer>().AddScoped<VolunteerQueries>().AddScoped<PersonalDataRequests>()
-        .AddScoped<OptionLists>();
+        .AddScoped<OptionLists>().AddScoped<ExportVolunteers>().AddScoped<ImportVolunteers>().AddScoped<StartVolunteerImport>()
+        .AddSingleton<Infrastructure.Jobs.ImportJobs>();
 
     public static IEndpointRouteBuilder MapVolunteers(this IEndpointRouteBuilder app)
     {
@@ -26,6 +33,23 @@ internal static class VolunteerEndpoints
             // The person registering themself gets their own record in full; an admin gets it masked like everyone else.
             return TypedResults.Created($"/api/v1/volunteers/{v.Id}", byAdmin ? await q.ViewAsync(v.Id, ct) : await mine.MineAsync(ct));
         }).WithSummary("Register as a volunteer (yourself), or ?byAdmin=true to register someone at a station you administer");
+
+        g.MapGet("/export", async (ExportVolunteers export, HttpContext http, CancellationToken ct, string? status = null) =>
+        {
+            var file = await export.RunAsync(status, ct);
+            http.Response.RegisterForDispose(new TempFile(file));
+            return TypedResults.PhysicalFile(file, Organization.OrganizationEndpoints.XlsxType, $"volunteers-{DateTime.UtcNow:yyyyMMdd}.xlsx");
+        }).WithSummary("Export the volunteers you oversee as .xlsx (ID numbers and phones masked)");
+
+        g.MapGet("/import-template", () => TypedResults.File(VolunteerSheet.Template(), Organization.OrganizationEndpoints.XlsxType, "volunteer-import-template.xlsx"))
+            .WithSummary("The .xlsx template for importing volunteers");
+
+        g.MapPost("/import", async (IFormFile? file, StartVolunteerImport start, CancellationToken ct, string mode = "all") =>
+        {
+            var job = await start.RunAsync(file, mode == "valid", ct);
+            return TypedResults.Accepted($"/api/v1/import-jobs/{job.Id}", ImportJobViews.From(job));
+        }).DisableAntiforgery()
+            .WithSummary("Import volunteers from .xlsx in the background (mode=all: any bad row imports nothing; mode=valid: keep the good rows)");
 
         g.MapGet("/{id:guid}", async (Guid id, VolunteerQueries q, CancellationToken ct) => TypedResults.Ok(await q.ViewAsync(id, ct)))
             .WithSummary("One volunteer (full data only for themself)");
@@ -56,6 +80,10 @@ internal static class VolunteerEndpoints
             await p.LeaveAsync(ct);
             return TypedResults.NoContent();
         }).WithSummary("Leave: personal data pseudonymised, service records kept");
+
+        app.MapGet("/api/v1/import-jobs/{id:guid}", (Guid id, Infrastructure.Jobs.ImportJobs jobs, Infrastructure.Tenancy.DataScope scope) =>
+                jobs.Find(id, scope.UserId) is { } job ? Results.Ok(ImportJobViews.From(job)) : Results.NotFound())
+            .WithTags("Volunteers").RequireAuthorization().WithSummary("Progress and result of an import you started");
 
         var options = app.MapGroup("/api/v1/options").WithTags("Volunteers").RequireAuthorization();
         options.MapGet("/{list}", async (string list, OptionLists o, CancellationToken ct) =>
