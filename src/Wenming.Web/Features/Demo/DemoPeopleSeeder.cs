@@ -112,7 +112,7 @@ internal sealed class DemoPeopleSeeder(AppDbContext db, PersonalDataProtector pr
             var profile = new VolunteerProfile(user.DisplayName, (i % 1000) % 2 == 1 ? Gender.Male : Gender.Female, birth, user.PhoneNumber!,
                 Political[random.Next(Political.Length)], Educations[random.Next(Educations.Length)], null,
                 [skills[random.Next(skills.Length)], skills[random.Next(skills.Length)]], [categories[random.Next(categories.Length)]],
-                [s.Platforms[random.Next(s.Platforms.Count)].Id], random.Next(1 << 21), null, null, "家长", "13900000000");
+                [s.Platforms[random.Next(s.Platforms.Count)].Id], random.Next(1 << 21), null, null, null, null);
             var volunteer = new Volunteer(s.District.Id, user.Id, station.Id, IdType.ResidentId, protector.Encrypt(idNumber),
                 protector.LookupHash($"{IdType.ResidentId}:{idNumber}"), IdNumbers.Mask(idNumber), profile, new DateOnly(2026, 11, 1), now);
             var roll = random.Next(100);
