@@ -7,8 +7,11 @@ switch (name)
     case "subtree":
         await SubtreeBench.RunAsync(args.Skip(1).ToArray());
         break;
+    case "volunteer-import":
+        await VolunteerImportBench.RunAsync(args.Skip(1).ToArray());
+        break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{name}'; available: subtree");
+        Console.Error.WriteLine($"unknown benchmark '{name}'; available: subtree, volunteer-import");
         Environment.ExitCode = 2;
         break;
 }

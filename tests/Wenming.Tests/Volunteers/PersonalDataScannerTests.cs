@@ -25,7 +25,11 @@ public sealed class PersonalDataScannerTests
         var name = "扫描测试" + Random.Shared.Next(100, 999);
         using var registered = await owner.PostJsonAsync("/api/v1/volunteers", new
         {
-            name, idNumber, homeUnitId = station, emergencyContactName = "家属", emergencyContactPhone = phone,
+            name,
+            idNumber,
+            homeUnitId = station,
+            emergencyContactName = "家属",
+            emergencyContactPhone = phone,
         });
         var volunteerId = (await registered.JsonAsync()).GetProperty("id").GetGuid();
         var stationAdmin = await host.ClientAsAsync(TestHost.Phone(Hongta, "02"));
