@@ -91,6 +91,7 @@ public sealed class PolicyTests
         ["GET /Volunteers/Me"] = (_, _) => true,
         ["GET /Volunteers/Import"] = (a, _) => a.Role == Role.Admin,
         ["GET /Teams"] = (_, _) => true,
+        ["GET /Teams/Demands"] = (a, _) => a.Role is Role.Admin or Role.Leader or Role.TeamLeader,
         ["GET /Teams/Detail"] = (_, r) => Reach(r),
         ["GET /api/v1/options/{list}"] = (_, _) => true,
         ["PUT /api/v1/options/{list}"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00",

@@ -10,12 +10,32 @@ internal sealed class IndexModel(HomeFigures figures, DataScope scope, Teams.Tea
     [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true)]
     public Guid? Platform { get; set; }
 
+    [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true, Name = "q")]
+    public string? Search { get; set; }
+
     public Paged<Teams.MenuView>? Menu { get; private set; }
+    public string? DemandMessage { get; private set; }
 
     public AdminHome? Admin { get; private set; }
     public Unit? Station { get; private set; }
     public IReadOnlyList<PlatformView> Platforms { get; private set; } = [];
     public IReadOnlyList<Grant> Grants => scope.Grants;
+
+    /// <summary>点出你的需求: a need no menu item covers goes to the demand menu teams read.</summary>
+    public async Task OnPostDemandAsync(string? text, CancellationToken ct)
+    {
+        try
+        {
+            await teams.RaiseDemandAsync(new Teams.DemandInput(text, Platform, null), ct);
+            DemandMessage = "已收到您的需求，实践站和志愿服务队会尽快回应";
+        }
+        catch (Infrastructure.Problems.InputException e)
+        {
+            DemandMessage = string.Join("；", e.Errors.SelectMany(x => x.Value));
+        }
+
+        await OnGetAsync(ct);
+    }
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -23,7 +43,7 @@ internal sealed class IndexModel(HomeFigures figures, DataScope scope, Teams.Tea
         if (Admin is null)
         {
             Station = await figures.HomeStationAsync(ct);
-            Menu = await teams.MenuAsync(Platform, null, null, null, null, 1, 30, ct);
+            Menu = await teams.MenuAsync(Platform, Search, null, null, null, 1, 30, ct);
         }
 
         Platforms = await figures.PlatformsAsync(ct);

@@ -246,7 +246,7 @@ internal sealed class TeamUseCases(AppDbContext db, AuditLog audit, TimeProvider
         }
 
         var platforms = await db.Platforms.ToDictionaryAsync(x => x.Id, x => x.Name, ct);
-        var items = (await query.Take(2_000).ToListAsync(ct)).Select(m => ToMenuView(m, platforms, Distance(m.Unit!, lat, lng))).ToList();
+        var items = (await query.OrderBy(m => m.CreatedAt).Take(2_000).ToListAsync(ct)).Select(m => ToMenuView(m, platforms, Distance(m.Unit!, lat, lng))).ToList();
         if (radiusKm is { } r && lat is not null)
         {
             items = [.. items.Where(i => i.DistanceKm is { } d && d <= r)];
