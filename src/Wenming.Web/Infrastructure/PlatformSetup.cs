@@ -13,6 +13,7 @@ using Wenming.Web.Features.Teams;
 using Wenming.Web.Features.Volunteers;
 using Wenming.Web.Infrastructure.Audit;
 using Wenming.Web.Infrastructure.Data;
+using Wenming.Web.Infrastructure.Idempotency;
 using Wenming.Web.Infrastructure.Problems;
 using Wenming.Web.Infrastructure.Tenancy;
 
@@ -126,6 +127,7 @@ internal static class PlatformSetup
         app.UseAuthentication();
         app.UseDataScope();
         app.UseRefusalAudit();
+        app.UseIdempotency();
         app.UseAuthorization();
         app.UseAntiforgery();
     }

@@ -74,7 +74,9 @@ public sealed class HomePageTests
         var page = await SignInAsync(browser, baseUrl, TestHost.Phone(Hongta, "20"), 360, 740);
 
         await page.ClickAsync("button.navbar-toggler");
+        await page.Locator("#nav.show").WaitForAsync(); // the menu has finished opening
         await page.ClickAsync("#wm-large-toggle");
+        await page.WaitForFunctionAsync("document.documentElement.classList.contains('large-text') && localStorage.getItem('wm-large') === '1'");
         await page.ReloadAsync();
 
         Assert.Equal("20px", await page.EvaluateAsync<string>("getComputedStyle(document.documentElement).fontSize"));

@@ -1,0 +1,164 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Wenming.Web.Infrastructure.Data;
+using Wenming.Web.Infrastructure.Tenancy;
+
+namespace Wenming.Web.Infrastructure.Idempotency;
+
+/// <summary>
+/// Every state-changing API call (POST, PUT) honours an Idempotency-Key header: the first request runs and its response
+/// is kept for 24 hours; a retry with the same key and the same request gets that response again, with no second
+/// effect; the same key with a different request answers 422; a retry while the first still runs answers 409.
+/// Keys belong to the signed-in person, so two people never collide.
+/// </summary>
+internal static class IdempotencyMiddleware
+{
+    public const string Header = "Idempotency-Key";
+    private static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
+
+    public static IApplicationBuilder UseIdempotency(this IApplicationBuilder app) =>
+        app.Use(async (http, next) =>
+        {
+            var key = http.Request.Headers[Header].ToString();
+            if (key.Length == 0 || !(HttpMethods.IsPost(http.Request.Method) || HttpMethods.IsPut(http.Request.Method))
+                || !http.Request.Path.StartsWithSegments("/api/v1"))
+            {
+                await next(http);
+                return;
+            }
+
+            var scope = http.RequestServices.GetRequiredService<DataScope>();
+            if (key.Length > 100 || scope.UserId is not { } userId)
+            {
+                // Anonymous calls (sign-in) are not replayed: a token must never be handed out twice from storage.
+                if (key.Length > 100)
+                {
+                    await Problems.Problems.Create(http, 400, "idempotency-key-invalid", "Idempotency-Key 不能超过 100 个字符").ExecuteAsync(http);
+                    return;
+                }
+
+                await next(http);
+                return;
+            }
+
+            http.Request.EnableBuffering();
+            var hash = Convert.ToHexString(await SHA256.HashDataAsync(http.Request.Body, http.RequestAborted));
+            http.Request.Body.Position = 0;
+            var request = $"{http.Request.Method} {http.Request.Path}{http.Request.QueryString}";
+            if (request.Length > 300)
+            {
+                request = request[..300];
+            }
+
+            var clock = http.RequestServices.GetRequiredService<TimeProvider>();
+            var scopes = http.RequestServices.GetRequiredService<IServiceScopeFactory>();
+            var (existing, id) = await ReserveAsync(scopes, userId, key, request, hash, clock.GetUtcNow(), http.RequestAborted);
+            if (existing is not null)
+            {
+                await ReplayAsync(http, existing, request, hash);
+                return;
+            }
+
+            var original = http.Response.Body;
+            await using var captured = new MemoryStream();
+            http.Response.Body = captured;
+            try
+            {
+                await next(http);
+            }
+            catch
+            {
+                // A refusal thrown as an exception is answered further out: nothing happened, so the key is freed.
+                http.Response.Body = original;
+                await FinishAsync(scopes, id, null, []);
+                throw;
+            }
+            finally
+            {
+                http.Response.Body = original;
+            }
+
+            captured.Position = 0;
+            await captured.CopyToAsync(original, http.RequestAborted);
+            await FinishAsync(scopes, id, http.Response, captured.ToArray());
+        });
+
+    /// <summary>Claims the key for this request, or returns the record of the request that claimed it first.</summary>
+    private static async Task<(IdempotencyRecord? Existing, Guid Id)> ReserveAsync(IServiceScopeFactory scopes, Guid userId, string key,
+        string request, string hash, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var own = scopes.CreateAsyncScope();
+        own.ServiceProvider.GetRequiredService<DataScope>().EnterSystem();
+        var db = own.ServiceProvider.GetRequiredService<AppDbContext>();
+        var expired = now - Lifetime;
+        await db.Set<IdempotencyRecord>().Where(r => r.CreatedAt < expired).ExecuteDeleteAsync(ct);
+        var existing = await db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.UserId == userId && r.Key == key, ct);
+        if (existing is not null)
+        {
+            return (existing, existing.Id);
+        }
+
+        var record = new IdempotencyRecord(Ids.New(), userId, key, request, hash, now);
+        db.Add(record);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return (null, record.Id);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request with the same key won the race by a hair.
+            db.ChangeTracker.Clear();
+            var winner = await db.Set<IdempotencyRecord>().AsNoTracking().FirstAsync(r => r.UserId == userId && r.Key == key, ct);
+            return (winner, winner.Id);
+        }
+    }
+
+    private static async Task ReplayAsync(HttpContext http, IdempotencyRecord existing, string request, string hash)
+    {
+        if (existing.Request != request || existing.RequestHash != hash)
+        {
+            await Problems.Problems.Create(http, 422, "idempotency-key-reused", "该 Idempotency-Key 已用于另一个请求，请换一个新的键").ExecuteAsync(http);
+            return;
+        }
+
+        if (existing.StatusCode is not { } status)
+        {
+            await Problems.Problems.Create(http, 409, "idempotency-in-progress", "相同的请求正在处理中，请稍后再查看结果").ExecuteAsync(http);
+            return;
+        }
+
+        http.Response.StatusCode = status;
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        if (existing.ContentType is not null)
+        {
+            http.Response.ContentType = existing.ContentType;
+        }
+
+        if (existing.Location is not null)
+        {
+            http.Response.Headers.Location = existing.Location;
+        }
+
+        await http.Response.Body.WriteAsync(existing.Body ?? []);
+    }
+
+    /// <summary>Keeps the outcome; a server error frees the key so the caller can retry for real.</summary>
+    private static async Task FinishAsync(IServiceScopeFactory scopes, Guid id, HttpResponse? response, byte[] body)
+    {
+        await using var own = scopes.CreateAsyncScope();
+        own.ServiceProvider.GetRequiredService<DataScope>().EnterSystem();
+        var db = own.ServiceProvider.GetRequiredService<AppDbContext>();
+        var record = await db.Set<IdempotencyRecord>().FirstAsync(r => r.Id == id);
+        if (response is null || response.StatusCode >= 500)
+        {
+            db.Remove(record);
+        }
+        else
+        {
+            record.Complete(response.StatusCode, response.ContentType, response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, body);
+        }
+
+        await db.SaveChangesAsync();
+    }
+}
