@@ -96,6 +96,9 @@ public sealed class PolicyTests
         ["GET /api/v1/options/{list}"] = (_, _) => true,
         ["PUT /api/v1/options/{list}"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00",
         ["GET /api/v1/teams"] = (_, _) => true,
+        ["GET /api/v1/teams/export"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        ["GET /api/v1/teams/import-template"] = (_, _) => true,
+        ["POST /api/v1/teams/import"] = (a, _) => a.Role == Role.Admin,
         ["POST /api/v1/teams"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["GET /api/v1/teams/{id}"] = (_, r) => Reach(r),
         // Anyone who sees the team may ask; a non-volunteer is then refused by the rule (422), not by scope.
@@ -350,6 +353,11 @@ public sealed class PolicyTests
                 break;
             case "POST /api/v1/demands":
                 body = new { text = "策略测试：需要上门服务", unitId = target };
+                break;
+            case "POST /api/v1/teams/import":
+                var teamSheet = new MemoryStream();
+                teamSheet.SaveAs(new[] { new Dictionary<string, object?> { ["队伍名称"] = "", ["层级"] = "", ["所属单位编码"] = "" } });
+                content = new MultipartFormDataContent { { new ByteArrayContent(teamSheet.ToArray()), "file", "t.xlsx" } };
                 break;
             case "POST /api/v1/volunteers/import":
                 var volunteers = new MemoryStream();

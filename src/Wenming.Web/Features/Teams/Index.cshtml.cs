@@ -4,8 +4,38 @@ using Wenming.Web.Features.Organization;
 
 namespace Wenming.Web.Features.Teams;
 
-internal sealed class IndexModel(TeamUseCases teams) : PageModel
+internal sealed class IndexModel(TeamUseCases teams, TeamSheet sheet) : PageModel
 {
+    public ImportResult? Imported { get; private set; }
+    public string? Error { get; private set; }
+
+    public async Task<IActionResult> OnPostImportAsync(IFormFile? file, CancellationToken ct)
+    {
+        try
+        {
+            if (file is null || file.Length == 0)
+            {
+                Error = "请选择要导入的 .xlsx 文件";
+            }
+            else
+            {
+                await using var stream = file.OpenReadStream();
+                Imported = await sheet.ImportAsync(stream, ct);
+            }
+        }
+        catch (Infrastructure.Data.DomainException e)
+        {
+            Error = e.Message;
+        }
+        catch (Infrastructure.Problems.AccessDeniedException)
+        {
+            return Forbid();
+        }
+
+        await OnGetAsync(ct);
+        return Page();
+    }
+
     [BindProperty(SupportsGet = true, Name = "q")]
     public string? Search { get; set; }
 

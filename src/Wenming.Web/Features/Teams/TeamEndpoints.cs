@@ -4,7 +4,7 @@ namespace Wenming.Web.Features.Teams;
 
 internal static class TeamEndpoints
 {
-    public static IServiceCollection AddTeams(this IServiceCollection services) => services.AddScoped<TeamUseCases>();
+    public static IServiceCollection AddTeams(this IServiceCollection services) => services.AddScoped<TeamUseCases>().AddScoped<TeamSheet>();
 
     public static IEndpointRouteBuilder MapTeams(this IEndpointRouteBuilder app)
     {
@@ -17,6 +17,23 @@ internal static class TeamEndpoints
             var team = await t.CreateAsync(input, ct);
             return TypedResults.Created($"/api/v1/teams/{team.Id}", await t.ViewAsync(team.Id, ct));
         }).WithSummary("Create a team on a unit you administer");
+        g.MapGet("/export", async (TeamSheet sheet, CancellationToken ct) =>
+                TypedResults.File(await sheet.ExportAsync(ct), Organization.OrganizationEndpoints.XlsxType, $"teams-{DateTime.UtcNow:yyyyMMdd}.xlsx"))
+            .WithSummary("Export the teams of your subtree as .xlsx (admins, leaders)");
+        g.MapGet("/import-template", () => TypedResults.File(TeamSheet.Template(), Organization.OrganizationEndpoints.XlsxType, "team-import-template.xlsx"))
+            .WithSummary("The .xlsx template for importing teams");
+        g.MapPost("/import", async Task<Results<Ok<Organization.ImportResult>, UnprocessableEntity<Organization.ImportResult>, ProblemHttpResult>> (
+            IFormFile? file, TeamSheet sheet, HttpContext http, CancellationToken ct) =>
+        {
+            if (file is null || file.Length == 0)
+            {
+                return Infrastructure.Problems.Problems.Validation(http, new Dictionary<string, string[]> { ["file"] = ["请选择要导入的 .xlsx 文件"] });
+            }
+
+            await using var stream = file.OpenReadStream();
+            var result = await sheet.ImportAsync(stream, ct);
+            return result.Errors.Count > 0 ? TypedResults.UnprocessableEntity(result) : TypedResults.Ok(result);
+        }).DisableAntiforgery().WithSummary("Import teams from .xlsx: all rows or none, with each bad row's reason (admins)");
         g.MapGet("/{id:guid}", async (Guid id, TeamUseCases t, CancellationToken ct) => TypedResults.Ok(await t.ViewAsync(id, ct)))
             .WithSummary("A team with its members (phones masked) and its menu");
         g.MapPost("/{id:guid}/join", async (Guid id, TeamUseCases t, CancellationToken ct) =>
