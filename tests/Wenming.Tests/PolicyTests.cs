@@ -82,6 +82,8 @@ public sealed class PolicyTests
         ["PUT /api/v1/volunteers/me"] = (a, _) => a.IsVolunteer,
         ["GET /api/v1/volunteers/me/export"] = (a, _) => a.IsVolunteer,
         ["POST /api/v1/volunteers/me/leave"] = (a, _) => a.IsVolunteer,
+        ["POST /api/v1/volunteers/me/photo"] = (a, _) => a.IsVolunteer,
+        ["GET /api/v1/volunteers/{id}/photo"] = (a, r) => a.Role is Role.Admin or Role.Leader && Reach(r),
         ["GET /api/v1/volunteers/export"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         ["GET /api/v1/volunteers/import-template"] = (_, _) => true,
         ["POST /api/v1/volunteers/import"] = (a, _) => a.Role == Role.Admin,
@@ -256,7 +258,7 @@ public sealed class PolicyTests
     private static async Task<HttpRequestMessage?> RequestAsync(TestHost host, string key, Guid target, string targetCode, string? actorPhone)
     {
         var memberId = Guid.Empty;
-        if (key.StartsWith("POST /api/v1/volunteers/{id}", StringComparison.Ordinal) || key == "GET /api/v1/volunteers/{id}")
+        if (key.StartsWith("POST /api/v1/volunteers/{id}", StringComparison.Ordinal) || key.StartsWith("GET /api/v1/volunteers/{id}", StringComparison.Ordinal))
         {
             // Someone else's record whose home unit lies in the target's subtree.
             var found = await host.WithDbAsync(async db =>
@@ -272,6 +274,10 @@ public sealed class PolicyTests
             }
 
             target = found.Value;
+            if (key == "GET /api/v1/volunteers/{id}/photo")
+            {
+                await GivePhotoAsync(host, target);
+            }
         }
         else if (key.StartsWith("GET /api/v1/teams/{id}", StringComparison.Ordinal) || key.StartsWith("POST /api/v1/teams/{id}", StringComparison.Ordinal)
                  || key == "GET /Teams/Detail")
@@ -329,6 +335,9 @@ public sealed class PolicyTests
                 break;
             case "POST /api/v1/volunteers":
                 body = new { name = "策略", idNumber = "123" }; // refused by validation (400) once past sign-in
+                break;
+            case "POST /api/v1/volunteers/me/photo":
+                content = new MultipartFormDataContent { { new ByteArrayContent("not an image"u8.ToArray()), "file", "p.jpg" } }; // 422 once past scope
                 break;
             case "POST /api/v1/volunteers/{id}/reveal":
                 body = new { field = "phone", reason = "策略测试：核对联系方式" };
@@ -423,6 +432,22 @@ public sealed class PolicyTests
 
         return request;
     }
+
+    /// <summary>A tiny real PNG for a volunteer, so that their photo exists for whoever may see it.</summary>
+    internal static async Task GivePhotoAsync(TestHost host, Guid volunteerId)
+    {
+        var name = $"volunteers/{volunteerId:N}/photo";
+        await host.Services.GetRequiredService<Wenming.Web.Infrastructure.Files.IFileStore>().SaveAsync(name, Png, CancellationToken.None);
+        await host.WithDbAsync(async db =>
+        {
+            var v = await db.Set<Volunteer>().SingleAsync(x => x.Id == volunteerId);
+            v.SetPhoto(name, "image/png", DateTimeOffset.UtcNow);
+            return await db.SaveChangesAsync();
+        });
+    }
+
+    internal static readonly byte[] Png = Convert.FromBase64String(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
 
     /// <summary>Starts an (empty, refused) import as the actor when they are an admin, and returns its job id.</summary>
     private static async Task<Guid> StartedJobAsync(TestHost host, string? actorPhone)

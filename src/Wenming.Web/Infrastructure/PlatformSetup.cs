@@ -111,6 +111,8 @@ internal static class PlatformSetup
         services.AddAntiforgery();
 
         services.AddSingleton(sp => Infrastructure.PersonalData.PersonalDataProtector.FromConfiguration(config, builder.Environment));
+        services.AddSingleton<Infrastructure.Files.IFileStore>(new Infrastructure.Files.LocalFileStore(
+            config["Files:Root"] ?? Path.Combine(builder.Environment.ContentRootPath, "data", "files")));
         services.AddAccounts().AddOrganization().AddVolunteers().AddTeams().AddScoped<AuditQueries>().AddScoped<DemoSeeder>().AddScoped<DemoPeopleSeeder>()
             .AddScoped<Features.Home.HomeFigures>();
     }
@@ -135,7 +137,7 @@ internal static class PlatformSetup
     public static void MapFeatures(this WebApplication app)
     {
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference("/api/docs", o => o.WithTitle("文明实践云平台 API")).AllowAnonymous();
+        app.MapScalarApiReference("/api/docs", o => o.WithTitle("文明实践云平台 API").DisableDefaultFonts()).AllowAnonymous();
         app.MapAccounts();
         app.MapCultureSwitch();
         app.MapOrganization();

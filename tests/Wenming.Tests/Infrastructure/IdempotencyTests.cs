@@ -65,4 +65,25 @@ public sealed class IdempotencyTests
         using var someoneElse = await admin.SendAsync(Post("/api/v1/units", json, key));
         Assert.Equal(HttpStatusCode.Created, someoneElse.StatusCode);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_replayed_reveal_gives_back_no_personal_data(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var admin = await host.ClientAsAsync(TestHost.Phone(Hongta, "01"));
+        var id = (await admin.GetJsonAsync("/api/v1/volunteers?status=Active&pageSize=1")).GetProperty("items")[0].GetProperty("id").GetGuid();
+        var key = Guid.NewGuid().ToString();
+        const string json = """{"field":"phone","reason":"核对联系方式"}""";
+
+        using var first = await admin.SendAsync(Post($"/api/v1/volunteers/{id}/reveal", json, key));
+        using var replay = await admin.SendAsync(Post($"/api/v1/volunteers/{id}/reveal", json, key));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Contains("value", await first.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(replay.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal("", await replay.Content.ReadAsStringAsync());
+        var stored = await host.WithDbAsync(db => db.Set<Wenming.Web.Infrastructure.Idempotency.IdempotencyRecord>().SingleAsync(r => r.Key == key));
+        Assert.Empty(stored.Body ?? []);
+    }
 }

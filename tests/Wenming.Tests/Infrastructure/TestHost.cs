@@ -43,6 +43,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
         builder.UseSetting("RateLimits:AuthPerMinute", "100000");
         builder.UseSetting("Demo:VolunteersPerDistrict", "200");
         builder.UseSetting("PersonalData:Key", TestKey);
+        builder.UseSetting("Files:Root", Path.Combine(Path.GetTempPath(), $"wenming-files-{Guid.NewGuid():N}"));
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<ISmsSender>();
@@ -102,6 +103,7 @@ public static class TestHosts
 
     static TestHosts()
     {
+        RemoveLeftovers();
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             if (SqliteHost.IsValueCreated)
@@ -119,6 +121,43 @@ public static class TestHosts
                 Cluster.Value.Dispose();
             }
         };
+    }
+
+    /// <summary>
+    /// Test databases of earlier runs that ended before their clean-up ran (the runner may end the process first):
+    /// anything of ours in the temp folder older than two hours goes.
+    /// </summary>
+    private static void RemoveLeftovers()
+    {
+        var cutoff = DateTime.UtcNow.AddHours(-2);
+        var temp = new DirectoryInfo(Path.GetTempPath());
+        foreach (var dir in temp.EnumerateDirectories("wenming-pg-tests-*").Concat(temp.EnumerateDirectories("wenming-files-*")))
+        {
+            if (dir.LastWriteTimeUtc < cutoff)
+            {
+                try
+                {
+                    dir.Delete(recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+
+        foreach (var file in temp.EnumerateFiles("wenming-tests-*.db*").Where(f => f.LastWriteTimeUtc < cutoff))
+        {
+            try
+            {
+                file.Delete();
+            }
+            catch (IOException)
+            {
+            }
+        }
     }
 
     public static bool PostgresRequired => Environment.GetEnvironmentVariable("WENMING_REQUIRE_POSTGRES") == "1";

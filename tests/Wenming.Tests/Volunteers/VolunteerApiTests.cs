@@ -180,3 +180,37 @@ public sealed class VolunteerApiTests
 
     private const System.Text.Json.JsonValueKind JsonNull = System.Text.Json.JsonValueKind.Null;
 }
+
+public sealed class VolunteerPhotoTests
+{
+    public static TheoryData<string> Providers => TestHosts.Providers();
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_volunteer_uploads_a_real_image_and_the_station_admin_sees_it(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var (resident, _) = await VolunteerApiTests.NewResidentAsync(host);
+        var station = await host.UnitIdAsync($"{HongtaCode}-01-001");
+        using var registered = await resident.PostJsonAsync("/api/v1/volunteers", new { name = "照片测试", idNumber = VolunteerApiTests.NewIdNumber(), homeUnitId = station });
+        var id = (await registered.JsonAsync()).GetProperty("id").GetGuid();
+
+        using var notImage = await resident.PostAsync("/api/v1/volunteers/me/photo",
+            new MultipartFormDataContent { { new ByteArrayContent("<script>alert(1)</script>"u8.ToArray()), "file", "photo.jpg" } });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, notImage.StatusCode);
+
+        using var ok = await resident.PostAsync("/api/v1/volunteers/me/photo",
+            new MultipartFormDataContent { { new ByteArrayContent(PolicyTests.Png), "file", "me.png" } });
+        Assert.Equal(HttpStatusCode.NoContent, ok.StatusCode);
+
+        var admin = await host.ClientAsAsync(TestHost.Phone(Hongta, "02"));
+        using var photo = await admin.GetAsync($"/api/v1/volunteers/{id}/photo");
+        Assert.Equal(HttpStatusCode.OK, photo.StatusCode);
+        Assert.Equal("image/png", photo.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(PolicyTests.Png, await photo.Content.ReadAsByteArrayAsync());
+
+        var neighbour = await host.ClientAsAsync(TestHost.Phone(Hongta, "03"));
+        using var hidden = await neighbour.GetAsync($"/api/v1/volunteers/{id}/photo");
+        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+    }
+}

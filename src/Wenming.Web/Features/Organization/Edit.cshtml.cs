@@ -77,13 +77,13 @@ internal sealed class EditModel(UnitQueries units, CreateUnit create, UpdateUnit
             throw new InputException(new Dictionary<string, string[]> { ["NewParentCode"] = ["找不到该编码的单位"] });
         }
 
-        var unit = await move.RunAsync(Id!.Value, new MoveUnitInput(target, Form.Version), ct);
+        var unit = await move.RunAsync(Id ?? throw new NotVisibleException(), new MoveUnitInput(target, Form.Version), ct);
         return Redirect($"/Organization?unit={unit.Id}");
     }, ct);
 
     public async Task<IActionResult> OnPostCloseAsync(CancellationToken ct) => await Attempt(async () =>
     {
-        var unit = await close.RunAsync(Id!.Value, new VersionInput(Form.Version), ct);
+        var unit = await close.RunAsync(Id ?? throw new NotVisibleException(), new VersionInput(Form.Version), ct);
         return Redirect($"/Organization?unit={unit.ParentId}");
     }, ct);
 

@@ -30,7 +30,7 @@ internal sealed class SavePlatforms(AppDbContext db, AuditLog audit)
             throw new AccessDeniedException("只有中心管理员可以设置服务平台");
         }
 
-        var names = (input ?? []).Select(p => p.Name?.Trim() ?? "").ToList();
+        var names = (input ?? []).Select(p => p?.Name?.Trim() ?? "").ToList();
         var errors = new Dictionary<string, string[]>();
         if (names.Count is 0 or > 30)
         {
@@ -54,7 +54,7 @@ internal sealed class SavePlatforms(AppDbContext db, AuditLog audit)
         var kept = new HashSet<Guid>();
         for (var i = 0; i < input!.Count; i++)
         {
-            var item = input[i];
+            var item = input[i]!;
             var platform = item.Id is { } id ? existing.FirstOrDefault(p => p.Id == id) : null;
             if (item.Id is not null && platform is null)
             {

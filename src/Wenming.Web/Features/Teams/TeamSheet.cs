@@ -63,7 +63,8 @@ internal sealed class TeamSheet(AppDbContext db, AuditLog audit, TimeProvider cl
         {
             rows = [.. xlsx.Query(useHeaderRow: true).Cast<IDictionary<string, object?>>().Take(MaxRows + 1)];
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException or NotSupportedException or System.Xml.XmlException)
+        catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException or NotSupportedException or System.Xml.XmlException
+                                      or ArgumentException)
         {
             throw new DomainException("import-not-xlsx", "无法读取该文件，请上传用导入模板填写的 .xlsx 文件");
         }

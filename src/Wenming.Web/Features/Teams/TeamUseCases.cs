@@ -284,7 +284,7 @@ internal sealed class TeamUseCases(AppDbContext db, AuditLog audit, TimeProvider
         }
 
         (page, pageSize) = UnitQueries.Paging(page, pageSize);
-        var query = db.Set<Demand>().AsNoTracking().Include(d => d.Unit).VisibleTo(Scope, d => d.Unit!.Path);
+        var query = db.Set<Demand>().AsNoTracking().Include(d => d.Unit).VisibleTo(Scope, d => d.Unit!.Path, Role.Admin, Role.Leader, Role.TeamLeader);
         var total = await query.CountAsync(ct);
         var platforms = await db.Platforms.ToDictionaryAsync(x => x.Id, x => x.Name, ct);
         var rows = await query.OrderByDescending(d => d.CreatedAt).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
@@ -299,7 +299,7 @@ internal sealed class TeamUseCases(AppDbContext db, AuditLog audit, TimeProvider
     private async Task<bool> CanManageAsync(Team team, CancellationToken ct) =>
         Scope.CanAdminister(team.Unit!.Path)
         || await db.Set<TeamMember>().AnyAsync(m => m.TeamId == team.Id && m.IsLeader && m.Status == MembershipStatus.Member
-                                                   && m.Volunteer!.UserId == Scope.UserId, ct);
+                                                   && m.Volunteer!.UserId == Scope.UserId && m.Volunteer.Status == VolunteerStatus.Active, ct);
 
     private static MenuView ToMenuView(MenuItem m, IReadOnlyDictionary<Guid, string> platforms, double? distance) =>
         new(m.Id, m.Title, m.PlatformId, platforms.GetValueOrDefault(m.PlatformId) ?? "", m.Description, m.Availability, m.Capacity, m.TeamId,

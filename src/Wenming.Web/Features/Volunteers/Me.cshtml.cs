@@ -5,9 +5,52 @@ using Wenming.Web.Infrastructure.Problems;
 namespace Wenming.Web.Features.Volunteers;
 
 /// <summary>A volunteer's own record, in full, with export and leave.</summary>
-internal sealed class MeModel(PersonalDataRequests requests, VolunteerQueries queries) : PageModel
+internal sealed class MeModel(PersonalDataRequests requests, VolunteerQueries queries, VolunteerPhotos photos) : PageModel
 {
     public VolunteerView? Mine { get; private set; }
+    public bool HasPhoto { get; private set; }
+    public string? Message { get; private set; }
+
+    [BindProperty]
+    public RegisterForm Form { get; set; } = new();
+
+    public async Task<IActionResult> OnPostCorrectAsync(CancellationToken ct)
+    {
+        try
+        {
+            await requests.CorrectAsync(Form.ToInput() with { IdNumber = null, HomeUnitId = null }, ct);
+            Message = "已保存";
+        }
+        catch (InputException e)
+        {
+            Message = string.Join("；", e.Errors.SelectMany(x => x.Value));
+        }
+        catch (Infrastructure.Data.DomainException e)
+        {
+            Message = e.Message;
+        }
+
+        return await OnGetAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostPhotoAsync(IFormFile? photo, CancellationToken ct)
+    {
+        try
+        {
+            await photos.SaveAsync(photo, ct);
+            Message = "照片已上传";
+        }
+        catch (InputException e)
+        {
+            Message = string.Join("；", e.Errors.SelectMany(x => x.Value));
+        }
+        catch (Infrastructure.Data.DomainException e)
+        {
+            Message = e.Message;
+        }
+
+        return await OnGetAsync(ct);
+    }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -17,6 +60,18 @@ internal sealed class MeModel(PersonalDataRequests requests, VolunteerQueries qu
         }
 
         Mine = await requests.MineAsync(ct);
+        HasPhoto = (await queries.MineAsync(ct))?.PhotoName is not null;
+        Form = new RegisterForm
+        {
+            Name = Mine.Name,
+            PoliticalStatus = Mine.PoliticalStatus,
+            Education = Mine.Education,
+            Occupation = Mine.Occupation,
+            EmergencyContactName = Mine.EmergencyContactName,
+            EmergencyContactPhone = Mine.EmergencyContactPhone,
+            Skills = [.. Mine.Skills],
+            ServiceCategories = [.. Mine.ServiceCategories],
+        };
         return Page();
     }
 

@@ -74,7 +74,7 @@ internal sealed class OptionLists(AppDbContext db, Infrastructure.Audit.AuditLog
             throw new Infrastructure.Problems.AccessDeniedException("只有中心管理员可以修改本区的选项列表");
         }
 
-        var clean = (names ?? []).Select(n => n.Trim()).ToList();
+        var clean = (names ?? []).Select(n => n?.Trim() ?? "").ToList();
         if (clean.Count is 0 or > 100 || clean.Any(n => n.Length is 0 or > 50) || clean.Distinct().Count() != clean.Count)
         {
             throw new Infrastructure.Problems.InputException(new Dictionary<string, string[]> { ["names"] = ["应有 1 到 100 项，每项 1 到 50 个字，且不重复"] });

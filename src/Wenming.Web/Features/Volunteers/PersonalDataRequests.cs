@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Wenming.Web.Infrastructure.Audit;
 using Wenming.Web.Infrastructure.Data;
 using Wenming.Web.Infrastructure.PersonalData;
@@ -17,6 +18,7 @@ internal sealed class PersonalDataRequests(
     AppDbContext db,
     VolunteerQueries queries,
     PersonalDataProtector protector,
+    Infrastructure.Files.IFileStore files,
     AuditLog audit,
     TimeProvider clock)
 {
@@ -48,7 +50,18 @@ internal sealed class PersonalDataRequests(
     {
         var v = await queries.MineAsync(ct) ?? throw new NotVisibleException();
         var (skills, categories) = await RegisterVolunteer.ChoicesAsync(db, ct);
-        var completed = input with { BirthDate = input.BirthDate ?? v.BirthDate, Gender = input.Gender ?? v.Gender.ToString() };
+        // What the form leaves out stays as it was.
+        var completed = input with
+        {
+            BirthDate = input.BirthDate ?? v.BirthDate,
+            Gender = input.Gender ?? v.Gender.ToString(),
+            Availability = input.Availability ?? v.Availability,
+            PreferredPlatformIds = input.PreferredPlatformIds ?? v.PreferredPlatformIds,
+            GuardianName = input.GuardianName ?? v.GuardianName,
+            GuardianPhone = input.GuardianPhone ?? v.GuardianPhone,
+            Skills = input.Skills ?? v.Skills,
+            ServiceCategories = input.ServiceCategories ?? v.ServiceCategories,
+        };
         var (profile, _, _) = completed.Validate(v.Phone, needsIdentity: false, skills, categories);
         // The ID number and its birth date are not self-corrected: a wrong ID number goes through the station.
         v.Apply(profile with { BirthDate = v.IdType == IdType.ResidentId ? v.BirthDate : profile.BirthDate }, Infrastructure.DistrictTime.Today(clock.GetUtcNow()), clock.GetUtcNow());
@@ -60,6 +73,11 @@ internal sealed class PersonalDataRequests(
     public async Task LeaveAsync(CancellationToken ct)
     {
         var v = await queries.MineAsync(ct) ?? throw new NotVisibleException();
+        if (v.PhotoName is not null)
+        {
+            await files.DeleteAsync(v.PhotoName, ct);
+        }
+
         v.Leave(protector.LookupHash("left:" + v.Id), clock.GetUtcNow());
         foreach (var role in db.RoleAssignments.Where(r => r.UserId == v.UserId && r.Role == Accounts.Role.Volunteer && r.RevokedAt == null))
         {
@@ -68,5 +86,50 @@ internal sealed class PersonalDataRequests(
 
         audit.Add("volunteer.left", "volunteer", v.Id.ToString(), v.HomeUnit!.Path, "self, pseudonymised");
         await db.SaveChangesAsync(ct);
+    }
+}
+
+/// <summary>A volunteer's photo: the person uploads it; they and those who oversee them can see it.</summary>
+internal sealed class VolunteerPhotos(AppDbContext db, VolunteerQueries queries, Infrastructure.Files.IFileStore files, AuditLog audit, TimeProvider clock)
+{
+    public async Task SaveAsync(IFormFile? file, CancellationToken ct)
+    {
+        var v = await queries.MineAsync(ct) ?? throw new NotVisibleException();
+        if (file is null || file.Length == 0)
+        {
+            throw new InputException(new Dictionary<string, string[]> { ["file"] = ["请选择照片"] });
+        }
+
+        if (file.Length > Infrastructure.Files.Images.MaxBytes)
+        {
+            throw new DomainException("photo-too-large", "照片不能超过 2 MB", 413);
+        }
+
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, ct);
+        var type = Infrastructure.Files.Images.ContentType(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        if (type is null)
+        {
+            throw new DomainException("photo-not-image", "只接受 JPEG、PNG 或 WebP 格式的照片");
+        }
+
+        var name = $"volunteers/{v.Id:N}/photo";
+        await files.SaveAsync(name, buffer.ToArray(), ct);
+        v.SetPhoto(name, type, clock.GetUtcNow());
+        audit.Add("volunteer.photo", "volunteer", v.Id.ToString(), v.HomeUnit!.Path, type);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<(byte[] Content, string Type)> ReadAsync(Guid id, CancellationToken ct)
+    {
+        var v = await db.Set<Volunteer>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id && x.UserId == db.Scope.UserId, ct)
+                ?? await VolunteerQueries.Overseen(db).AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct)
+                ?? throw new NotVisibleException();
+        if (v.PhotoName is null || await files.ReadAsync(v.PhotoName, ct) is not { } content)
+        {
+            throw new NotVisibleException();
+        }
+
+        return (content, v.PhotoType ?? "application/octet-stream");
     }
 }

@@ -84,6 +84,8 @@ internal sealed class RegisterForm
     public string? GuardianName { get; set; }
     public string? GuardianPhone { get; set; }
 
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+
     public VolunteerInput ToInput() => new()
     {
         Name = Name,
@@ -97,7 +99,7 @@ internal sealed class RegisterForm
         ServiceCategories = ServiceCategories,
         EmergencyContactName = EmergencyContactName,
         EmergencyContactPhone = EmergencyContactPhone,
-        GuardianName = GuardianName,
-        GuardianPhone = GuardianPhone,
+        GuardianName = Blank(GuardianName),
+        GuardianPhone = Blank(GuardianPhone),
     };
 }

@@ -100,6 +100,8 @@ internal sealed class Volunteer : IDistrictOwned
     public Guid? ApprovedById { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
     public int Version { get; private set; }
+    public string? PhotoName { get; private set; }
+    public string? PhotoType { get; private set; }
 
     public Organization.Unit? HomeUnit { get; private set; }
 
@@ -149,6 +151,13 @@ internal sealed class Volunteer : IDistrictOwned
         ApprovedAt = now;
         ApprovedById = byUserId;
         StatusReason = null;
+        Touch(now);
+    }
+
+    public void SetPhoto(string name, string contentType, DateTimeOffset now)
+    {
+        PhotoName = name;
+        PhotoType = contentType;
         Touch(now);
     }
 
@@ -231,6 +240,8 @@ internal sealed class Volunteer : IDistrictOwned
         GuardianName = null;
         GuardianPhone = null;
         Occupation = null;
+        PhotoName = null;
+        PhotoType = null;
         Touch(now);
     }
 

@@ -16,7 +16,7 @@ internal static class VolunteerEndpoints
     public static IServiceCollection AddVolunteers(this IServiceCollection services) => services
         .AddScoped<RegisterVolunteer>().AddScoped<ReviewVolunteer>().AddScoped<VolunteerQueries>().AddScoped<PersonalDataRequests>()
         .AddScoped<OptionLists>().AddScoped<ExportVolunteers>().AddScoped<ImportVolunteers>().AddScoped<StartVolunteerImport>()
-        .AddSingleton<Infrastructure.Jobs.ImportJobs>();
+        .AddSingleton<Infrastructure.Jobs.ImportJobs>().AddScoped<VolunteerPhotos>();
 
     public static IEndpointRouteBuilder MapVolunteers(this IEndpointRouteBuilder app)
     {
@@ -32,7 +32,8 @@ internal static class VolunteerEndpoints
             var v = await register.RunAsync(input, byAdmin, ct);
             // The person registering themself gets their own record in full; an admin gets it masked like everyone else.
             return TypedResults.Created($"/api/v1/volunteers/{v.Id}", byAdmin ? await q.ViewAsync(v.Id, ct) : await mine.MineAsync(ct));
-        }).WithSummary("Register as a volunteer (yourself), or ?byAdmin=true to register someone at a station you administer");
+        }).WithMetadata(new Infrastructure.Idempotency.PersonalDataResponse())
+            .WithSummary("Register as a volunteer (yourself), or ?byAdmin=true to register someone at a station you administer");
 
         g.MapGet("/export", async (ExportVolunteers export, HttpContext http, CancellationToken ct, string? status = null) =>
         {
@@ -54,6 +55,12 @@ internal static class VolunteerEndpoints
         g.MapGet("/{id:guid}", async (Guid id, VolunteerQueries q, CancellationToken ct) => TypedResults.Ok(await q.ViewAsync(id, ct)))
             .WithSummary("One volunteer (full data only for themself)");
 
+        g.MapGet("/{id:guid}/photo", async (Guid id, VolunteerPhotos photos, CancellationToken ct) =>
+        {
+            var (content, type) = await photos.ReadAsync(id, ct);
+            return TypedResults.File(content, type);
+        }).WithSummary("A volunteer's photo (themself, and admins and leaders who oversee them)");
+
         foreach (var decision in new[] { "approve", "reject", "suspend", "reinstate" })
         {
             g.MapPost($"/{{id:guid}}/{decision}", async (Guid id, DecisionInput? input, ReviewVolunteer review, VolunteerQueries q, CancellationToken ct) =>
@@ -65,16 +72,23 @@ internal static class VolunteerEndpoints
 
         g.MapPost("/{id:guid}/reveal", async (Guid id, RevealInput input, PersonalDataRequests p, CancellationToken ct) =>
             TypedResults.Ok(await p.RevealAsync(id, input, ct)))
+            .WithMetadata(new Infrastructure.Idempotency.PersonalDataResponse())
             .WithSummary("Reveal one volunteer's full ID number or phone, with a reason (admins; audited)");
 
         var me = g.MapGroup("/me");
         me.MapGet("/", async (PersonalDataRequests p, CancellationToken ct) => TypedResults.Ok(await p.MineAsync(ct)))
             .WithSummary("Your own volunteer record, in full");
         me.MapPut("/", async (VolunteerInput input, PersonalDataRequests p, CancellationToken ct) => TypedResults.Ok(await p.CorrectAsync(input, ct)))
+            .WithMetadata(new Infrastructure.Idempotency.PersonalDataResponse())
             .WithSummary("Correct your own data");
         me.MapGet("/export", async (PersonalDataRequests p, CancellationToken ct) =>
             TypedResults.File(JsonSerializer.SerializeToUtf8Bytes(await p.MineAsync(ct), JsonSerializerOptions.Web), "application/json", "my-volunteer-data.json"))
             .WithSummary("Download everything the platform keeps about you as a volunteer");
+        me.MapPost("/photo", async (IFormFile? file, VolunteerPhotos photos, CancellationToken ct) =>
+        {
+            await photos.SaveAsync(file, ct);
+            return TypedResults.NoContent();
+        }).DisableAntiforgery().WithSummary("Upload your photo (JPEG, PNG or WebP, at most 2 MB; checked by content)");
         me.MapPost("/leave", async (PersonalDataRequests p, CancellationToken ct) =>
         {
             await p.LeaveAsync(ct);

@@ -24,6 +24,8 @@ internal sealed class VolunteerMapping : IEntityTypeConfiguration<Volunteer>
         b.Property(v => v.GuardianName).HasMaxLength(50);
         b.Property(v => v.GuardianPhone).HasMaxLength(20);
         b.Property(v => v.StatusReason).HasMaxLength(200);
+        b.Property(v => v.PhotoName).HasMaxLength(100);
+        b.Property(v => v.PhotoType).HasMaxLength(20);
         b.Property(v => v.Gender).HasConversion<int>();
         b.Property(v => v.IdType).HasConversion<int>();
         b.Property(v => v.Status).HasConversion<int>();

@@ -102,7 +102,7 @@ internal sealed class ImportVolunteers(AppDbContext db, PersonalDataProtector pr
         var now = clock.GetUtcNow();
         var today = DistrictTime.Today(now);
         var (skills, categories) = await RegisterVolunteer.ChoicesAsync(db, ct);
-        var stations = await db.Units.VisibleTo(scope, Role.Admin).Where(u => u.ClosedAt == null && u.Kind != UnitKind.Grid && u.Kind != UnitKind.Building)
+        var stations = await db.Units.VisibleTo(scope, Role.Admin).Where(u => u.ClosedAt == null && (u.Kind == UnitKind.Station || u.Kind == UnitKind.Point || u.Kind == UnitKind.Institute))
             .Select(u => new { u.Id, u.Code, u.Path }).ToDictionaryAsync(u => u.Code, ct);
         var districtCode = await db.Districts.Where(d => d.Id == scope.DistrictId).Select(d => d.Code).SingleAsync(ct);
         var lastNumber = await db.Set<Volunteer>().Where(v => v.Number != null).MaxAsync(v => v.Number, ct);

@@ -11,6 +11,12 @@ namespace Wenming.Web.Infrastructure.Idempotency;
 /// effect; the same key with a different request answers 422; a retry while the first still runs answers 409.
 /// Keys belong to the signed-in person, so two people never collide.
 /// </summary>
+/// <summary>
+/// Marks an endpoint whose answer carries personal data (a reveal, one's own full record): a replay gives back the
+/// status and location only, so no personal data is ever kept in the idempotency store.
+/// </summary>
+internal sealed class PersonalDataResponse;
+
 internal static class IdempotencyMiddleware
 {
     public const string Header = "Idempotency-Key";
@@ -66,11 +72,13 @@ internal static class IdempotencyMiddleware
             {
                 await next(http);
             }
-            catch
+            catch (Exception e)
             {
-                // A refusal thrown as an exception is answered further out: nothing happened, so the key is freed.
                 http.Response.Body = original;
-                await FinishAsync(scopes, id, null, []);
+                // A refusal thrown as an exception changed nothing, so the key is freed for a corrected retry. Anything
+                // else (a dropped connection after the save, a crash) leaves the outcome unknown: the key stays taken.
+                await FinishAsync(scopes, id, null, [], unknown: e is not (Data.DomainException or Problems.AccessDeniedException
+                    or Problems.NotVisibleException or Problems.InputException or BadHttpRequestException));
                 throw;
             }
             finally
@@ -78,9 +86,10 @@ internal static class IdempotencyMiddleware
                 http.Response.Body = original;
             }
 
+            var keepBody = http.GetEndpoint()?.Metadata.GetMetadata<PersonalDataResponse>() is null;
+            await FinishAsync(scopes, id, http.Response, keepBody ? captured.ToArray() : [], unknown: false);
             captured.Position = 0;
-            await captured.CopyToAsync(original, http.RequestAborted);
-            await FinishAsync(scopes, id, http.Response, captured.ToArray());
+            await captured.CopyToAsync(original, CancellationToken.None);
         });
 
     /// <summary>Claims the key for this request, or returns the record of the request that claimed it first.</summary>
@@ -128,6 +137,12 @@ internal static class IdempotencyMiddleware
             return;
         }
 
+        if (status == 0)
+        {
+            await Problems.Problems.Create(http, 409, "idempotency-outcome-unknown", "上次使用该键的请求结果未知：请先查看数据是否已保存，再用新的键重试").ExecuteAsync(http);
+            return;
+        }
+
         http.Response.StatusCode = status;
         http.Response.Headers["Idempotent-Replayed"] = "true";
         if (existing.ContentType is not null)
@@ -144,13 +159,17 @@ internal static class IdempotencyMiddleware
     }
 
     /// <summary>Keeps the outcome; a server error frees the key so the caller can retry for real.</summary>
-    private static async Task FinishAsync(IServiceScopeFactory scopes, Guid id, HttpResponse? response, byte[] body)
+    private static async Task FinishAsync(IServiceScopeFactory scopes, Guid id, HttpResponse? response, byte[] body, bool unknown)
     {
         await using var own = scopes.CreateAsyncScope();
         own.ServiceProvider.GetRequiredService<DataScope>().EnterSystem();
         var db = own.ServiceProvider.GetRequiredService<AppDbContext>();
         var record = await db.Set<IdempotencyRecord>().FirstAsync(r => r.Id == id);
-        if (response is null || response.StatusCode >= 500)
+        if (unknown)
+        {
+            record.Complete(0, null, null, []);
+        }
+        else if (response is null || response.StatusCode >= 500)
         {
             db.Remove(record);
         }

@@ -701,6 +701,14 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<string>("PhotoName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("PhotoType")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<string>("PoliticalStatus")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
