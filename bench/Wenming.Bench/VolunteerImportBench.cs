@@ -155,6 +155,7 @@ internal static class VolunteerImportBench
         services.AddScoped<AuditLog>();
         services.AddSingleton(protector);
         services.AddScoped<ImportVolunteers>();
+        services.AddScoped<VolunteerNumbers>();
         services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(cs));
         return services.BuildServiceProvider();
     }

@@ -214,3 +214,30 @@ public sealed class VolunteerPhotoTests
         Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
     }
 }
+
+public sealed class VolunteerNumberTests
+{
+    public static TheoryData<string> Providers => TestHosts.Providers();
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Approvals_at_the_same_moment_get_distinct_numbers(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var station = await host.UnitIdAsync($"{HongtaCode}-01-001");
+        var ids = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+        {
+            var (resident, _) = await VolunteerApiTests.NewResidentAsync(host);
+            using var registered = await resident.PostJsonAsync("/api/v1/volunteers", new { name = "并发审核" + i, idNumber = VolunteerApiTests.NewIdNumber(), homeUnitId = station });
+            ids.Add((await registered.JsonAsync()).GetProperty("id").GetGuid());
+        }
+
+        var admins = new[] { await host.ClientAsAsync(TestHost.Phone(Hongta, "02")), await host.ClientAsAsync(TestHost.Phone(Hongta, "01")) };
+        var responses = await Task.WhenAll(ids.Select((id, i) => admins[i % 2].PostAsync($"/api/v1/volunteers/{id}/approve", null)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var numbers = await Task.WhenAll(responses.Select(async r => (await r.JsonAsync()).GetProperty("number").GetString()));
+        Assert.True(numbers.Length == numbers.Distinct().Count(), string.Join(", ", numbers));
+    }
+}

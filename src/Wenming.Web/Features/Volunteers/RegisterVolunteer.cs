@@ -93,7 +93,7 @@ internal sealed class RegisterVolunteer(
 }
 
 /// <summary>The station's decisions on a volunteer: approve (a number and the volunteer role), reject, suspend, reinstate.</summary>
-internal sealed class ReviewVolunteer(AppDbContext db, AuditLog audit, TimeProvider clock)
+internal sealed class ReviewVolunteer(AppDbContext db, VolunteerNumbers numbers, AuditLog audit, TimeProvider clock)
 {
     public async Task<Volunteer> DecideAsync(Guid id, string decision, string? reason, CancellationToken ct)
     {
@@ -125,28 +125,11 @@ internal sealed class ReviewVolunteer(AppDbContext db, AuditLog audit, TimeProvi
     public async Task ApproveAsync(Volunteer volunteer, Unit home, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var districtCode = await db.Districts.Where(d => d.Id == volunteer.DistrictId).Select(d => d.Code).SingleAsync(ct);
-        // Numbers are the district code and a running count; a concurrent approval that takes the same number makes
-        // the unique index refuse one of the two, which then retries with the next.
-        for (var attempt = 0; ; attempt++)
-        {
-            var last = await db.Set<Volunteer>().Where(v => v.Number != null).MaxAsync(v => v.Number, ct);
-            var next = last is null ? 1 : long.Parse(last[districtCode.Length..], System.Globalization.CultureInfo.InvariantCulture) + 1;
-            volunteer.Approve($"{districtCode}{next:D7}", db.Scope.UserId ?? Guid.Empty, now);
-            db.RoleAssignments.Add(new RoleAssignment(Ids.New(), volunteer.DistrictId, volunteer.UserId, home.Id, Role.Volunteer, db.Scope.UserId, now));
-            audit.Add("volunteer.approve", "volunteer", volunteer.Id.ToString(), home.Path, volunteer.Number);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return;
-            }
-            catch (DbUpdateException) when (attempt < 3 && db.Entry(volunteer).State != EntityState.Detached)
-            {
-                db.ChangeTracker.Entries<RoleAssignment>().Where(e => e.State == EntityState.Added).ToList().ForEach(e => e.State = EntityState.Detached);
-                db.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).ToList().ForEach(e => e.State = EntityState.Detached);
-                volunteer.ReopenForNumbering();
-            }
-        }
+        var (prefix, number) = await numbers.ReserveAsync(db, volunteer.DistrictId, 1, ct);
+        volunteer.Approve(VolunteerNumbers.Format(prefix, number), db.Scope.UserId ?? Guid.Empty, now);
+        db.RoleAssignments.Add(new RoleAssignment(Ids.New(), volunteer.DistrictId, volunteer.UserId, home.Id, Role.Volunteer, db.Scope.UserId, now));
+        audit.Add("volunteer.approve", "volunteer", volunteer.Id.ToString(), home.Path, volunteer.Number);
+        await db.SaveChangesAsync(ct);
     }
 
     private static string Reason(string? reason) =>

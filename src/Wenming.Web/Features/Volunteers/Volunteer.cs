@@ -172,16 +172,6 @@ internal sealed class Volunteer : IDistrictOwned
         UserId = userId;
     }
 
-    /// <summary>The number just given was taken by a concurrent approval: back to applied, to be numbered again.</summary>
-    public void ReopenForNumbering()
-    {
-        Status = VolunteerStatus.Applied;
-        Number = null;
-        ApprovedAt = null;
-        ApprovedById = null;
-        Version--;
-    }
-
     public void Reject(string reason, DateTimeOffset now)
     {
         if (Status != VolunteerStatus.Applied)

@@ -16,7 +16,7 @@ internal static class VolunteerEndpoints
     public static IServiceCollection AddVolunteers(this IServiceCollection services) => services
         .AddScoped<RegisterVolunteer>().AddScoped<ReviewVolunteer>().AddScoped<VolunteerQueries>().AddScoped<PersonalDataRequests>()
         .AddScoped<OptionLists>().AddScoped<ExportVolunteers>().AddScoped<ImportVolunteers>().AddScoped<StartVolunteerImport>()
-        .AddSingleton<Infrastructure.Jobs.ImportJobs>().AddScoped<VolunteerPhotos>();
+        .AddSingleton<Infrastructure.Jobs.ImportJobs>().AddScoped<VolunteerPhotos>().AddScoped<VolunteerNumbers>();
 
     public static IEndpointRouteBuilder MapVolunteers(this IEndpointRouteBuilder app)
     {

@@ -92,7 +92,7 @@ internal sealed class ExportVolunteers(AppDbContext db, AuditLog audit, TimeProv
 /// station in the admin's reach), written in batches inside one transaction. "all": any bad row rolls everything back;
 /// "valid": the good rows are kept and the bad ones reported. Streamed: memory does not grow with the file.
 /// </summary>
-internal sealed class ImportVolunteers(AppDbContext db, PersonalDataProtector protector, AuditLog audit, TimeProvider clock)
+internal sealed class ImportVolunteers(AppDbContext db, PersonalDataProtector protector, VolunteerNumbers numbers, AuditLog audit, TimeProvider clock)
 {
     private const int BatchSize = 1_000;
 
@@ -104,9 +104,6 @@ internal sealed class ImportVolunteers(AppDbContext db, PersonalDataProtector pr
         var (skills, categories) = await RegisterVolunteer.ChoicesAsync(db, ct);
         var stations = await db.Units.VisibleTo(scope, Role.Admin).Where(u => u.ClosedAt == null && (u.Kind == UnitKind.Station || u.Kind == UnitKind.Point || u.Kind == UnitKind.Institute))
             .Select(u => new { u.Id, u.Code, u.Path }).ToDictionaryAsync(u => u.Code, ct);
-        var districtCode = await db.Districts.Where(d => d.Id == scope.DistrictId).Select(d => d.Code).SingleAsync(ct);
-        var lastNumber = await db.Set<Volunteer>().Where(v => v.Number != null).MaxAsync(v => v.Number, ct);
-        var next = lastNumber is null ? 1 : long.Parse(lastNumber[districtCode.Length..], CultureInfo.InvariantCulture) + 1;
         // Duplicates within the file: 16 bytes of each keyed hash and the phone as a number keep this small.
         var seenHashes = new HashSet<UInt128>();
         var seenPhones = new HashSet<long>();
@@ -197,11 +194,11 @@ internal sealed class ImportVolunteers(AppDbContext db, PersonalDataProtector pr
 
                 if (batch.Count == BatchSize)
                 {
-                    next = await WriteBatchAsync(batch, districtCode, next, now, progress, ct);
+                    await WriteBatchAsync(batch, now, progress, ct);
                 }
             }
 
-            next = await WriteBatchAsync(batch, districtCode, next, now, progress, ct);
+            await WriteBatchAsync(batch, now, progress, ct);
             if (progress.ErrorCount > 0 && !validOnly)
             {
                 await tx.RollbackAsync(ct);
@@ -224,13 +221,16 @@ internal sealed class ImportVolunteers(AppDbContext db, PersonalDataProtector pr
     }
 
     /// <summary>Duplicates against the database, accounts for new phones, numbers and roles; then one save.</summary>
-    private async Task<long> WriteBatchAsync(List<(int Row, Volunteer Volunteer, AppUser? NewUser, string Phone, Guid Station)> batch,
-        string districtCode, long next, DateTimeOffset now, ImportProgress progress, CancellationToken ct)
+    private async Task WriteBatchAsync(List<(int Row, Volunteer Volunteer, AppUser? NewUser, string Phone, Guid Station)> batch,
+        DateTimeOffset now, ImportProgress progress, CancellationToken ct)
     {
         if (batch.Count == 0)
         {
-            return next;
+            return;
         }
+
+        // A block of numbers for this batch (some may go unused when a row is refused below: numbers may have gaps).
+        var (prefix, next) = await numbers.ReserveAsync(db, db.Scope.DistrictId, batch.Count, ct);
 
         var hashes = batch.Select(b => b.Volunteer.IdNumberHash).ToList();
         var taken = (await db.Set<Volunteer>().IgnoreQueryFilters().Where(v => hashes.Contains(v.IdNumberHash)).Select(v => v.IdNumberHash).ToListAsync(ct)).ToHashSet();
@@ -281,7 +281,7 @@ internal sealed class ImportVolunteers(AppDbContext db, PersonalDataProtector pr
             }
 
             volunteer.AttachAccount(userId);
-            volunteer.Approve($"{districtCode}{next++:D7}", db.Scope.UserId ?? Guid.Empty, now);
+            volunteer.Approve(VolunteerNumbers.Format(prefix, next++), db.Scope.UserId ?? Guid.Empty, now);
             volunteers.Add(volunteer);
             roles.Add(new RoleAssignment(Ids.New(), db.Scope.DistrictId, userId, station, Role.Volunteer, db.Scope.UserId, now));
             progress.Imported++;
@@ -292,7 +292,6 @@ internal sealed class ImportVolunteers(AppDbContext db, PersonalDataProtector pr
         await BulkInsert.WriteAsync(db, volunteers, ct);
         await BulkInsert.WriteAsync(db, roles, ct);
         batch.Clear();
-        return next;
     }
 
     private static string Text(IDictionary<string, object?> row, string column) =>

@@ -758,6 +758,20 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                     b.ToTable("volunteers", (string)null);
                 });
 
+            modelBuilder.Entity("Wenming.Web.Features.Volunteers.VolunteerNumberSequence", b =>
+                {
+                    b.Property<Guid>("DistrictId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Next")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("DistrictId");
+
+                    b.ToTable("volunteer_number_sequences", (string)null);
+                });
+
             modelBuilder.Entity("Wenming.Web.Infrastructure.Audit.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")

@@ -747,6 +747,20 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("volunteers", (string)null);
                 });
 
+            modelBuilder.Entity("Wenming.Web.Features.Volunteers.VolunteerNumberSequence", b =>
+                {
+                    b.Property<Guid>("DistrictId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Next")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("DistrictId");
+
+                    b.ToTable("volunteer_number_sequences", (string)null);
+                });
+
             modelBuilder.Entity("Wenming.Web.Infrastructure.Audit.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")
