@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Wenming.Web.Infrastructure.Data;
 using Wenming.Web.Infrastructure.Problems;
+using Wenming.Web.Infrastructure.Tenancy;
 
 namespace Wenming.Web.Features.Organization;
 
@@ -129,7 +130,7 @@ internal sealed class EditModel(UnitQueries units, CreateUnit create, UpdateUnit
         Platforms = await db.Platforms.Where(p => p.IsActive).OrderBy(p => p.SortOrder).Select(p => new PlatformView(p.Id, p.Name, p.SortOrder)).ToListAsync(ct);
         if (Parent is { } parent)
         {
-            ParentName = await db.Units.Where(u => u.Id == parent).Select(u => u.Name).FirstOrDefaultAsync(ct);
+            ParentName = await db.Units.VisibleTo(db.Scope).Where(u => u.Id == parent).Select(u => u.Name).FirstOrDefaultAsync(ct);
         }
     }
 }

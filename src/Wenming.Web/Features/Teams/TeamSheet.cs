@@ -25,6 +25,8 @@ internal sealed class TeamSheet(AppDbContext db, AuditLog audit, TimeProvider cl
         var teams = await db.Set<Team>().AsNoTracking().Include(t => t.Unit).VisibleTo(db.Scope, t => t.Unit!.Path, Role.Admin, Role.Leader)
             .OrderBy(t => t.Unit!.Path).ThenBy(t => t.Level).ThenBy(t => t.Name).ToListAsync(ct);
         var names = teams.ToDictionary(t => t.Id, t => t.Name);
+        audit.Add("team.exported", "team", null, db.Scope.RootPaths(Role.Admin, Role.Leader) is [var top, ..] ? top : null, $"{teams.Count} rows");
+        await db.SaveChangesAsync(ct);
         var stream = new MemoryStream();
         await stream.SaveAsAsync(teams.Select(t => new Dictionary<string, object?>
         {

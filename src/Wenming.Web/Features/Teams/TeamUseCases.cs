@@ -122,7 +122,7 @@ internal sealed class TeamUseCases(AppDbContext db, AuditLog audit, TimeProvider
             await PlatformRules.EnsureKnownAsync(db, [p], ct);
         }
 
-        if (input.ParentTeamId is { } parent && !await db.Set<Team>().AnyAsync(t => t.Id == parent, ct))
+        if (input.ParentTeamId is { } parent && !await Visible().AnyAsync(t => t.Id == parent, ct))
         {
             throw new InputException(new Dictionary<string, string[]> { ["parentTeamId"] = ["上级队伍不存在"] });
         }
