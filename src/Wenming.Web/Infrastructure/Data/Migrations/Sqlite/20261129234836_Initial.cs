@@ -91,6 +91,41 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "idempotency_records",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Request = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    RequestHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    StatusCode = table.Column<int>(type: "INTEGER", nullable: true),
+                    ContentType = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Location = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    Body = table.Column<byte[]>(type: "BLOB", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_idempotency_records", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "option_items",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DistrictId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    List = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_option_items", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "sms_codes",
                 columns: table => new
                 {
@@ -105,6 +140,18 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_sms_codes", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "volunteer_number_sequences",
+                columns: table => new
+                {
+                    DistrictId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Next = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_volunteer_number_sequences", x => x.DistrictId);
                 });
 
             migrationBuilder.CreateTable(
@@ -276,6 +323,29 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "demands",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DistrictId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UnitId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PlatformId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    RaisedById = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_demands", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_demands_units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "role_assignments",
                 columns: table => new
                 {
@@ -308,6 +378,168 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                         name: "FK_role_assignments_units_UnitId",
                         column: x => x.UnitId,
                         principalTable: "units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "teams",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DistrictId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UnitId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ParentTeamId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Level = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    PlatformId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_teams", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_teams_districts_DistrictId",
+                        column: x => x.DistrictId,
+                        principalTable: "districts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_teams_teams_ParentTeamId",
+                        column: x => x.ParentTeamId,
+                        principalTable: "teams",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_teams_units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "volunteers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DistrictId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UserId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    HomeUnitId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Number = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Gender = table.Column<int>(type: "INTEGER", nullable: false),
+                    IdType = table.Column<int>(type: "INTEGER", nullable: false),
+                    IdNumberCipher = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    IdNumberHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    IdNumberMasked = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    BirthDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    PoliticalStatus = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Education = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Occupation = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    Skills = table.Column<string>(type: "TEXT", nullable: false),
+                    ServiceCategories = table.Column<string>(type: "TEXT", nullable: false),
+                    PreferredPlatformIds = table.Column<string>(type: "TEXT", nullable: false),
+                    Availability = table.Column<int>(type: "INTEGER", nullable: false),
+                    EmergencyContactName = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    EmergencyContactPhone = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    GuardianName = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    GuardianPhone = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    StatusReason = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    AppliedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ApprovedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ApprovedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    PhotoName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    PhotoType = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_volunteers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_volunteers_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_volunteers_districts_DistrictId",
+                        column: x => x.DistrictId,
+                        principalTable: "districts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_volunteers_units_HomeUnitId",
+                        column: x => x.HomeUnitId,
+                        principalTable: "units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "menu_items",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DistrictId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    UnitId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    PlatformId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    Availability = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    Capacity = table.Column<int>(type: "INTEGER", nullable: false),
+                    IsActive = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_menu_items", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_menu_items_teams_TeamId",
+                        column: x => x.TeamId,
+                        principalTable: "teams",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_menu_items_units_UnitId",
+                        column: x => x.UnitId,
+                        principalTable: "units",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "team_members",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DistrictId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    VolunteerId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    IsLeader = table.Column<bool>(type: "INTEGER", nullable: false),
+                    RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DecidedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    DecidedById = table.Column<Guid>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_team_members", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_team_members_teams_TeamId",
+                        column: x => x.TeamId,
+                        principalTable: "teams",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_team_members_volunteers_VolunteerId",
+                        column: x => x.VolunteerId,
+                        principalTable: "volunteers",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
                 });
@@ -360,9 +592,51 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                 columns: new[] { "DistrictId", "At" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_demands_DistrictId_CreatedAt",
+                table: "demands",
+                columns: new[] { "DistrictId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_demands_UnitId",
+                table: "demands",
+                column: "UnitId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_districts_Code",
                 table: "districts",
                 column: "Code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_idempotency_records_CreatedAt",
+                table: "idempotency_records",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_idempotency_records_UserId_Key",
+                table: "idempotency_records",
+                columns: new[] { "UserId", "Key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_menu_items_DistrictId_UnitId_IsActive",
+                table: "menu_items",
+                columns: new[] { "DistrictId", "UnitId", "IsActive" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_menu_items_TeamId",
+                table: "menu_items",
+                column: "TeamId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_menu_items_UnitId",
+                table: "menu_items",
+                column: "UnitId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_option_items_DistrictId_List_Name",
+                table: "option_items",
+                columns: new[] { "DistrictId", "List", "Name" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -391,6 +665,32 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                 columns: new[] { "Phone", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_team_members_TeamId_VolunteerId",
+                table: "team_members",
+                columns: new[] { "TeamId", "VolunteerId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_team_members_VolunteerId",
+                table: "team_members",
+                column: "VolunteerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_teams_DistrictId_UnitId",
+                table: "teams",
+                columns: new[] { "DistrictId", "UnitId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_teams_ParentTeamId",
+                table: "teams",
+                column: "ParentTeamId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_teams_UnitId",
+                table: "teams",
+                column: "UnitId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_units_DistrictId_Code",
                 table: "units",
                 columns: new[] { "DistrictId", "Code" },
@@ -405,6 +705,29 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                 name: "IX_units_Path",
                 table: "units",
                 column: "Path");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_volunteers_DistrictId_Number",
+                table: "volunteers",
+                columns: new[] { "DistrictId", "Number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_volunteers_HomeUnitId_Status",
+                table: "volunteers",
+                columns: new[] { "HomeUnitId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_volunteers_IdNumberHash",
+                table: "volunteers",
+                column: "IdNumberHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_volunteers_UserId",
+                table: "volunteers",
+                column: "UserId",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -429,6 +752,18 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                 name: "audit_entries");
 
             migrationBuilder.DropTable(
+                name: "demands");
+
+            migrationBuilder.DropTable(
+                name: "idempotency_records");
+
+            migrationBuilder.DropTable(
+                name: "menu_items");
+
+            migrationBuilder.DropTable(
+                name: "option_items");
+
+            migrationBuilder.DropTable(
                 name: "platforms");
 
             migrationBuilder.DropTable(
@@ -438,7 +773,19 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                 name: "sms_codes");
 
             migrationBuilder.DropTable(
+                name: "team_members");
+
+            migrationBuilder.DropTable(
+                name: "volunteer_number_sequences");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoles");
+
+            migrationBuilder.DropTable(
+                name: "teams");
+
+            migrationBuilder.DropTable(
+                name: "volunteers");
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");

@@ -13,8 +13,8 @@ using Wenming.Web.Infrastructure.Data;
 namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261129232139_VolunteerPhotos")]
-    partial class VolunteerPhotos
+    [Migration("20261129234859_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -759,6 +759,20 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                     b.HasIndex("HomeUnitId", "Status");
 
                     b.ToTable("volunteers", (string)null);
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.Volunteers.VolunteerNumberSequence", b =>
+                {
+                    b.Property<Guid>("DistrictId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Next")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("DistrictId");
+
+                    b.ToTable("volunteer_number_sequences", (string)null);
                 });
 
             modelBuilder.Entity("Wenming.Web.Infrastructure.Audit.AuditEntry", b =>
