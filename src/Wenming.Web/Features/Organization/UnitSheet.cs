@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Wenming.Web.Infrastructure;
 using Wenming.Web.Infrastructure.Audit;
 using Wenming.Web.Infrastructure.Data;
 using Wenming.Web.Infrastructure.Problems;
@@ -97,16 +98,7 @@ internal sealed class ImportUnits(AppDbContext db, AuditLog audit, TimeProvider 
     public async Task<ImportResult> RunAsync(Stream xlsx, CancellationToken ct)
     {
         var errors = new List<ImportRowError>();
-        List<IDictionary<string, object?>> rows;
-        try
-        {
-            rows = [.. MiniExcel.Query(xlsx, useHeaderRow: true).Cast<IDictionary<string, object?>>().Take(MaxRows + 1)];
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException or NotSupportedException
-                                      or System.Xml.XmlException or ArgumentException)
-        {
-            throw new DomainException("import-not-xlsx", "无法读取该文件，请上传用导入模板填写的 .xlsx 文件");
-        }
+        List<IDictionary<string, object?>> rows = [.. Sheets.Rows(xlsx).Take(MaxRows + 1)];
 
         if (rows.Count > MaxRows)
         {
@@ -120,8 +112,8 @@ internal sealed class ImportUnits(AppDbContext db, AuditLog audit, TimeProvider 
 
         var now = clock.GetUtcNow();
         var platformByName = await db.Platforms.Where(p => p.IsActive).ToDictionaryAsync(p => p.Name, p => p.Id, ct);
-        var parentCodes = rows.Select(r => Text(r, "上级编码")).Where(c => c.Length > 0).Distinct().ToList();
-        var rowCodes = rows.Select(r => Text(r, "编码")).Where(c => c.Length > 0).ToList();
+        var parentCodes = rows.Select(r => Sheets.Text(r, "上级编码")).Where(c => c.Length > 0).Distinct().ToList();
+        var rowCodes = rows.Select(r => Sheets.Text(r, "编码")).Where(c => c.Length > 0).ToList();
         var existing = await db.Units.Where(u => parentCodes.Contains(u.Code) || rowCodes.Contains(u.Code)).ToListAsync(ct);
         var byCode = existing.ToDictionary(u => u.Code);
         var created = new Dictionary<string, Unit>();
@@ -134,9 +126,9 @@ internal sealed class ImportUnits(AppDbContext db, AuditLog audit, TimeProvider 
             var before = errors.Count;
             void Err(string column, string message) => errors.Add(new ImportRowError(rowNumber, column, message));
 
-            var code = Text(r, "编码");
-            var parentCode = Text(r, "上级编码");
-            var kindText = Text(r, "类型");
+            var code = Sheets.Text(r, "编码");
+            var parentCode = Sheets.Text(r, "上级编码");
+            var kindText = Sheets.Text(r, "类型");
             Unit? parent = null;
             if (parentCode.Length == 0)
             {
@@ -167,7 +159,7 @@ internal sealed class ImportUnits(AppDbContext db, AuditLog audit, TimeProvider 
             }
 
             var platformIds = new List<Guid>();
-            foreach (var name in Text(r, "服务平台").Split(['、', ',', '，', ';', '；'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var name in Sheets.Text(r, "服务平台").Split(['、', ',', '，', ';', '；'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 if (platformByName.TryGetValue(name, out var pid))
                 {
@@ -183,14 +175,14 @@ internal sealed class ImportUnits(AppDbContext db, AuditLog audit, TimeProvider 
             {
                 ParentId = parent?.Id ?? Guid.Empty,
                 Kind = kindText,
-                Name = Text(r, "名称"),
+                Name = Sheets.Text(r, "名称"),
                 Code = code,
-                Address = Text(r, "地址"),
+                Address = Sheets.Text(r, "地址"),
                 Latitude = Number(r, "纬度", Err),
                 Longitude = Number(r, "经度", Err),
-                OpeningHours = Text(r, "开放时间"),
-                HeadName = Text(r, "负责人"),
-                Phone = Text(r, "联系电话"),
+                OpeningHours = Sheets.Text(r, "开放时间"),
+                HeadName = Sheets.Text(r, "负责人"),
+                Phone = Sheets.Text(r, "联系电话"),
                 PlatformIds = platformIds,
             };
             UnitDetails? details = null;
@@ -245,12 +237,10 @@ internal sealed class ImportUnits(AppDbContext db, AuditLog audit, TimeProvider 
         return new ImportResult(created.Count, []);
     }
 
-    private static string Text(IDictionary<string, object?> row, string column) =>
-        row.TryGetValue(column, out var v) ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)?.Trim() ?? "" : "";
 
     private static double? Number(IDictionary<string, object?> row, string column, Action<string, string> err)
     {
-        var text = Text(row, column);
+        var text = Sheets.Text(row, column);
         if (text.Length == 0)
         {
             return null;

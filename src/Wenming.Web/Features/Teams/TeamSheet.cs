@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using MiniExcelLibs;
 using Wenming.Web.Features.Accounts;
+using Wenming.Web.Infrastructure;
 using Wenming.Web.Infrastructure.Audit;
 using Wenming.Web.Infrastructure.Data;
 using Wenming.Web.Infrastructure.Problems;
@@ -60,16 +61,7 @@ internal sealed class TeamSheet(AppDbContext db, AuditLog audit, TimeProvider cl
             throw new AccessDeniedException("只有管理员可以导入队伍");
         }
 
-        List<IDictionary<string, object?>> rows;
-        try
-        {
-            rows = [.. xlsx.Query(useHeaderRow: true).Cast<IDictionary<string, object?>>().Take(MaxRows + 1)];
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException or NotSupportedException or System.Xml.XmlException
-                                      or ArgumentException)
-        {
-            throw new DomainException("import-not-xlsx", "无法读取该文件，请上传用导入模板填写的 .xlsx 文件");
-        }
+        List<IDictionary<string, object?>> rows = [.. Sheets.Rows(xlsx).Take(MaxRows + 1)];
 
         if (rows.Count > MaxRows)
         {
@@ -86,25 +78,25 @@ internal sealed class TeamSheet(AppDbContext db, AuditLog audit, TimeProvider cl
         for (var i = 0; i < rows.Count; i++)
         {
             var row = i + 2;
-            var name = Text(rows[i], "队伍名称");
+            var name = Sheets.Text(rows[i], "队伍名称");
             var before = errors.Count;
             if (name.Length is 0 or > 100)
             {
                 errors.Add(new(row, "队伍名称", "队伍名称不能为空，且不超过 100 个字"));
             }
 
-            if (!Team.TryParseLevel(Text(rows[i], "层级"), out var level))
+            if (!Team.TryParseLevel(Sheets.Text(rows[i], "层级"), out var level))
             {
                 errors.Add(new(row, "层级", "层级应为 总队、支队、大队、分队、小队 之一"));
             }
 
-            if (!units.TryGetValue(Text(rows[i], "所属单位编码"), out var unit))
+            if (!units.TryGetValue(Sheets.Text(rows[i], "所属单位编码"), out var unit))
             {
                 errors.Add(new(row, "所属单位编码", "找不到该单位，或不在您的管辖范围内"));
             }
 
             Guid? platform = null;
-            if (Text(rows[i], "服务平台") is { Length: > 0 } p)
+            if (Sheets.Text(rows[i], "服务平台") is { Length: > 0 } p)
             {
                 if (platforms.TryGetValue(p, out var pid))
                 {
@@ -117,7 +109,7 @@ internal sealed class TeamSheet(AppDbContext db, AuditLog audit, TimeProvider cl
             }
 
             Guid? parent = null;
-            if (Text(rows[i], "上级队伍") is { Length: > 0 } parentName)
+            if (Sheets.Text(rows[i], "上级队伍") is { Length: > 0 } parentName)
             {
                 if (byName.TryGetValue(parentName, out var parentId))
                 {
@@ -134,7 +126,7 @@ internal sealed class TeamSheet(AppDbContext db, AuditLog audit, TimeProvider cl
                 errors.Add(new(row, "队伍名称", "已有同名队伍"));
             }
 
-            var description = Text(rows[i], "简介");
+            var description = Sheets.Text(rows[i], "简介");
             if (description.Length > 1000)
             {
                 errors.Add(new(row, "简介", "简介不超过 1000 字"));
@@ -164,6 +156,4 @@ internal sealed class TeamSheet(AppDbContext db, AuditLog audit, TimeProvider cl
         return new(created.Count, []);
     }
 
-    private static string Text(IDictionary<string, object?> row, string column) =>
-        row.TryGetValue(column, out var v) ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)?.Trim() ?? "" : "";
 }

@@ -111,17 +111,7 @@ internal sealed class ImportVolunteers(AppDbContext db, PersonalDataProtector pr
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var rowNumber = 1;
-        IEnumerable<IDictionary<string, object?>> rows;
-        try
-        {
-            // Large sheets keep their shared strings in a disk cache, so memory does not follow the file's size.
-            var reading = new MiniExcelLibs.OpenXml.OpenXmlConfiguration { EnableSharedStringCache = true, SharedStringCacheSize = 1024 * 1024 };
-            rows = xlsx.Query(useHeaderRow: true, configuration: reading).Cast<IDictionary<string, object?>>();
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException or NotSupportedException or System.Xml.XmlException)
-        {
-            throw new DomainException("import-not-xlsx", "无法读取该文件，请上传用导入模板填写的 .xlsx 文件");
-        }
+        var rows = Sheets.Rows(xlsx);
 
         try
         {
@@ -132,7 +122,7 @@ internal sealed class ImportVolunteers(AppDbContext db, PersonalDataProtector pr
                 var errorsBefore = progress.ErrorCount;
                 void Err(string column, string message) => progress.Add(new RowError(rowNumber, column, message));
 
-                var stationCode = Text(r, "所属实践站编码");
+                var stationCode = Sheets.Text(r, "所属实践站编码");
                 if (!stations.TryGetValue(stationCode, out var station))
                 {
                     Err("所属实践站编码", stationCode.Length == 0 ? "必须填写所属实践站编码" : $"编码 {stationCode} 不在您管辖的单位中");
@@ -140,17 +130,17 @@ internal sealed class ImportVolunteers(AppDbContext db, PersonalDataProtector pr
 
                 var input = new VolunteerInput
                 {
-                    Name = Text(r, "姓名"),
-                    IdNumber = Text(r, "身份证号"),
-                    Phone = Text(r, "手机号"),
-                    Gender = Blank(Text(r, "性别")),
-                    PoliticalStatus = Blank(Text(r, "政治面貌")),
-                    Education = Blank(Text(r, "学历")),
-                    Occupation = Blank(Text(r, "职业")),
-                    Skills = List(Text(r, "技能特长")),
-                    ServiceCategories = List(Text(r, "服务意向")),
-                    EmergencyContactName = Blank(Text(r, "紧急联系人")),
-                    EmergencyContactPhone = Blank(Text(r, "紧急联系电话")),
+                    Name = Sheets.Text(r, "姓名"),
+                    IdNumber = Sheets.Text(r, "身份证号"),
+                    Phone = Sheets.Text(r, "手机号"),
+                    Gender = Blank(Sheets.Text(r, "性别")),
+                    PoliticalStatus = Blank(Sheets.Text(r, "政治面貌")),
+                    Education = Blank(Sheets.Text(r, "学历")),
+                    Occupation = Blank(Sheets.Text(r, "职业")),
+                    Skills = List(Sheets.Text(r, "技能特长")),
+                    ServiceCategories = List(Sheets.Text(r, "服务意向")),
+                    EmergencyContactName = Blank(Sheets.Text(r, "紧急联系人")),
+                    EmergencyContactPhone = Blank(Sheets.Text(r, "紧急联系电话")),
                     HomeUnitId = station?.Id ?? Guid.Empty,
                 };
                 (VolunteerProfile Profile, IdType IdType, string IdNumber)? valid = null;
@@ -294,8 +284,6 @@ internal sealed class ImportVolunteers(AppDbContext db, PersonalDataProtector pr
         batch.Clear();
     }
 
-    private static string Text(IDictionary<string, object?> row, string column) =>
-        row.TryGetValue(column, out var v) ? Convert.ToString(v, CultureInfo.InvariantCulture)?.Trim() ?? "" : "";
 
     private static string? Blank(string s) => s.Length == 0 ? null : s;
 
