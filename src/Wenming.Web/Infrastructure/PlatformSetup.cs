@@ -8,6 +8,7 @@ using Scalar.AspNetCore;
 using Wenming.Web.Features.Accounts;
 using Wenming.Web.Features.Audit;
 using Wenming.Web.Features.Demo;
+using Wenming.Web.Features.Orders;
 using Wenming.Web.Features.Organization;
 using Wenming.Web.Features.Teams;
 using Wenming.Web.Features.Volunteers;
@@ -113,7 +114,7 @@ internal static class PlatformSetup
         services.AddSingleton(sp => Infrastructure.PersonalData.PersonalDataProtector.FromConfiguration(config, builder.Environment));
         services.AddSingleton<Infrastructure.Files.IFileStore>(new Infrastructure.Files.LocalFileStore(
             config["Files:Root"] ?? Path.Combine(builder.Environment.ContentRootPath, "data", "files")));
-        services.AddAccounts().AddOrganization().AddVolunteers().AddTeams().AddScoped<AuditQueries>().AddScoped<DemoSeeder>().AddScoped<DemoPeopleSeeder>()
+        services.AddAccounts().AddOrganization().AddVolunteers().AddTeams().AddOrders().AddScoped<AuditQueries>().AddScoped<DemoSeeder>().AddScoped<DemoPeopleSeeder>()
             .AddScoped<Features.Home.HomeFigures>();
     }
 
@@ -144,6 +145,7 @@ internal static class PlatformSetup
         app.MapAudit();
         app.MapVolunteers();
         app.MapTeams();
+        app.MapOrders();
         app.MapRazorPages();
     }
 

@@ -313,10 +313,6 @@ internal sealed class TeamUseCases(AppDbContext db, AuditLog audit, TimeProvider
             return null;
         }
 
-        const double r = 6371.0;
-        var dLat = double.DegreesToRadians(unit.Latitude.Value - lat.Value);
-        var dLng = double.DegreesToRadians(unit.Longitude.Value - lng.Value);
-        var a = Math.Pow(Math.Sin(dLat / 2), 2) + Math.Cos(double.DegreesToRadians(lat.Value)) * Math.Cos(double.DegreesToRadians(unit.Latitude.Value)) * Math.Pow(Math.Sin(dLng / 2), 2);
-        return Math.Round(2 * r * Math.Asin(Math.Sqrt(a)), 2);
+        return Math.Round(Infrastructure.Geo.Meters(lat.Value, lng.Value, unit.Latitude.Value, unit.Longitude.Value) / 1000, 2);
     }
 }

@@ -95,26 +95,9 @@ internal sealed class VolunteerPhotos(AppDbContext db, VolunteerQueries queries,
     public async Task SaveAsync(IFormFile? file, CancellationToken ct)
     {
         var v = await queries.MineAsync(ct) ?? throw new NotVisibleException();
-        if (file is null || file.Length == 0)
-        {
-            throw new InputException(new Dictionary<string, string[]> { ["file"] = ["请选择照片"] });
-        }
-
-        if (file.Length > Infrastructure.Files.Images.MaxBytes)
-        {
-            throw new DomainException("photo-too-large", "照片不能超过 2 MB", 413);
-        }
-
-        using var buffer = new MemoryStream();
-        await file.CopyToAsync(buffer, ct);
-        var type = Infrastructure.Files.Images.ContentType(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-        if (type is null)
-        {
-            throw new DomainException("photo-not-image", "只接受 JPEG、PNG 或 WebP 格式的照片");
-        }
-
+        var (content, type) = await Infrastructure.Files.Images.ReadUploadAsync(file, ct);
         var name = $"volunteers/{v.Id:N}/photo";
-        await files.SaveAsync(name, buffer.ToArray(), ct);
+        await files.SaveAsync(name, content, ct);
         v.SetPhoto(name, type, clock.GetUtcNow());
         audit.Add("volunteer.photo", "volunteer", v.Id.ToString(), v.HomeUnit!.Path, type);
         await db.SaveChangesAsync(ct);

@@ -51,4 +51,24 @@ internal static class Images
         [(byte)'R', (byte)'I', (byte)'F', (byte)'F', _, _, _, _, (byte)'W', (byte)'E', (byte)'B', (byte)'P', ..] => "image/webp",
         _ => null,
     };
+
+    /// <summary>An uploaded photo's bytes and type, or the refusal people read: missing, over the size cap, or not an image.</summary>
+    public static async Task<(byte[] Content, string Type)> ReadUploadAsync(IFormFile? file, CancellationToken ct)
+    {
+        if (file is null || file.Length == 0)
+        {
+            throw new Problems.InputException(new Dictionary<string, string[]> { ["file"] = ["请选择照片"] });
+        }
+
+        if (file.Length > MaxBytes)
+        {
+            throw new Data.DomainException("photo-too-large", "照片不能超过 2 MB", 413);
+        }
+
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, ct);
+        var type = ContentType(buffer.GetBuffer().AsSpan(0, (int)buffer.Length))
+                   ?? throw new Data.DomainException("photo-not-image", "只接受 JPEG、PNG 或 WebP 格式的照片");
+        return (buffer.ToArray(), type);
+    }
 }

@@ -40,6 +40,16 @@ internal static class ScopeQueries
         return query.Where(Expression.Lambda<Func<T, bool>>(Expression.OrElse(above, Below(scope, pathBody, [])), unitId.Parameters));
     }
 
+    /// <summary>The subtree test of <see cref="VisibleTo{T}"/> as a predicate, to combine with others (see <see cref="Or{T}"/>).</summary>
+    public static Expression<Func<T, bool>> Within<T>(DataScope scope, Expression<Func<T, string>> path, params Role[] roles) =>
+        scope.IsSystem
+            ? Expression.Lambda<Func<T, bool>>(Expression.Constant(true), path.Parameters)
+            : Expression.Lambda<Func<T, bool>>(Below(scope, path.Body, roles), path.Parameters);
+
+    public static Expression<Func<T, bool>> Or<T>(this Expression<Func<T, bool>> left, Expression<Func<T, bool>> right) =>
+        Expression.Lambda<Func<T, bool>>(
+            Expression.OrElse(left.Body, new ReplaceParameter(right.Parameters[0], left.Parameters[0]).Visit(right.Body)), left.Parameters);
+
     /// <summary>path LIKE root1% OR path LIKE root2% … over the caller's top-most reachable units.</summary>
     private static Expression Below(DataScope scope, Expression path, Role[] roles)
     {

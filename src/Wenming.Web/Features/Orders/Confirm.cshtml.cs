@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Wenming.Web.Features.Orders;
+
+/// <summary>The link in the SMS a resident gets when a grid worker files for them: one tap confirms, no account needed.</summary>
+[AllowAnonymous]
+[IgnoreAntiforgeryToken]
+internal sealed class ConfirmModel(OrderUseCases orders) : PageModel
+{
+    public string? Title { get; private set; }
+    public string? Number { get; private set; }
+    public bool Found { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string token, CancellationToken ct)
+    {
+        var order = await orders.ConfirmByTokenAsync(token, ct);
+        if (order is null)
+        {
+            Response.StatusCode = 404;
+            return Page();
+        }
+
+        Found = true;
+        Title = order.Title;
+        Number = order.Number;
+        return Page();
+    }
+}

@@ -1,0 +1,959 @@
+using Wenming.Web.Features.Organization;
+using Wenming.Web.Infrastructure.Data;
+using Wenming.Web.Infrastructure.Tenancy;
+
+namespace Wenming.Web.Features.Orders;
+
+internal enum OrderState
+{
+    /// <summary>Filed for a resident by a grid worker; waits for the resident to confirm.</summary>
+    AwaitingConfirmation = 1,
+    Open = 2,
+    InService = 3,
+    Delivered = 4,
+    Closed = 5,
+    UnderReview = 6,
+    Cancelled = 7,
+    Rejected = 8,
+    Merged = 9,
+}
+
+internal enum OrderChannel
+{
+    App = 1,
+    GridWorker = 2,
+    Open311 = 3,
+}
+
+/// <summary>
+/// Who is acting on an order, and how they stand to it: worked out once per request from the caller's scope, so the
+/// order's own methods can say yes or no.
+/// </summary>
+internal sealed record OrderActor(Guid? UserId, string Name, bool AdministersHolder, bool IsRequester, bool LeadsHolderTeam, Guid? VolunteerId)
+{
+    public static readonly OrderActor System = new(null, "系统", true, false, false, null);
+
+    public bool IsSystem => UserId is null;
+}
+
+/// <summary>The places an order moves between: its place's ancestors by kind, found once per request.</summary>
+internal sealed record OrderPlaces(IReadOnlyDictionary<UnitKind, Guid> Ancestors, Guid PlaceUnitId)
+{
+    public Guid At(UnitKind? level, Guid current) =>
+        level is { } l && Ancestors.TryGetValue(l, out var id) ? id : current;
+}
+
+/// <summary>
+/// A resident's need moving through the district's workflow (点单 → … → 评单). The state changes only through the
+/// methods below; each checks the step the workflow is at and who is acting, and writes the timeline. The
+/// <see cref="Version"/> token lets one of two concurrent moves win and the other get 409.
+/// </summary>
+internal sealed class Order : IDistrictOwned
+{
+    public const int MaxPhotos = 9;
+
+    private Order()
+    {
+    }
+
+    public Order(Guid districtId, WorkflowDefinition workflow, string number, OrderDetails details, Guid placeUnitId, OrderChannel channel,
+        Guid? requesterUserId, Guid? filedById, DateTimeOffset now)
+    {
+        Id = Ids.New();
+        DistrictId = districtId;
+        WorkflowId = workflow.Id;
+        Workflow = workflow;
+        Number = number;
+        Title = details.Title;
+        Description = details.Description;
+        PlatformId = details.PlatformId;
+        MenuItemId = details.MenuItemId;
+        Address = details.Address;
+        Latitude = details.Latitude;
+        Longitude = details.Longitude;
+        WantedAt = details.WantedAt;
+        ContactName = details.ContactName;
+        ContactPhone = details.ContactPhone;
+        UnitId = placeUnitId;
+        HolderUnitId = placeUnitId;
+        Channel = channel;
+        RequesterUserId = requesterUserId;
+        FiledById = filedById;
+        CreatedAt = now;
+        UpdatedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid DistrictId { get; private set; }
+    public Guid WorkflowId { get; private set; }
+    public string Number { get; private set; } = "";
+    public string Title { get; private set; } = "";
+    public string? Description { get; private set; }
+    public Guid PlatformId { get; private set; }
+    public Guid? MenuItemId { get; private set; }
+
+    /// <summary>Where the service is wanted: the resident's station, grid or building.</summary>
+    public Guid UnitId { get; private set; }
+
+    public string? Address { get; private set; }
+
+    /// <summary>WGS-84; phone maps' GCJ-02 is converted on the way in.</summary>
+    public double? Latitude { get; private set; }
+
+    public double? Longitude { get; private set; }
+    public DateTimeOffset? WantedAt { get; private set; }
+    public string ContactName { get; private set; } = "";
+    public string ContactPhone { get; private set; } = "";
+    public OrderChannel Channel { get; private set; }
+    public Guid? RequesterUserId { get; private set; }
+    public Guid? FiledById { get; private set; }
+    public string? PartnerName { get; private set; }
+    public OrderState State { get; private set; }
+    public int StepIndex { get; private set; }
+    public DateTimeOffset? StepDueAt { get; private set; }
+    public DateTimeOffset? OverdueNotifiedAt { get; private set; }
+    public Guid HolderUnitId { get; private set; }
+    public Guid? HolderTeamId { get; private set; }
+    public Guid? HolderVolunteerId { get; private set; }
+
+    /// <summary>At a 抢单 step and not yet taken: every active volunteer of the district may see and claim it.</summary>
+    public bool OpenForClaim { get; private set; }
+    public string? ConfirmTokenHash { get; private set; }
+    public DateTimeOffset? ConfirmedAt { get; private set; }
+    public Guid? PossibleDuplicateOfId { get; private set; }
+    public Guid? MergedIntoId { get; private set; }
+    public int? Rating { get; private set; }
+    public string? RatingComment { get; private set; }
+    public DateTimeOffset? RatedAt { get; private set; }
+    public string? DeliveryNote { get; private set; }
+    public DateTimeOffset? DeliveredAt { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+    public DateTimeOffset? ClosedAt { get; private set; }
+    public int Version { get; private set; }
+
+    private OrderEvent? _pendingEvent;
+
+    public WorkflowDefinition? Workflow { get; private set; }
+    public Unit? Unit { get; private set; }
+    public Unit? HolderUnit { get; private set; }
+    public List<OrderEvent> Events { get; private set; } = [];
+    public List<OrderAssignment> Assignments { get; private set; } = [];
+    public List<OrderPhoto> Photos { get; private set; } = [];
+
+    public WorkflowStep Step => Steps[Math.Min(StepIndex, Steps.Count - 1)];
+
+    public bool IsFinished => State is OrderState.Closed or OrderState.Cancelled or OrderState.Rejected or OrderState.Merged;
+
+    private IReadOnlyList<WorkflowStep> Steps => (Workflow ?? throw new InvalidOperationException("Load the order with its workflow.")).Steps;
+
+    /// <summary>Records how the order was filed, completes the entry steps, and hands it to the first handling step.</summary>
+    public void File(OrderActor actor, OrderPlaces places, string? confirmTokenHash, string? partnerName, DateTimeOffset now)
+    {
+        PartnerName = partnerName;
+        var byGridWorker = Channel == OrderChannel.GridWorker;
+        var hasPatrol = Steps[0].Kind == StepKind.Patrol;
+        if (byGridWorker && hasPatrol)
+        {
+            Append("file", 0, actor, now, "网格员巡单登记");
+            ConfirmTokenHash = confirmTokenHash;
+            var place = Steps.ToList().FindIndex(s => s.Kind == StepKind.Place);
+            if (place > 0)
+            {
+                // 群众点单 after 巡单: the resident confirms what the grid worker recorded.
+                Enter(place, places.At(Steps[place].Level, UnitId), null, null, now);
+                State = OrderState.AwaitingConfirmation;
+                return;
+            }
+        }
+
+        ConfirmTokenHash = byGridWorker ? confirmTokenHash : null;
+        var entryNote = Channel switch
+        {
+            OrderChannel.GridWorker => "网格员代为点单",
+            OrderChannel.Open311 => $"经 Open311 接口（{partnerName}）点单",
+            _ => null,
+        };
+        Append("place", hasPatrol ? 1 : 0, actor, now, entryNote);
+        EnterHandling(places, now);
+    }
+
+    /// <summary>The resident says the need a grid worker filed for them is theirs (SMS link or signed in).</summary>
+    public void Confirm(OrderActor actor, OrderPlaces places, DateTimeOffset now)
+    {
+        if (ConfirmedAt is not null)
+        {
+            throw new DomainException("order-already-confirmed", "该需求已经确认过了", 409);
+        }
+
+        ConfirmedAt = now;
+        if (State == OrderState.AwaitingConfirmation)
+        {
+            Append("confirm", StepIndex, actor, now, "居民确认需求");
+            EnterHandling(places, now);
+        }
+        else
+        {
+            Append("confirm", StepIndex, actor, now, "居民确认了网格员代点的需求");
+            Touch(now);
+        }
+    }
+
+    /// <summary>集单 / 制单 / 接单 by a unit: the step's own action, done by an admin of the holding unit or above.</summary>
+    public void CompleteUnitStep(StepKind kind, OrderActor actor, OrderPlaces places, string? note, DateTimeOffset now)
+    {
+        RequireStep(kind);
+        if (kind == StepKind.Accept && Step.Performer != Accounts.Role.Admin)
+        {
+            throw new DomainException("order-wrong-performer", $"“{Step.Name}”由{PerformerName(Step)}办理", 422);
+        }
+
+        RequireAdmin(actor);
+        Append(ActionName(kind), StepIndex, actor, now, note);
+        Advance(places, now);
+    }
+
+    /// <summary>派单 down a level: the order stays at the dispatch step, held by the unit below.</summary>
+    public void DispatchDown(OrderActor actor, Unit child, Unit holder, DateTimeOffset now)
+    {
+        RequireDispatchable(actor);
+        if (child.ParentId != holder.Id || child.IsClosed || child.Kind is not (UnitKind.Institute or UnitKind.Station or UnitKind.SubCenter))
+        {
+            throw new DomainException("order-dispatch-target", "只能派给本单位的下一级所、站", 422);
+        }
+
+        HolderUnitId = child.Id;
+        HolderTeamId = null;
+        Append("dispatch", StepIndex, actor, now, $"派单至 {child.Name}");
+        RestartClock(now);
+    }
+
+    /// <summary>派单 to a team: the dispatch step ends; the team's leader accepts next (or its volunteers deliver).</summary>
+    public void DispatchToTeam(OrderActor actor, Guid teamId, string teamName, Guid teamUnitId, OrderPlaces places, DateTimeOffset now)
+    {
+        RequireDispatchable(actor);
+        var atAccept = Step.Kind == StepKind.Accept;
+        Append("dispatch", StepIndex, actor, now, $"派单至 {teamName}");
+        var next = atAccept ? StepIndex : StepIndex + 1;
+        Enter(next, teamUnitId, teamId, null, now);
+        _ = places;
+    }
+
+    /// <summary>接单 by the team's leader (or an admin over the team).</summary>
+    public void AcceptForTeam(OrderActor actor, OrderPlaces places, string? note, DateTimeOffset now)
+    {
+        RequireStep(StepKind.Accept);
+        if (HolderTeamId is null)
+        {
+            throw new DomainException("order-no-team", "该订单还没有派给队伍", 409);
+        }
+
+        if (!actor.LeadsHolderTeam)
+        {
+            throw new Infrastructure.Problems.AccessDeniedException("只有接单队伍的队长或其上级管理员可以接单");
+        }
+
+        Append("accept", StepIndex, actor, now, note);
+        Advance(places, now, keepHolder: true);
+    }
+
+    /// <summary>抢单: the first volunteer to claim an order open to volunteers gets it.</summary>
+    public OrderAssignment Claim(OrderActor actor, Guid volunteerId, OrderPlaces places, DateTimeOffset now)
+    {
+        RequireStep(StepKind.Accept);
+        if (Step.Performer != Accounts.Role.Volunteer || HolderTeamId is not null)
+        {
+            throw new DomainException("order-not-claimable", "该订单不开放志愿者抢单", 422);
+        }
+
+        Append("accept", StepIndex, actor, now, "志愿者抢单");
+        var assignment = new OrderAssignment(DistrictId, Id, volunteerId, actor.UserId, now);
+        Assignments.Add(assignment);
+        HolderVolunteerId = volunteerId;
+        Advance(places, now, keepHolder: true);
+        return assignment;
+    }
+
+    /// <summary>The holding unit handles the order itself: straight to the service step, its admins assign volunteers.</summary>
+    public void Resolve(OrderActor actor, string? note, DateTimeOffset now)
+    {
+        RequireHandling();
+        RequireAdmin(actor);
+        var deliver = Steps.ToList().FindIndex(s => s.Kind == StepKind.Deliver);
+        Append("resolve", StepIndex, actor, now, note ?? "本单位直接办理");
+        Enter(deliver, HolderUnitId, null, null, now);
+    }
+
+    /// <summary>上报: the unit above takes it over (by hand, or when the step's deadline passes).</summary>
+    public void Escalate(OrderActor actor, Unit parent, bool automatic, string? note, DateTimeOffset now)
+    {
+        if (State is not (OrderState.Open or OrderState.InService or OrderState.AwaitingConfirmation))
+        {
+            throw new DomainException("order-not-open", "只有办理中的订单可以上报", 409);
+        }
+
+        if (!automatic && !actor.AdministersHolder && !actor.LeadsHolderTeam)
+        {
+            throw new Infrastructure.Problems.AccessDeniedException("只有当前承办单位或队伍可以上报");
+        }
+
+        Append(automatic ? "escalate-timeout" : "escalate", StepIndex, actor, now, note ?? (automatic ? $"“{Step.Name}”超时，自动上报 {parent.Name}" : $"上报 {parent.Name}"));
+        HolderUnitId = parent.Id;
+        HolderTeamId = null;
+        HolderVolunteerId = null;
+        RestartClock(now);
+    }
+
+    /// <summary>Past the deadline with nowhere higher to go (or a step that only warns): marked and told, once per step.</summary>
+    public void MarkOverdue(DateTimeOffset now)
+    {
+        OverdueNotifiedAt = now;
+        Append("overdue", StepIndex, OrderActor.System, now, $"“{Step.Name}”已超时");
+        Touch(now);
+    }
+
+    /// <summary>Closes an order whose step ends by closing on timeout (an unanswered rating, an unconfirmed patrol record).</summary>
+    public void CloseOnTimeout(DateTimeOffset now)
+    {
+        var unconfirmed = State == OrderState.AwaitingConfirmation;
+        Append("close-timeout", StepIndex, OrderActor.System, now, unconfirmed ? "居民未在时限内确认，自动关闭" : "评价期满，自动结单");
+        State = unconfirmed ? OrderState.Cancelled : OrderState.Closed;
+        ClosedAt = now;
+        StepDueAt = null;
+        Touch(now);
+    }
+
+    /// <summary>退单: back a step, to whoever held it before, with the reason on the timeline.</summary>
+    public void Reject(OrderActor actor, string reason, DateTimeOffset now)
+    {
+        RequireHandling();
+        var holds = actor.AdministersHolder || actor.LeadsHolderTeam || (actor.VolunteerId is { } v && v == HolderVolunteerId);
+        if (!holds)
+        {
+            throw new Infrastructure.Problems.AccessDeniedException("只有当前承办方可以退单");
+        }
+
+        if (Assignments.Any(a => a.CheckInAt is not null && a.CheckOutAt is null))
+        {
+            throw new DomainException("order-in-service", "志愿者正在服务中，不能退单", 409);
+        }
+
+        var previous = PreviousPlace();
+        foreach (var a in Assignments.Where(a => a.CheckInAt is null))
+        {
+            a.Withdraw(now);
+        }
+
+        if (previous is null)
+        {
+            Append("reject", StepIndex, actor, now, reason);
+            State = OrderState.Rejected;
+            ClosedAt = now;
+            StepDueAt = null;
+            Touch(now);
+            return;
+        }
+
+        Append("reject", StepIndex, actor, now, reason);
+        Enter(previous.Value.Step, previous.Value.Unit, previous.Value.Team, null, now);
+    }
+
+    /// <summary>The team's leader (or the handling admin) names the volunteers who will go.</summary>
+    public void Assign(OrderActor actor, IReadOnlyList<(Guid Id, string Name)> volunteers, DateTimeOffset now)
+    {
+        RequireStep(StepKind.Deliver);
+        if (!actor.LeadsHolderTeam && !actor.AdministersHolder)
+        {
+            throw new Infrastructure.Problems.AccessDeniedException("只有承办队伍的队长或承办单位管理员可以指派志愿者");
+        }
+
+        var added = volunteers.Where(v => !Assignments.Any(a => a.VolunteerId == v.Id && a.WithdrawnAt is null)).ToList();
+        if (added.Count == 0)
+        {
+            throw new DomainException("order-already-assigned", "这些志愿者已在本单中", 409);
+        }
+
+        foreach (var v in added)
+        {
+            Assignments.Add(new OrderAssignment(DistrictId, Id, v.Id, actor.UserId, now));
+        }
+
+        Append("assign", StepIndex, actor, now, "指派：" + string.Join("、", added.Select(v => v.Name)));
+        Touch(now);
+    }
+
+    public void CheckIn(OrderActor actor, double? lat, double? lng, double? metersAway, int radiusMeters, DateTimeOffset now)
+    {
+        var assignment = OwnAssignment(actor);
+        if (assignment.CheckInAt is not null)
+        {
+            throw new DomainException("order-already-checked-in", "您已签到", 409);
+        }
+
+        RequireNear(metersAway, radiusMeters, "签到");
+        assignment.CheckIn(lat, lng, now);
+        if (State == OrderState.InService && Assignments.Count(a => a.CheckInAt is not null) == 1)
+        {
+            StepDueAt = null; // the service has started; its deadline is met
+        }
+
+        Append("check-in", StepIndex, actor, now, metersAway is { } m ? $"签到（距服务地点 {m:0} 米）" : "签到");
+        Touch(now);
+    }
+
+    public void CheckOut(OrderActor actor, double? lat, double? lng, double? metersAway, int radiusMeters, DateTimeOffset now)
+    {
+        var assignment = OwnAssignment(actor);
+        if (assignment.CheckInAt is null)
+        {
+            throw new DomainException("order-not-checked-in", "请先签到", 409);
+        }
+
+        if (assignment.CheckOutAt is not null)
+        {
+            throw new DomainException("order-already-checked-out", "您已签退", 409);
+        }
+
+        RequireNear(metersAway, radiusMeters, "签退");
+        assignment.CheckOut(lat, lng, now);
+        Append("check-out", StepIndex, actor, now, $"签退，服务 {assignment.Minutes} 分钟");
+        Touch(now);
+    }
+
+    /// <summary>送单 done: what was done is noted; everyone who went has checked out.</summary>
+    public void Deliver(OrderActor actor, string? note, OrderPlaces places, DateTimeOffset now)
+    {
+        RequireStep(StepKind.Deliver);
+        var assigned = actor.VolunteerId is { } v && Assignments.Any(a => a.VolunteerId == v && a.WithdrawnAt is null);
+        if (!assigned && !actor.LeadsHolderTeam && !actor.AdministersHolder)
+        {
+            throw new Infrastructure.Problems.AccessDeniedException("只有参与服务的志愿者、队长或承办单位可以确认送达");
+        }
+
+        if (!Assignments.Any(a => a.CheckOutAt is not null))
+        {
+            throw new DomainException("order-no-service", "还没有志愿者完成签到和签退，不能确认送达", 422);
+        }
+
+        if (Assignments.Any(a => a.CheckInAt is not null && a.CheckOutAt is null))
+        {
+            throw new DomainException("order-still-in-service", "还有志愿者未签退", 422);
+        }
+
+        DeliveryNote = note;
+        DeliveredAt = now;
+        Append("deliver", StepIndex, actor, now, note);
+        Advance(places, now, keepHolder: true);
+    }
+
+    /// <summary>评单: 1–5 stars; 1–2 reopens the order for the unit above the one that delivered it.</summary>
+    public void Rate(OrderActor actor, int stars, string? comment, Unit? reviewUnit, DateTimeOffset now)
+    {
+        RequireStep(StepKind.Rate);
+        if (State != OrderState.Delivered)
+        {
+            throw new DomainException("order-not-delivered", "服务送达后才能评价", 409);
+        }
+
+        if (!actor.IsRequester)
+        {
+            throw new Infrastructure.Problems.AccessDeniedException("只有点单的群众（或代点单的网格员）可以评价");
+        }
+
+        Rating = stars;
+        RatingComment = comment;
+        RatedAt = now;
+        Append("rate", StepIndex, actor, now, $"{stars} 星" + (string.IsNullOrWhiteSpace(comment) ? "" : "：" + comment));
+        if (stars <= 2 && reviewUnit is not null)
+        {
+            OpenReview(reviewUnit, now, $"差评，转 {reviewUnit.Name} 复核");
+            return;
+        }
+
+        Close(now);
+    }
+
+    /// <summary>复核 after a bad rating or a reopen: close it, or send it back to be done again.</summary>
+    public void Review(OrderActor actor, bool redo, string? note, OrderPlaces places, DateTimeOffset now)
+    {
+        if (State != OrderState.UnderReview)
+        {
+            throw new DomainException("order-not-under-review", "该订单不在复核中", 409);
+        }
+
+        RequireAdmin(actor);
+        Append("review", StepIndex, actor, now, (redo ? "复核：重新办理" : "复核：结单") + (string.IsNullOrWhiteSpace(note) ? "" : "，" + note));
+        if (!redo)
+        {
+            Close(now);
+            return;
+        }
+
+        var back = Steps.ToList().FindLastIndex(s => s.Kind == StepKind.Dispatch);
+        back = back >= 0 ? back : Steps.ToList().FindIndex(s => s.Kind == StepKind.Deliver);
+        Rating = null;
+        RatedAt = null;
+        DeliveredAt = null;
+        ClosedAt = null;
+        Enter(back, HolderUnitId, null, null, now);
+        _ = places;
+    }
+
+    /// <summary>A closed order taken up again, by the resident who asked or by an admin over it.</summary>
+    public void Reopen(OrderActor actor, Unit reviewUnit, string reason, DateTimeOffset now)
+    {
+        if (State != OrderState.Closed)
+        {
+            throw new DomainException("order-not-closed", "只有已结单的订单可以重新打开", 409);
+        }
+
+        if (!actor.IsRequester && !actor.AdministersHolder)
+        {
+            throw new Infrastructure.Problems.AccessDeniedException("只有点单人或上级管理员可以重新打开订单");
+        }
+
+        Append("reopen", StepIndex, actor, now, reason);
+        OpenReview(reviewUnit, now, $"转 {reviewUnit.Name} 复核");
+    }
+
+    /// <summary>The resident withdraws the order; possible until a volunteer has started the service.</summary>
+    public void Cancel(OrderActor actor, string? reason, DateTimeOffset now)
+    {
+        if (!actor.IsRequester)
+        {
+            throw new Infrastructure.Problems.AccessDeniedException("只有点单的群众（或代点单的网格员）可以取消");
+        }
+
+        if (State is not (OrderState.AwaitingConfirmation or OrderState.Open or OrderState.InService)
+            || Assignments.Any(a => a.CheckInAt is not null))
+        {
+            throw new DomainException("order-cannot-cancel", "服务已开始或已结束，不能取消", 409);
+        }
+
+        foreach (var a in Assignments.Where(a => a.WithdrawnAt is null))
+        {
+            a.Withdraw(now);
+        }
+
+        Append("cancel", StepIndex, actor, now, reason);
+        State = OrderState.Cancelled;
+        ClosedAt = now;
+        StepDueAt = null;
+        Touch(now);
+    }
+
+    /// <summary>A new order may repeat one already open nearby: the station sees the flag and may merge.</summary>
+    public void FlagPossibleDuplicate(Guid otherOrderId) => PossibleDuplicateOfId = otherOrderId;
+
+    public void MergeInto(OrderActor actor, Order other, DateTimeOffset now)
+    {
+        RequireHandling();
+        RequireAdmin(actor);
+        if (other.Id == Id || other.IsFinished)
+        {
+            throw new DomainException("order-merge-target", "只能合并到另一张办理中的订单", 422);
+        }
+
+        MergedIntoId = other.Id;
+        Append("merge", StepIndex, actor, now, $"与订单 {other.Number} 合并");
+        State = OrderState.Merged;
+        ClosedAt = now;
+        StepDueAt = null;
+        Touch(now);
+        other.Append("merge", other.StepIndex, actor, now, $"合并了订单 {Number}");
+        other.Touch(now);
+    }
+
+    public void AddPhoto(OrderActor actor, string fileName, string contentType, DateTimeOffset now)
+    {
+        if (State is not (OrderState.InService or OrderState.Delivered))
+        {
+            throw new DomainException("order-photo-state", "服务开始后才能上传照片", 409);
+        }
+
+        var assigned = actor.VolunteerId is { } v && Assignments.Any(a => a.VolunteerId == v && a.WithdrawnAt is null);
+        if (!assigned && !actor.LeadsHolderTeam && !actor.AdministersHolder)
+        {
+            throw new Infrastructure.Problems.AccessDeniedException("只有参与服务的志愿者、队长或承办单位可以上传照片");
+        }
+
+        if (Photos.Count >= MaxPhotos)
+        {
+            throw new DomainException("order-photo-limit", $"每张订单最多 {MaxPhotos} 张照片", 422);
+        }
+
+        Photos.Add(new OrderPhoto(DistrictId, Id, fileName, contentType, actor.UserId, now));
+        Append("photo", StepIndex, actor, now, "上传服务照片");
+        Touch(now);
+    }
+
+    /// <summary>Who acts next, in words for the order page.</summary>
+    public string NextText(string holderName) => State switch
+    {
+        OrderState.AwaitingConfirmation => "等待居民确认需求",
+        OrderState.Open or OrderState.InService => $"等待“{Step.Name}”：{PerformerName(Step)}（{holderName}）",
+        OrderState.Delivered => "等待群众评价",
+        OrderState.UnderReview => $"等待 {holderName} 复核",
+        OrderState.Merged => "已与其他订单合并",
+        _ => "已办结",
+    };
+
+    public static string PerformerName(WorkflowStep step) => step.Kind switch
+    {
+        StepKind.Accept when step.Performer == Accounts.Role.Volunteer => "就近志愿者",
+        StepKind.Accept when step.Performer == Accounts.Role.TeamLeader => "志愿服务队队长",
+        StepKind.Deliver => "志愿者",
+        _ => Accounts.Roles.ChineseName(step.Performer, step.Level ?? UnitKind.Station),
+    };
+
+    public static string ActionName(StepKind kind) => kind switch
+    {
+        StepKind.Collect => "collect",
+        StepKind.Draft => "draft",
+        StepKind.Dispatch => "dispatch",
+        StepKind.Accept => "accept",
+        StepKind.Deliver => "deliver",
+        StepKind.Rate => "rate",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
+    private void EnterHandling(OrderPlaces places, DateTimeOffset now)
+    {
+        var first = Workflow!.FirstHandlingStep;
+        Enter(first, places.At(Steps[first].Level, UnitId), null, null, now);
+    }
+
+    private void Advance(OrderPlaces places, DateTimeOffset now, bool keepHolder = false)
+    {
+        var next = StepIndex + 1;
+        var step = Steps[next];
+        var unit = keepHolder && step.Level is null ? HolderUnitId : places.At(step.Level, HolderUnitId);
+        Enter(next, unit, keepHolder ? HolderTeamId : null, keepHolder ? HolderVolunteerId : null, now);
+    }
+
+    private void Enter(int index, Guid holderUnitId, Guid? teamId, Guid? volunteerId, DateTimeOffset now)
+    {
+        StepIndex = index;
+        HolderUnitId = holderUnitId;
+        HolderTeamId = teamId;
+        HolderVolunteerId = volunteerId;
+        State = Steps[index].Kind switch
+        {
+            StepKind.Deliver => OrderState.InService,
+            StepKind.Rate => OrderState.Delivered,
+            StepKind.Patrol or StepKind.Place => OrderState.AwaitingConfirmation,
+            _ => OrderState.Open,
+        };
+        RestartClock(now);
+    }
+
+    private void RestartClock(DateTimeOffset now)
+    {
+        var hours = Step.DeadlineHours;
+        StepDueAt = hours > 0 ? now.AddHours(hours) : null;
+        OverdueNotifiedAt = null;
+        Touch(now);
+    }
+
+    private void OpenReview(Unit reviewUnit, DateTimeOffset now, string note)
+    {
+        State = OrderState.UnderReview;
+        HolderUnitId = reviewUnit.Id;
+        HolderTeamId = null;
+        HolderVolunteerId = null;
+        ClosedAt = null;
+        StepDueAt = now.AddHours(72);
+        OverdueNotifiedAt = null;
+        Append("review-open", StepIndex, OrderActor.System, now, note);
+        Touch(now);
+    }
+
+    private void Close(DateTimeOffset now)
+    {
+        State = OrderState.Closed;
+        ClosedAt = now;
+        StepDueAt = null;
+        Touch(now);
+    }
+
+    /// <summary>Ends every move: the event it wrote learns where the order went, and the version moves on.</summary>
+    private void Touch(DateTimeOffset now)
+    {
+        OpenForClaim = State == OrderState.Open && Step.Kind == StepKind.Accept && Step.Performer == Accounts.Role.Volunteer
+                       && HolderTeamId is null && HolderVolunteerId is null;
+        _pendingEvent?.SetOutcome(StepIndex, HolderUnitId, HolderTeamId);
+        _pendingEvent = null;
+        UpdatedAt = now;
+        Version++;
+    }
+
+    /// <summary>
+    /// Where the order was before it came to its current holder, replaying the timeline: each move pushes a place, each
+    /// rejection pops one, so rejecting twice goes back two places.
+    /// </summary>
+    private (int Step, Guid Unit, Guid? Team)? PreviousPlace()
+    {
+        var first = Workflow!.FirstHandlingStep;
+        var stack = new List<(int Step, Guid Unit, Guid? Team)>();
+        foreach (var e in Events.OrderBy(e => e.Sequence))
+        {
+            if (e.Action == "reject")
+            {
+                if (stack.Count > 0)
+                {
+                    stack.RemoveAt(stack.Count - 1);
+                }
+
+                continue;
+            }
+
+            if (e.ToStepIndex < first || e.HolderUnitId is not { } unit || e.Action is "overdue" or "review-open")
+            {
+                continue;
+            }
+
+            var place = (e.ToStepIndex, unit, e.HolderTeamId);
+            if (stack.Count == 0 || stack[^1] != place)
+            {
+                stack.Add(place);
+            }
+        }
+
+        if (stack.Count > 0 && stack[^1] == (StepIndex, HolderUnitId, HolderTeamId))
+        {
+            stack.RemoveAt(stack.Count - 1);
+        }
+
+        return stack.Count > 0 ? stack[^1] : null;
+    }
+
+    private void Append(string action, int stepIndex, OrderActor actor, DateTimeOffset now, string? note)
+    {
+        var step = Steps[Math.Min(stepIndex, Steps.Count - 1)];
+        Events.Add(new OrderEvent(DistrictId, Id, Events.Count + 1, now, action, stepIndex, step.Name, actor.UserId, actor.Name, HolderUnitId,
+            HolderTeamId, note));
+        _pendingEvent = Events[^1];
+    }
+
+    private void RequireStep(StepKind kind)
+    {
+        if (State is not (OrderState.Open or OrderState.InService or OrderState.Delivered) || Step.Kind != kind)
+        {
+            throw new DomainException("order-wrong-step", State is OrderState.Open or OrderState.InService or OrderState.Delivered
+                ? $"订单当前在“{Step.Name}”环节，不能执行此操作"
+                : "订单已不在办理中", 409);
+        }
+    }
+
+    private void RequireHandling()
+    {
+        if (State is not (OrderState.Open or OrderState.InService) || Step.Kind is StepKind.Rate)
+        {
+            throw new DomainException("order-not-open", "订单已不在办理中", 409);
+        }
+    }
+
+    public void RequireDispatchable(OrderActor actor)
+    {
+        if (State != OrderState.Open || Step.Kind is not (StepKind.Dispatch or StepKind.Accept))
+        {
+            throw new DomainException("order-wrong-step", $"订单当前在“{Step.Name}”环节，不能派单", 409);
+        }
+
+        RequireAdmin(actor);
+    }
+
+    private static void RequireAdmin(OrderActor actor)
+    {
+        if (!actor.AdministersHolder)
+        {
+            throw new Infrastructure.Problems.AccessDeniedException("只有承办单位（或其上级）的管理员可以办理此环节");
+        }
+    }
+
+    private OrderAssignment OwnAssignment(OrderActor actor)
+    {
+        if (State != OrderState.InService)
+        {
+            throw new DomainException("order-not-in-service", "订单不在服务环节", 409);
+        }
+
+        return actor.VolunteerId is { } v ? Assignments.FirstOrDefault(a => a.VolunteerId == v && a.WithdrawnAt is null)
+                                            ?? throw new Infrastructure.Problems.AccessDeniedException("您没有被指派到这张订单")
+            : throw new Infrastructure.Problems.AccessDeniedException("只有被指派的志愿者可以签到签退");
+    }
+
+    private static void RequireNear(double? metersAway, int radiusMeters, string what)
+    {
+        if (metersAway is { } m && m > radiusMeters)
+        {
+            throw new DomainException("order-too-far", $"{what}位置距服务地点 {m:0} 米，超出允许的 {radiusMeters} 米", 422);
+        }
+    }
+}
+
+/// <summary>What was asked: the part of an order the resident (or grid worker) supplies.</summary>
+internal sealed record OrderDetails(string Title, string? Description, Guid PlatformId, Guid? MenuItemId, string? Address, double? Latitude,
+    double? Longitude, DateTimeOffset? WantedAt, string ContactName, string ContactPhone);
+
+/// <summary>One line of an order's timeline: append-only.</summary>
+internal sealed class OrderEvent : IDistrictOwned
+{
+    private OrderEvent()
+    {
+    }
+
+    public OrderEvent(Guid districtId, Guid orderId, int sequence, DateTimeOffset at, string action, int stepIndex, string stepName, Guid? actorUserId,
+        string actorName, Guid? holderUnitId, Guid? holderTeamId, string? note)
+    {
+        Id = Ids.New();
+        DistrictId = districtId;
+        OrderId = orderId;
+        Sequence = sequence;
+        At = at;
+        Action = action;
+        StepIndex = stepIndex;
+        StepName = stepName;
+        ActorUserId = actorUserId;
+        ActorName = actorName;
+        HolderUnitId = holderUnitId;
+        HolderTeamId = holderTeamId;
+        ToStepIndex = stepIndex;
+        Note = note is { Length: > 500 } ? note[..500] : note;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid DistrictId { get; private set; }
+    public Guid OrderId { get; private set; }
+    public int Sequence { get; private set; }
+    public DateTimeOffset At { get; private set; }
+    public string Action { get; private set; } = "";
+    public int StepIndex { get; private set; }
+    public string StepName { get; private set; } = "";
+    public Guid? ActorUserId { get; private set; }
+    public string ActorName { get; private set; } = "";
+
+    /// <summary>The step the order was at after this event, and who held it.</summary>
+    public int ToStepIndex { get; private set; }
+
+    public Guid? HolderUnitId { get; private set; }
+
+    public Guid? HolderTeamId { get; private set; }
+    public string? Note { get; private set; }
+
+    public void SetOutcome(int stepIndex, Guid unitId, Guid? teamId)
+    {
+        ToStepIndex = stepIndex;
+        HolderUnitId = unitId;
+        HolderTeamId = teamId;
+    }
+}
+
+/// <summary>A volunteer sent to deliver an order, with where and when they checked in and out.</summary>
+internal sealed class OrderAssignment : IDistrictOwned
+{
+    private OrderAssignment()
+    {
+    }
+
+    public OrderAssignment(Guid districtId, Guid orderId, Guid volunteerId, Guid? assignedById, DateTimeOffset now)
+    {
+        Id = Ids.New();
+        DistrictId = districtId;
+        OrderId = orderId;
+        VolunteerId = volunteerId;
+        AssignedById = assignedById;
+        AssignedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid DistrictId { get; private set; }
+    public Guid OrderId { get; private set; }
+    public Guid VolunteerId { get; private set; }
+    public Guid? AssignedById { get; private set; }
+    public DateTimeOffset AssignedAt { get; private set; }
+    public DateTimeOffset? WithdrawnAt { get; private set; }
+    public DateTimeOffset? CheckInAt { get; private set; }
+    public double? CheckInLatitude { get; private set; }
+    public double? CheckInLongitude { get; private set; }
+    public DateTimeOffset? CheckOutAt { get; private set; }
+    public double? CheckOutLatitude { get; private set; }
+    public double? CheckOutLongitude { get; private set; }
+
+    /// <summary>Service time, check-in to check-out: the hours the service-records issue turns into records.</summary>
+    public int? Minutes { get; private set; }
+
+    public Volunteers.Volunteer? Volunteer { get; private set; }
+
+    public void CheckIn(double? lat, double? lng, DateTimeOffset now)
+    {
+        CheckInAt = now;
+        CheckInLatitude = lat;
+        CheckInLongitude = lng;
+    }
+
+    public void CheckOut(double? lat, double? lng, DateTimeOffset now)
+    {
+        CheckOutAt = now;
+        CheckOutLatitude = lat;
+        CheckOutLongitude = lng;
+        Minutes = (int)Math.Round((now - CheckInAt!.Value).TotalMinutes);
+    }
+
+    public void Withdraw(DateTimeOffset now) => WithdrawnAt = now;
+}
+
+internal sealed class OrderPhoto : IDistrictOwned
+{
+    private OrderPhoto()
+    {
+    }
+
+    public OrderPhoto(Guid districtId, Guid orderId, string fileName, string contentType, Guid? uploadedById, DateTimeOffset now)
+    {
+        Id = Ids.New();
+        DistrictId = districtId;
+        OrderId = orderId;
+        FileName = fileName;
+        ContentType = contentType;
+        UploadedById = uploadedById;
+        UploadedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid DistrictId { get; private set; }
+    public Guid OrderId { get; private set; }
+    public string FileName { get; private set; } = "";
+    public string ContentType { get; private set; } = "";
+    public Guid? UploadedById { get; private set; }
+    public DateTimeOffset UploadedAt { get; private set; }
+}
+
+/// <summary>A message to whoever now holds an order (a unit's admins, a team's leader, a person).</summary>
+internal sealed class OrderNotice : IDistrictOwned
+{
+    private OrderNotice()
+    {
+    }
+
+    public OrderNotice(Guid districtId, Guid orderId, Guid? unitId, Guid? teamId, Guid? userId, string text, DateTimeOffset now)
+    {
+        Id = Ids.New();
+        DistrictId = districtId;
+        OrderId = orderId;
+        UnitId = unitId;
+        TeamId = teamId;
+        UserId = userId;
+        Text = text;
+        CreatedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid DistrictId { get; private set; }
+    public Guid OrderId { get; private set; }
+    public Guid? UnitId { get; private set; }
+    public Guid? TeamId { get; private set; }
+    public Guid? UserId { get; private set; }
+    public string Text { get; private set; } = "";
+    public DateTimeOffset CreatedAt { get; private set; }
+}

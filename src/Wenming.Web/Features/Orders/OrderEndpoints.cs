@@ -1,0 +1,207 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Wenming.Web.Features.Accounts;
+using Wenming.Web.Features.Organization;
+using Wenming.Web.Infrastructure.Audit;
+using Wenming.Web.Infrastructure.Data;
+using Wenming.Web.Infrastructure.Files;
+using Wenming.Web.Infrastructure.Problems;
+
+namespace Wenming.Web.Features.Orders;
+
+internal sealed record WorkflowView(int Version, string Name, string Preset, IReadOnlyList<StepView> Steps, int CheckInRadiusMeters, double ClaimRadiusKm,
+    DateTimeOffset CreatedAt, IReadOnlyList<WorkflowPresetView> Presets, bool CanEdit);
+
+internal sealed record WorkflowPresetView(string Key, string Name, IReadOnlyList<StepView> Steps);
+
+internal sealed record WorkflowStepInput(string? Name, string? Kind, string? Performer, string? Level, int? DeadlineHours, string? OnTimeout);
+
+internal sealed record WorkflowInput(int? Version, string? Name, string? Preset, IReadOnlyList<WorkflowStepInput>? Steps, int? CheckInRadiusMeters,
+    double? ClaimRadiusKm);
+
+internal static class OrderEndpoints
+{
+    public static IServiceCollection AddOrders(this IServiceCollection services)
+    {
+        services.AddScoped<OrderAccess>().AddScoped<OrderUseCases>().AddScoped<OrderQueries>().AddScoped<OrderMatching>().AddScoped<OrderNotifier>()
+            .AddScoped<WorkflowEditor>().AddSingleton<OrderDeadlines>()
+            .AddHostedService<OrderDeadlines.Scanner>();
+        services.AddSignalR();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/v1/orders").WithTags("Orders").RequireAuthorization();
+        g.MapPost("/", async Task<Created<OrderView>> (OrderInput input, OrderUseCases orders, OrderQueries queries, CancellationToken ct) =>
+        {
+            var order = await orders.PlaceAsync(input, ct);
+            return TypedResults.Created($"/api/v1/orders/{order.Id}", await queries.ViewAsync(order.Id, ct));
+        }).WithSummary("点单: order a service (resident), or record one for a resident (grid worker: give contactName and contactPhone)");
+        g.MapGet("/", async (OrderQueries q, CancellationToken ct, string? view = null, string? state = null, Guid? unit = null, double? lat = null,
+                double? lng = null, double? radiusKm = null, int page = 1, int pageSize = 50) =>
+                TypedResults.Ok(await q.ListAsync(view, state, unit, lat, lng, radiusKm, page, pageSize, ct)))
+            .WithSummary("Orders you can see. view=todo (yours to handle, overdue first), mine (you asked), claimable (open for volunteers; lat/lng/radiusKm)");
+        g.MapGet("/board", async (OrderQueries q, CancellationToken ct, Guid? unit = null) => TypedResults.Ok(await q.BoardAsync(unit, ct)))
+            .WithSummary("The dispatch board of a unit's subtree: open orders by step, overdue counted (admins, leaders)");
+        g.MapGet("/{id:guid}", async (Guid id, OrderQueries q, CancellationToken ct) => TypedResults.Ok(await q.ViewAsync(id, ct)))
+            .WithSummary("One order: state, step, holder, timeline, what happens next, and the actions open to you");
+        g.MapPost("/{id:guid}/actions/{action}", async (Guid id, string action, OrderActionInput? input, OrderUseCases orders, OrderQueries queries,
+                CancellationToken ct) =>
+            {
+                await orders.ActAsync(id, action, input ?? new OrderActionInput(), ct);
+                return TypedResults.Ok(await queries.ViewAsync(id, ct)); // read back: the holder's navigation is the new one
+            })
+            .WithSummary("Move an order: confirm, collect, draft, dispatch {teamId|unitId}, accept, resolve, escalate, reject {reason}, assign {volunteerIds}, " +
+                         "check-in / check-out {latitude, longitude, coordinateSystem}, deliver {note}, rate {stars, comment}, review {outcome: close|redo}, " +
+                         "reopen {reason}, cancel, merge {intoOrderId}. Which exist at a step is the district's workflow; a stale move gets 409.");
+        g.MapGet("/{id:guid}/recommendations", async (Guid id, OrderMatching m, CancellationToken ct) => TypedResults.Ok(await m.RecommendAsync(id, ct)))
+            .WithSummary("Teams and volunteers ranked for this order, with the reasons (holder's admins, team leader)");
+        g.MapPost("/{id:guid}/photos", async (Guid id, IFormFile? file, OrderAccess access, IFileStore files, AppDbContext db,
+            TimeProvider clock, CancellationToken ct) =>
+        {
+            var (content, type) = await Images.ReadUploadAsync(file, ct);
+            var order = await access.LoadAsync(id, ct);
+            var actor = await access.ActorAsync(order, ct);
+            var name = $"orders/{order.Id:N}/{Ids.New():N}";
+            order.AddPhoto(actor, name, type, clock.GetUtcNow());
+            await files.SaveAsync(name, content, ct);
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Created($"/api/v1/orders/{id}/photos/{order.Photos[^1].Id}", new { id = order.Photos[^1].Id });
+        }).DisableAntiforgery().WithSummary("Attach a photo of the service (JPEG, PNG or WebP, at most 2 MB, 9 per order; checked by content)");
+        g.MapGet("/{id:guid}/photos/{photoId:guid}", async Task<Results<FileContentHttpResult, NotFound>> (Guid id, Guid photoId, OrderAccess access,
+            IFileStore files, CancellationToken ct) =>
+        {
+            var order = await access.LoadAsync(id, ct);
+            var photo = order.Photos.FirstOrDefault(p => p.Id == photoId);
+            return photo is not null && await files.ReadAsync(photo.FileName, ct) is { } bytes
+                ? TypedResults.File(bytes, photo.ContentType)
+                : TypedResults.NotFound();
+        }).WithSummary("A photo of the service");
+        g.MapPost("/{id:guid}/reveal-contact", async (Guid id, OrderUseCases orders, CancellationToken ct) =>
+                TypedResults.Ok(new { phone = await orders.RevealContactAsync(id, ct) }))
+            .WithMetadata(new Infrastructure.Idempotency.PersonalDataResponse())
+            .WithSummary("The resident's full phone, for the holder and the volunteers sent (audited)");
+
+        var w = app.MapGroup("/api/v1/workflow").WithTags("Orders").RequireAuthorization();
+        w.MapGet("/", async (WorkflowEditor editor, CancellationToken ct) => TypedResults.Ok(await editor.ViewAsync(ct)))
+            .WithSummary("The district's order workflow: its steps, who performs each, deadlines, and the presets to choose from");
+        w.MapPut("/", async (WorkflowInput input, WorkflowEditor editor, CancellationToken ct) => TypedResults.Ok(await editor.SaveAsync(input, ct)))
+            .WithSummary("Change the workflow (center admin): a new version, for new orders only; send the version you edited (409 if stale)");
+
+        app.MapGet("/api/v1/reviews/{districtCode}", async (string districtCode, OrderQueries q, Infrastructure.Tenancy.DataScope scope, CancellationToken ct,
+                int take = 50) =>
+            {
+                scope.EnterSystem();
+                return TypedResults.Ok(await q.PublicReviewsAsync(districtCode, take, ct));
+            })
+            .AllowAnonymous().WithTags("Orders").WithSummary("社会评单: the district's delivered and rated orders, personal data removed (public)");
+
+        app.MapHub<OrderBoardHub>(OrderBoardHub.Path);
+        return app;
+    }
+}
+
+/// <summary>The center admin's workflow editor: every save is a new version; orders keep the version they were placed under.</summary>
+internal sealed class WorkflowEditor(AppDbContext db, AuditLog audit, TimeProvider clock)
+{
+    public async Task<WorkflowView> ViewAsync(CancellationToken ct)
+    {
+        var current = await Workflows.CurrentAsync(db, db.Scope.DistrictId, clock, ct);
+        if (db.Entry(current).State == EntityState.Added)
+        {
+            await db.SaveChangesAsync(ct);
+        }
+
+        return new WorkflowView(current.Version, current.Name, current.Preset, [.. current.Steps.Select(OrderQueries.ToView)], current.CheckInRadiusMeters,
+            current.ClaimRadiusKm, current.CreatedAt,
+            [.. WorkflowPresets.All.Select(p => new WorkflowPresetView(p.Key, p.Value.Name, [.. p.Value.Steps.Select(OrderQueries.ToView)]))], CanEdit());
+    }
+
+    public async Task<WorkflowView> SaveAsync(WorkflowInput input, CancellationToken ct)
+    {
+        if (!CanEdit())
+        {
+            throw new AccessDeniedException("只有中心管理员可以修改点单流程");
+        }
+
+        var current = await Workflows.CurrentAsync(db, db.Scope.DistrictId, clock, ct);
+        if (input.Version != current.Version)
+        {
+            throw new DomainException("stale-version", "流程已被他人修改，请刷新后再改", 409);
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        List<WorkflowStep> steps;
+        string name, preset;
+        if (!string.IsNullOrWhiteSpace(input.Preset) && input.Steps is null)
+        {
+            if (!WorkflowPresets.All.TryGetValue(input.Preset, out var p))
+            {
+                throw new InputException(new Dictionary<string, string[]> { ["preset"] = ["没有这个预设流程"] });
+            }
+
+            (name, steps, preset) = (p.Name, [.. p.Steps], input.Preset);
+        }
+        else
+        {
+            steps = [.. (input.Steps ?? []).Select((s, i) => Parse(s, i, errors))];
+            name = string.IsNullOrWhiteSpace(input.Name) ? current.Name : input.Name.Trim();
+            preset = "custom";
+        }
+
+        if (name.Length > 100)
+        {
+            errors["name"] = ["流程名称不超过 100 字"];
+        }
+
+        var radius = input.CheckInRadiusMeters ?? current.CheckInRadiusMeters;
+        if (radius is < 50 or > 5_000)
+        {
+            errors["checkInRadiusMeters"] = ["签到距离应在 50 到 5000 米之间"];
+        }
+
+        var claim = input.ClaimRadiusKm ?? current.ClaimRadiusKm;
+        if (claim is < 0.5 or > 50)
+        {
+            errors["claimRadiusKm"] = ["抢单范围应在 0.5 到 50 公里之间"];
+        }
+
+        if (errors.Count == 0 && WorkflowDefinition.Problems(steps) is { Count: > 0 } problems)
+        {
+            errors["steps"] = [.. problems];
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new InputException(errors);
+        }
+
+        var next = new WorkflowDefinition(db.Scope.DistrictId, current.Version + 1, name, preset, steps, radius, claim, db.Scope.UserId, clock.GetUtcNow());
+        db.Add(next);
+        audit.Add("workflow.changed", "workflow", next.Id.ToString(), null, $"v{next.Version} {name}: " + string.Join(" → ", steps.Select(s => s.Name)));
+        await db.SaveChangesAsync(ct); // the unique (district, version) index lets one of two concurrent saves win
+        return await ViewAsync(ct);
+    }
+
+    private bool CanEdit() => db.Scope.Grants.Any(g => g.Role == Role.Admin && g.UnitKind == UnitKind.Center);
+
+    private static WorkflowStep Parse(WorkflowStepInput s, int i, Dictionary<string, string[]> errors)
+    {
+        var ok = Enum.TryParse<StepKind>(s.Kind, true, out var kind) & Enum.TryParse<Role>(s.Performer, true, out var performer)
+                 & Enum.TryParse<TimeoutAction>(s.OnTimeout ?? nameof(TimeoutAction.Escalate), true, out var timeout);
+        UnitKind? level = null;
+        if (!string.IsNullOrWhiteSpace(s.Level))
+        {
+            ok &= UnitKinds.TryParse(s.Level, out var l);
+            level = l;
+        }
+
+        if (!ok || !Enum.IsDefined(kind) || !Enum.IsDefined(performer) || !Enum.IsDefined(timeout))
+        {
+            errors[$"steps[{i}]"] = ["环节类型、办理角色、层级或超时处理无法识别"];
+        }
+
+        return new WorkflowStep(s.Name?.Trim() ?? "", kind, performer, level, s.DeadlineHours ?? 24, timeout);
+    }
+}

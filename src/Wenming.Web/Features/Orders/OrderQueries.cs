@@ -1,0 +1,319 @@
+using Microsoft.EntityFrameworkCore;
+using Wenming.Web.Features.Accounts;
+using Wenming.Web.Features.Organization;
+using Wenming.Web.Features.Teams;
+using Wenming.Web.Features.Volunteers;
+using Wenming.Web.Infrastructure;
+using Wenming.Web.Infrastructure.Audit;
+using Wenming.Web.Infrastructure.Data;
+using Wenming.Web.Infrastructure.Tenancy;
+
+namespace Wenming.Web.Features.Orders;
+
+internal sealed record StepView(int Index, string Name, string Kind, string Performer, string PerformerName, string? Level, int DeadlineHours,
+    string OnTimeout);
+
+internal sealed record HolderView(UnitRef Unit, UnitRef? Team, string? Volunteer);
+
+internal sealed record TimelineEntry(int Sequence, DateTimeOffset At, string Action, string Step, string Actor, string? Holder, string? Note);
+
+internal sealed record AssignmentView(Guid VolunteerId, string? Number, string Name, DateTimeOffset? CheckInAt, DateTimeOffset? CheckOutAt, int? Minutes,
+    bool Withdrawn);
+
+internal sealed record OrderView(
+    Guid Id, string Number, string Title, string? Description, UnitRef Platform, string State, string StateName, StepView Step, HolderView Holder,
+    UnitRef Place, string? Address, double? Latitude, double? Longitude, DateTimeOffset? WantedAt, string ContactName, string ContactPhone,
+    string Channel, DateTimeOffset CreatedAt, DateTimeOffset? DueAt, bool Overdue, string Next, IReadOnlyList<StepView> Steps,
+    IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<AssignmentView> Assignments, IReadOnlyList<Guid> Photos, int? Rating, string? RatingComment,
+    string? DeliveryNote, string? PossibleDuplicateOf, IReadOnlyList<string> Actions, int Version, int WorkflowVersion);
+
+internal sealed record OrderRow(Guid Id, string Number, string Title, string Platform, string State, string StateName, string Step, string Holder,
+    UnitRef Place, DateTimeOffset CreatedAt, DateTimeOffset? DueAt, bool Overdue, bool PossibleDuplicate, double? DistanceKm);
+
+internal sealed record BoardFigures(UnitRef Unit, int Open, int Overdue, IReadOnlyList<BoardStep> Steps, IReadOnlyList<OrderRow> Orders);
+
+internal sealed record BoardStep(string Name, int Count, int Overdue);
+
+internal sealed record PublicReview(string Number, string Title, string Platform, string Place, DateTimeOffset DeliveredAt, int Rating, string? Comment,
+    string Team);
+
+/// <summary>Orders as the caller may see them: lists, one order with its timeline, the board, the public review page.</summary>
+internal sealed class OrderQueries(AppDbContext db, OrderAccess access, TimeProvider clock)
+{
+    private DataScope Scope => db.Scope;
+
+    public static string StateName(OrderState s) => s switch
+    {
+        OrderState.AwaitingConfirmation => "待确认",
+        OrderState.Open => "办理中",
+        OrderState.InService => "服务中",
+        OrderState.Delivered => "待评价",
+        OrderState.Closed => "已办结",
+        OrderState.UnderReview => "复核中",
+        OrderState.Cancelled => "已取消",
+        OrderState.Rejected => "已退回",
+        OrderState.Merged => "已合并",
+        _ => s.ToString(),
+    };
+
+    public static StepView ToView(WorkflowStep s, int index) =>
+        new(index, s.Name, s.Kind.ToString(), s.Performer.ToString(), Order.PerformerName(s), s.Level?.ToString(), s.DeadlineHours, s.OnTimeout.ToString());
+
+    public async Task<OrderView> ViewAsync(Guid id, CancellationToken ct)
+    {
+        var order = await access.LoadAsync(id, ct);
+        return await ViewAsync(order, ct);
+    }
+
+    public async Task<OrderView> ViewAsync(Order order, CancellationToken ct)
+    {
+        var actor = await access.ActorAsync(order, ct);
+        var now = clock.GetUtcNow();
+        var platform = await db.Platforms.Where(p => p.Id == order.PlatformId).Select(p => p.Name).FirstOrDefaultAsync(ct) ?? "";
+        var teamIds = order.Events.Select(e => e.HolderTeamId).Append(order.HolderTeamId).OfType<Guid>().Distinct().ToList();
+        var teams = await db.Set<Team>().Where(t => teamIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+        var unitIds = order.Events.Select(e => e.HolderUnitId).OfType<Guid>().Append(order.HolderUnitId).Distinct().ToList();
+        var units = await db.Units.Where(u => unitIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        var duplicate = order.PossibleDuplicateOfId is { } dup
+            ? await db.Set<Order>().Where(o => o.Id == dup).Select(o => o.Number).FirstOrDefaultAsync(ct)
+            : null;
+        var holderVolunteer = order.HolderVolunteerId is { } hv ? order.Assignments.FirstOrDefault(a => a.VolunteerId == hv)?.Volunteer?.Name : null;
+        var steps = order.Workflow!.Steps;
+        return new OrderView(order.Id, order.Number, order.Title, order.Description, new UnitRef(order.PlatformId, platform), order.State.ToString(),
+            StateName(order.State), ToView(order.Step, order.StepIndex),
+            new HolderView(new UnitRef(order.HolderUnitId, units.GetValueOrDefault(order.HolderUnitId) ?? ""),
+                order.HolderTeamId is { } t ? new UnitRef(t, teams.GetValueOrDefault(t) ?? "") : null, holderVolunteer),
+            new UnitRef(order.UnitId, order.Unit!.Name), order.Address, order.Latitude, order.Longitude, order.WantedAt, order.ContactName,
+            actor.IsRequester ? order.ContactPhone : Masking.Phone(order.ContactPhone) ?? "", order.Channel.ToString(), order.CreatedAt, order.StepDueAt,
+            order.StepDueAt < now && !order.IsFinished, order.NextText(order.HolderTeamId is { } ht ? teams.GetValueOrDefault(ht) ?? "" : units.GetValueOrDefault(order.HolderUnitId) ?? ""),
+            [.. steps.Select(ToView)],
+            [.. order.Events.OrderBy(e => e.Sequence).Select(e => new TimelineEntry(e.Sequence, e.At, e.Action, e.StepName, e.ActorName,
+                e.HolderTeamId is { } et ? teams.GetValueOrDefault(et) : e.HolderUnitId is { } eu ? units.GetValueOrDefault(eu) : null, e.Note))],
+            [.. order.Assignments.OrderBy(a => a.AssignedAt).Select(a => new AssignmentView(a.VolunteerId, a.Volunteer?.Number, a.Volunteer?.Name ?? "",
+                a.CheckInAt, a.CheckOutAt, a.Minutes, a.WithdrawnAt is not null))],
+            [.. order.Photos.OrderBy(p => p.UploadedAt).Select(p => p.Id)], order.Rating, order.RatingComment, order.DeliveryNote, duplicate,
+            AvailableActions(order, actor), order.Version, order.Workflow.Version);
+    }
+
+    /// <summary>What the caller could do next, for buttons; the order's own methods decide for real.</summary>
+    public static IReadOnlyList<string> AvailableActions(Order order, OrderActor actor)
+    {
+        var list = new List<string>();
+        var step = order.Step;
+        var assigned = actor.VolunteerId is { } v ? order.Assignments.FirstOrDefault(a => a.VolunteerId == v && a.WithdrawnAt is null) : null;
+        switch (order.State)
+        {
+            case OrderState.AwaitingConfirmation when actor.IsRequester && order.ConfirmedAt is null:
+                list.Add("confirm");
+                break;
+            case OrderState.Open:
+                if (actor.AdministersHolder)
+                {
+                    if (step.Kind is StepKind.Collect or StepKind.Draft || step.Kind == StepKind.Accept && step.Performer == Role.Admin)
+                    {
+                        list.Add(Order.ActionName(step.Kind));
+                    }
+
+                    if (step.Kind is StepKind.Dispatch or StepKind.Accept)
+                    {
+                        list.Add("dispatch");
+                    }
+
+                    list.AddRange(["resolve", "escalate"]);
+                }
+
+                if (step.Kind == StepKind.Accept && step.Performer == Role.TeamLeader && order.HolderTeamId is not null && actor.LeadsHolderTeam
+                    || step.Kind == StepKind.Accept && order.OpenForClaim && actor.VolunteerId is not null)
+                {
+                    list.Add("accept");
+                }
+
+                if (actor.AdministersHolder || actor.LeadsHolderTeam)
+                {
+                    list.Add("reject");
+                }
+
+                break;
+            case OrderState.InService:
+                if (actor.AdministersHolder || actor.LeadsHolderTeam)
+                {
+                    list.Add("assign");
+                }
+
+                if (assigned is { CheckInAt: null })
+                {
+                    list.Add("check-in");
+                }
+
+                if (assigned is { CheckInAt: not null, CheckOutAt: null })
+                {
+                    list.Add("check-out");
+                }
+
+                if ((assigned is not null || actor.AdministersHolder || actor.LeadsHolderTeam) && order.Assignments.Any(a => a.CheckOutAt is not null))
+                {
+                    list.Add("deliver");
+                }
+
+                if (actor.AdministersHolder || actor.LeadsHolderTeam)
+                {
+                    list.Add("reject");
+                }
+
+                break;
+            case OrderState.Delivered when actor.IsRequester:
+                list.Add("rate");
+                break;
+            case OrderState.UnderReview when actor.AdministersHolder:
+                list.Add("review");
+                break;
+            case OrderState.Closed when actor.IsRequester || actor.AdministersHolder:
+                list.Add("reopen");
+                break;
+        }
+
+        if (actor.IsRequester && order.State is OrderState.AwaitingConfirmation or OrderState.Open or OrderState.InService
+                              && order.Assignments.All(a => a.CheckInAt is null))
+        {
+            list.Add("cancel");
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Orders the caller sees. <paramref name="view"/>: "todo" (held by the caller's units, teams or themself: overdue first),
+    /// "mine" (asked or filed by the caller), "claimable" (open for volunteers near <paramref name="lat"/>/<paramref name="lng"/>), or all.
+    /// </summary>
+    public async Task<Paged<OrderRow>> ListAsync(string? view, string? state, Guid? unit, double? lat, double? lng, double? radiusKm, int page,
+        int pageSize, CancellationToken ct)
+    {
+        (page, pageSize) = UnitQueries.Paging(page, pageSize);
+        var now = clock.GetUtcNow();
+        var query = (await access.VisibleAsync(ct)).AsNoTracking();
+        var uid = Scope.UserId ?? Guid.Empty;
+        switch (view)
+        {
+            case "mine":
+                query = query.Where(o => o.RequesterUserId == uid || o.FiledById == uid);
+                break;
+            case "todo":
+                var volunteerId = await access.VolunteerIdAsync(ct) ?? Guid.Empty;
+                var ledTeams = await db.Set<TeamMember>().Where(m => m.VolunteerId == volunteerId && m.IsLeader && m.Status == MembershipStatus.Member)
+                    .Select(m => m.TeamId).ToListAsync(ct);
+                var held = ScopeQueries.Within<Order>(Scope, o => o.HolderUnit!.Path, Role.Admin)
+                    .Or(o => o.HolderTeamId != null && ledTeams.Contains(o.HolderTeamId.Value))
+                    .Or(o => o.State == OrderState.InService && o.Assignments.Any(a => a.VolunteerId == volunteerId && a.WithdrawnAt == null && a.CheckOutAt == null));
+                query = query.Where(held).Where(o => o.State == OrderState.Open || o.State == OrderState.InService || o.State == OrderState.UnderReview
+                                                     || o.State == OrderState.AwaitingConfirmation);
+                break;
+            case "claimable":
+                query = query.Where(o => o.OpenForClaim);
+                break;
+        }
+
+        if (!string.IsNullOrWhiteSpace(state) && Enum.TryParse<OrderState>(state, true, out var s))
+        {
+            query = query.Where(o => o.State == s);
+        }
+
+        if (unit is { } u)
+        {
+            var path = await db.Units.VisibleTo(Scope).Where(x => x.Id == u).Select(x => x.Path).FirstOrDefaultAsync(ct) ?? "\u0001";
+            query = query.Where(o => o.Unit!.Path.StartsWith(path) || o.HolderUnit!.Path.StartsWith(path));
+        }
+
+        if (lat is { } la && lng is { } ln)
+        {
+            var (dLat, dLng) = Geo.Box(la, (radiusKm ?? 5) * 1000);
+            query = query.Where(o => o.Latitude >= la - dLat && o.Latitude <= la + dLat && o.Longitude >= ln - dLng && o.Longitude <= ln + dLng);
+        }
+
+        var total = await query.CountAsync(ct);
+        // Overdue first, then the nearest deadline, then the newest.
+        var rows = await query
+            .OrderBy(o => o.StepDueAt == null || o.StepDueAt >= now ? 1 : 0).ThenBy(o => o.StepDueAt == null ? 1 : 0).ThenBy(o => o.StepDueAt)
+            .ThenByDescending(o => o.CreatedAt)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .Select(o => new
+            {
+                o.Id, o.Number, o.Title, o.PlatformId, o.State, o.StepIndex, o.StepDueAt, o.HolderTeamId, HolderName = o.HolderUnit!.Name,
+                o.UnitId, PlaceName = o.Unit!.Name, o.CreatedAt, o.PossibleDuplicateOfId, o.Latitude, o.Longitude, o.Workflow!.StepsJson, o.WorkflowId,
+            })
+            .ToListAsync(ct);
+        var platforms = await db.Platforms.ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        var teamIds = rows.Select(r => r.HolderTeamId).OfType<Guid>().Distinct().ToList();
+        var teams = await db.Set<Team>().Where(t => teamIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+        var stepNames = new Dictionary<Guid, IReadOnlyList<WorkflowStep>>();
+        return new([.. rows.Select(r =>
+        {
+            if (!stepNames.TryGetValue(r.WorkflowId, out var steps))
+            {
+                steps = System.Text.Json.JsonSerializer.Deserialize<List<WorkflowStep>>(r.StepsJson, WorkflowDefinition.Json) ?? [];
+                stepNames[r.WorkflowId] = steps;
+            }
+
+            var finished = r.State is OrderState.Closed or OrderState.Cancelled or OrderState.Rejected or OrderState.Merged;
+            return new OrderRow(r.Id, r.Number, r.Title, platforms.GetValueOrDefault(r.PlatformId) ?? "", r.State.ToString(), StateName(r.State),
+                steps.Count > r.StepIndex ? steps[r.StepIndex].Name : "", r.HolderTeamId is { } t ? teams.GetValueOrDefault(t) ?? "" : r.HolderName,
+                new UnitRef(r.UnitId, r.PlaceName), r.CreatedAt, r.StepDueAt, !finished && r.StepDueAt < now, r.PossibleDuplicateOfId is not null,
+                lat is { } la2 && lng is { } ln2 && r.Latitude is { } ola && r.Longitude is { } olo ? Math.Round(Geo.Meters(la2, ln2, ola, olo) / 1000, 2) : null);
+        })], total, page, pageSize);
+    }
+
+    /// <summary>The dispatch board of one unit's subtree: open orders by step, overdue counted, the most urgent listed.</summary>
+    public async Task<BoardFigures> BoardAsync(Guid? unitId, CancellationToken ct)
+    {
+        var roots = Scope.Grants.Where(g => g.Role is Role.Admin or Role.Leader).ToList();
+        if (roots.Count == 0)
+        {
+            throw new Infrastructure.Problems.AccessDeniedException("调度看板供中心、所、站管理员和领导查看");
+        }
+
+        var unit = await db.Units.VisibleTo(Scope, Role.Admin, Role.Leader).FirstOrDefaultAsync(u => u.Id == (unitId ?? roots[0].UnitId), ct)
+                   ?? throw new Infrastructure.Problems.NotVisibleException();
+        var now = clock.GetUtcNow();
+        var open = db.Set<Order>().AsNoTracking()
+            .Where(o => o.Unit!.Path.StartsWith(unit.Path) || o.HolderUnit!.Path.StartsWith(unit.Path))
+            .Where(o => o.State == OrderState.AwaitingConfirmation || o.State == OrderState.Open || o.State == OrderState.InService
+                        || o.State == OrderState.Delivered || o.State == OrderState.UnderReview);
+        var counts = await open.GroupBy(o => new { o.WorkflowId, o.StepIndex, o.State })
+            .Select(g => new { g.Key.WorkflowId, g.Key.StepIndex, g.Key.State, Count = g.Count(), Overdue = g.Count(o => o.StepDueAt < now) })
+            .ToListAsync(ct);
+        var workflowIds = counts.Select(c => c.WorkflowId).Distinct().ToList();
+        var workflows = await db.Set<WorkflowDefinition>().Where(w => workflowIds.Contains(w.Id)).ToListAsync(ct);
+        var steps = counts.GroupBy(c => c.State == OrderState.UnderReview ? "复核" : workflows.First(w => w.Id == c.WorkflowId).Steps[c.StepIndex].Name)
+            .Select(g => new BoardStep(g.Key, g.Sum(c => c.Count), g.Sum(c => c.Overdue)));
+        var current = await Workflows.CurrentAsync(db, unit.DistrictId, clock, ct);
+        var ordered = current.Steps.Select(s => s.Name).ToList();
+        var list = await ListAsync("todo", null, unit.Id, null, null, null, 1, 20, ct);
+        return new BoardFigures(new UnitRef(unit.Id, unit.Name), counts.Sum(c => c.Count), counts.Sum(c => c.Overdue),
+            [.. steps.OrderBy(s => ordered.IndexOf(s.Name) is var i && i < 0 ? 99 : i)], list.Items);
+    }
+
+    /// <summary>社会评单: delivered and rated orders of a district, for anyone to read; no names, phones or addresses.</summary>
+    public async Task<IReadOnlyList<PublicReview>> PublicReviewsAsync(string districtCode, int take, CancellationToken ct)
+    {
+        var district = await db.Districts.IgnoreQueryFilters().Where(d => d.Code == districtCode).Select(d => (Guid?)d.Id).FirstOrDefaultAsync(ct)
+                       ?? throw new Infrastructure.Problems.NotVisibleException();
+        var rows = await db.Set<Order>().IgnoreQueryFilters().AsNoTracking()
+            .Where(o => o.DistrictId == district && o.Rating != null && o.DeliveredAt != null)
+            .OrderByDescending(o => o.RatedAt).Take(Math.Clamp(take, 1, 200))
+            .Select(o => new { o.Number, o.Title, o.PlatformId, Place = o.Unit!.Name, o.DeliveredAt, o.Rating, o.RatingComment, o.HolderTeamId, Holder = o.HolderUnit!.Name })
+            .ToListAsync(ct);
+        var platforms = await db.Platforms.IgnoreQueryFilters().Where(p => p.DistrictId == district).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        var teamIds = rows.Select(r => r.HolderTeamId).OfType<Guid>().Distinct().ToList();
+        var teams = await db.Set<Team>().IgnoreQueryFilters().Where(t => teamIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+        return [.. rows.Select(r => new PublicReview(r.Number, r.Title, platforms.GetValueOrDefault(r.PlatformId) ?? "", r.Place, r.DeliveredAt!.Value,
+            r.Rating!.Value, PersonalText.Scrub(r.RatingComment), r.HolderTeamId is { } t ? teams.GetValueOrDefault(t) ?? r.Holder : r.Holder))];
+    }
+}
+
+/// <summary>Free text shown to the public: phone numbers and ID numbers people type into comments are blanked.</summary>
+internal static partial class PersonalText
+{
+    public static string? Scrub(string? text) => text is null ? null : Digits().Replace(text, m => new string('*', m.Length));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\d[\d\s-]{6,}[\dXx]")]
+    private static partial System.Text.RegularExpressions.Regex Digits();
+}
