@@ -5,7 +5,7 @@ using Wenming.Web.Infrastructure.Tenancy;
 
 namespace Wenming.Web.Features;
 
-internal sealed class IndexModel(HomeFigures figures, DataScope scope, Teams.TeamUseCases teams) : PageModel
+internal sealed class IndexModel(HomeFigures figures, DataScope scope, Teams.TeamUseCases teams, Orders.OrderQueries orders) : PageModel
 {
     [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true)]
     public Guid? Platform { get; set; }
@@ -17,6 +17,9 @@ internal sealed class IndexModel(HomeFigures figures, DataScope scope, Teams.Tea
     public string? DemandMessage { get; private set; }
 
     public AdminHome? Admin { get; private set; }
+
+    /// <summary>Orders the caller's units, teams or the caller hold: overdue first.</summary>
+    public Paged<Orders.OrderRow>? OrderToDos { get; private set; }
     public Unit? Station { get; private set; }
     public IReadOnlyList<PlatformView> Platforms { get; private set; } = [];
     public IReadOnlyList<Grant> Grants => scope.Grants;
@@ -40,6 +43,11 @@ internal sealed class IndexModel(HomeFigures figures, DataScope scope, Teams.Tea
     public async Task OnGetAsync(CancellationToken ct)
     {
         Admin = await figures.ForOverseerAsync(ct);
+        if (scope.Grants.Any(g => g.Role is Accounts.Role.Admin or Accounts.Role.TeamLeader or Accounts.Role.Volunteer))
+        {
+            OrderToDos = await orders.ListAsync("todo", null, null, null, null, null, 1, 8, ct);
+        }
+
         if (Admin is null)
         {
             Station = await figures.HomeStationAsync(ct);

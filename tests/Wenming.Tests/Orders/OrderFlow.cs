@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Wenming.Tests.Infrastructure;
+using Wenming.Web.Features.Orders;
 using Wenming.Web.Features.Teams;
 
 namespace Wenming.Tests.Orders;
@@ -55,6 +57,37 @@ internal static class OrderFlow
 
     public static Task<Guid> VolunteerIdAsync(TestHost host, string phone) =>
         host.WithDbAsync(db => db.Set<Wenming.Web.Features.Volunteers.Volunteer>().Where(v => v.Phone == phone).Select(v => v.Id).SingleAsync());
+
+    /// <summary>An order on a unit, filed by a partner (no requester among the demo accounts), in the Open state of its district's workflow.</summary>
+    internal static Task<Order> OrderOnUnitAsync(TestHost host, Guid unitId) => host.WithDbAsync(async db =>
+    {
+        var unit = await db.Units.SingleAsync(u => u.Id == unitId);
+        var platform = await db.Platforms.Where(p => p.DistrictId == unit.DistrictId).Select(p => p.Id).FirstAsync();
+        var workflow = await Workflows.CurrentAsync(db, unit.DistrictId, TimeProvider.System, CancellationToken.None);
+        var now = DateTimeOffset.UtcNow;
+        var order = new Order(unit.DistrictId, workflow, "T" + Guid.NewGuid().ToString("N")[..10], new OrderDetails("策略测试订单", null, platform, null, null,
+            unit.Latitude, unit.Longitude, null, "策略测试", "13900000000"), unit.Id, OrderChannel.Open311, null, null, now);
+        var places = await new OrderAccess(db).PlacesAsync(unit.Id, unit.Path, CancellationToken.None);
+        order.File(OrderActor.System, places, null, "策略测试", now);
+        db.Add(order);
+        await db.SaveChangesAsync();
+        return order;
+    });
+
+    /// <summary>A photo on an order, as if a volunteer had uploaded it.</summary>
+    internal static async Task<Guid> GivePhotoAsync(TestHost host, Guid orderId)
+    {
+        var name = $"orders/{orderId:N}/policy";
+        await host.Services.GetRequiredService<Wenming.Web.Infrastructure.Files.IFileStore>().SaveAsync(name, PolicyTests.Png, CancellationToken.None);
+        return await host.WithDbAsync(async db =>
+        {
+            var districtId = await db.Set<Order>().Where(o => o.Id == orderId).Select(o => o.DistrictId).SingleAsync();
+            var photo = new OrderPhoto(districtId, orderId, name, "image/png", null, DateTimeOffset.UtcNow);
+            db.Add(photo);
+            await db.SaveChangesAsync();
+            return photo.Id;
+        });
+    }
 
     public static object Here(JsonElement order) =>
         new { latitude = order.GetProperty("latitude").GetDouble(), longitude = order.GetProperty("longitude").GetDouble(), coordinateSystem = "wgs84" };

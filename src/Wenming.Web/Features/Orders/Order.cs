@@ -292,9 +292,9 @@ internal sealed class Order : IDistrictOwned
             throw new DomainException("order-not-open", "只有办理中的订单可以上报", 409);
         }
 
-        if (!automatic && !actor.AdministersHolder && !actor.LeadsHolderTeam)
+        if (!automatic)
         {
-            throw new Infrastructure.Problems.AccessDeniedException("只有当前承办单位或队伍可以上报");
+            RequireMayEscalate(actor);
         }
 
         Append(automatic ? "escalate-timeout" : "escalate", StepIndex, actor, now, note ?? (automatic ? $"“{Step.Name}”超时，自动上报 {parent.Name}" : $"上报 {parent.Name}"));
@@ -302,6 +302,14 @@ internal sealed class Order : IDistrictOwned
         HolderTeamId = null;
         HolderVolunteerId = null;
         RestartClock(now);
+    }
+
+    public static void RequireMayEscalate(OrderActor actor)
+    {
+        if (!actor.AdministersHolder && !actor.LeadsHolderTeam)
+        {
+            throw new Infrastructure.Problems.AccessDeniedException("只有当前承办单位或队伍可以上报");
+        }
     }
 
     /// <summary>Past the deadline with nowhere higher to go (or a step that only warns): marked and told, once per step.</summary>
@@ -564,19 +572,24 @@ internal sealed class Order : IDistrictOwned
         other.Touch(now);
     }
 
-    public void AddPhoto(OrderActor actor, string fileName, string contentType, DateTimeOffset now)
+    /// <summary>Those who took part may add photos once the service has started; checked before the upload is read.</summary>
+    public void RequireMayAddPhoto(OrderActor actor)
     {
-        if (State is not (OrderState.InService or OrderState.Delivered))
-        {
-            throw new DomainException("order-photo-state", "服务开始后才能上传照片", 409);
-        }
-
         var assigned = actor.VolunteerId is { } v && Assignments.Any(a => a.VolunteerId == v && a.WithdrawnAt is null);
         if (!assigned && !actor.LeadsHolderTeam && !actor.AdministersHolder)
         {
             throw new Infrastructure.Problems.AccessDeniedException("只有参与服务的志愿者、队长或承办单位可以上传照片");
         }
 
+        if (State is not (OrderState.InService or OrderState.Delivered))
+        {
+            throw new DomainException("order-photo-state", "服务开始后才能上传照片", 409);
+        }
+    }
+
+    public void AddPhoto(OrderActor actor, string fileName, string contentType, DateTimeOffset now)
+    {
+        RequireMayAddPhoto(actor);
         if (Photos.Count >= MaxPhotos)
         {
             throw new DomainException("order-photo-limit", $"每张订单最多 {MaxPhotos} 张照片", 422);

@@ -60,9 +60,10 @@ internal static class OrderEndpoints
         g.MapPost("/{id:guid}/photos", async (Guid id, IFormFile? file, OrderAccess access, IFileStore files, AppDbContext db,
             TimeProvider clock, CancellationToken ct) =>
         {
-            var (content, type) = await Images.ReadUploadAsync(file, ct);
             var order = await access.LoadAsync(id, ct);
             var actor = await access.ActorAsync(order, ct);
+            order.RequireMayAddPhoto(actor);
+            var (content, type) = await Images.ReadUploadAsync(file, ct);
             var name = $"orders/{order.Id:N}/{Ids.New():N}";
             order.AddPhoto(actor, name, type, clock.GetUtcNow());
             await files.SaveAsync(name, content, ct);

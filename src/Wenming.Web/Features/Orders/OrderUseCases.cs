@@ -230,6 +230,7 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
                 order.Resolve(actor, Note(input.Note), now);
                 break;
             case "escalate":
+                Order.RequireMayEscalate(actor);
                 var parent = await ParentOfHolderAsync(order, ct) ?? throw new DomainException("order-at-top", "订单已在中心，无法再上报", 422);
                 order.Escalate(actor, parent, automatic: false, Note(input.Note), now);
                 break;

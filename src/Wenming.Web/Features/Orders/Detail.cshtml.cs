@@ -1,0 +1,107 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Wenming.Web.Features.Teams;
+using Wenming.Web.Features.Volunteers;
+using Wenming.Web.Infrastructure.Data;
+using Wenming.Web.Infrastructure.Problems;
+
+namespace Wenming.Web.Features.Orders;
+
+/// <summary>One order: where it is, its timeline, and a button for each move open to the caller.</summary>
+internal sealed class DetailModel(OrderQueries queries, OrderUseCases orders, OrderMatching matching, OrderAccess access, AppDbContext db,
+    Infrastructure.Files.IFileStore files, TimeProvider clock) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public Guid Id { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public bool Placed { get; set; }
+
+    public OrderView Order { get; private set; } = null!;
+    public Recommendations? Recommended { get; private set; }
+    public IReadOnlyList<UnitRef> ChildUnits { get; private set; } = [];
+    public IReadOnlyList<UnitRef> TeamMembers { get; private set; } = [];
+    public string? Message { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    public async Task<IActionResult> OnPostActAsync(string act, string? note, Guid? teamId, Guid? unitId, Guid[]? volunteerIds, double? latitude,
+        double? longitude, int? stars, string? outcome, CancellationToken ct)
+    {
+        try
+        {
+            await orders.ActAsync(Id, act, new OrderActionInput(note, note, unitId, teamId, volunteerIds, latitude, longitude, "wgs84", stars, note, outcome), ct);
+            return Redirect($"/Orders/Detail?id={Id}");
+        }
+        catch (InputException e)
+        {
+            Message = string.Join("；", e.Errors.SelectMany(x => x.Value));
+        }
+        catch (DomainException e)
+        {
+            Message = e.Message;
+        }
+        catch (AccessDeniedException e)
+        {
+            Message = e.Message;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            Message = "订单刚被他人处理，请看最新状态";
+        }
+
+        return await LoadAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostPhotoAsync(IFormFile? file, CancellationToken ct)
+    {
+        try
+        {
+            var order = await access.LoadAsync(Id, ct);
+            var actor = await access.ActorAsync(order, ct);
+            order.RequireMayAddPhoto(actor);
+            var (content, type) = await Infrastructure.Files.Images.ReadUploadAsync(file, ct);
+            var name = $"orders/{order.Id:N}/{Ids.New():N}";
+            order.AddPhoto(actor, name, type, clock.GetUtcNow());
+            await files.SaveAsync(name, content, ct);
+            await db.SaveChangesAsync(ct);
+            return Redirect($"/Orders/Detail?id={Id}");
+        }
+        catch (Exception e) when (e is DomainException or InputException or AccessDeniedException)
+        {
+            Message = e is InputException i ? string.Join("；", i.Errors.SelectMany(x => x.Value)) : e.Message;
+        }
+
+        return await LoadAsync(ct);
+    }
+
+    private async Task<IActionResult> LoadAsync(CancellationToken ct)
+    {
+        try
+        {
+            Order = await queries.ViewAsync(Id, ct);
+        }
+        catch (NotVisibleException)
+        {
+            return NotFound();
+        }
+
+        if (Order.Actions.Contains("dispatch") || Order.Actions.Contains("assign"))
+        {
+            Recommended = await matching.RecommendAsync(Id, ct);
+            var holder = Order.Holder.Unit.Id;
+            ChildUnits = await db.Units.Where(u => u.ParentId == holder && u.ClosedAt == null
+                                                    && (u.Kind == Organization.UnitKind.Institute || u.Kind == Organization.UnitKind.Station))
+                .OrderBy(u => u.Code).Select(u => new UnitRef(u.Id, u.Name)).ToListAsync(ct);
+            if (Order.Holder.Team is { } team)
+            {
+                TeamMembers = await db.Set<TeamMember>().Where(m => m.TeamId == team.Id && m.Status == MembershipStatus.Member
+                                                                   && m.Volunteer!.Status == VolunteerStatus.Active)
+                    .OrderByDescending(m => m.IsLeader).Take(200).Select(m => new UnitRef(m.VolunteerId, m.Volunteer!.Name)).ToListAsync(ct);
+            }
+        }
+
+        return Page();
+    }
+}
