@@ -17,13 +17,15 @@ public sealed class HomePageTests
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
 
-    internal static async Task<IPage> SignInAsync(IBrowser browser, string baseUrl, string phone, int width, int height)
+    internal static async Task<IPage> SignInAsync(IBrowser browser, string baseUrl, string phone, int width, int height, Geolocation? at = null)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseUrl,
             ViewportSize = new ViewportSize { Width = width, Height = height },
             Locale = "zh-CN",
+            Geolocation = at,
+            Permissions = at is null ? null : ["geolocation"],
         });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/Accounts/Login");
@@ -85,7 +87,7 @@ public sealed class HomePageTests
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "resident-large-text-360.png"), FullPage = true });
     }
 
-    private static async Task AssertFitsAsync(IPage page, int width)
+    internal static async Task AssertFitsAsync(IPage page, int width)
     {
         var scrollWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
         Assert.True(scrollWidth <= width, $"page is {scrollWidth}px wide on a {width}px screen");

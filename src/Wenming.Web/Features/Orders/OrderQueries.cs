@@ -297,13 +297,15 @@ internal sealed class OrderQueries(AppDbContext db, OrderAccess access, TimeProv
             .ToListAsync(ct);
         var workflowIds = counts.Select(c => c.WorkflowId).Distinct().ToList();
         var workflows = await db.Set<WorkflowDefinition>().Where(w => workflowIds.Contains(w.Id)).ToListAsync(ct);
-        var steps = counts.GroupBy(c => c.State == OrderState.UnderReview ? "复核" : workflows.First(w => w.Id == c.WorkflowId).Steps[c.StepIndex].Name)
-            .Select(g => new BoardStep(g.Key, g.Sum(c => c.Count), g.Sum(c => c.Overdue)));
+        var byName = counts.GroupBy(c => c.State == OrderState.UnderReview ? "复核" : workflows.First(w => w.Id == c.WorkflowId).Steps[c.StepIndex].Name)
+            .ToDictionary(g => g.Key, g => new BoardStep(g.Key, g.Sum(c => c.Count), g.Sum(c => c.Overdue)));
+        // Every step of the current workflow shows, empty ones too, in the workflow's order; older versions' steps follow.
         var current = await Workflows.CurrentAsync(db, unit.DistrictId, clock, ct);
-        var ordered = current.Steps.Select(s => s.Name).ToList();
+        var steps = current.Steps.Where(s => s.Kind is not (StepKind.Patrol or StepKind.Place) || byName.ContainsKey(s.Name))
+            .Select(s => byName.GetValueOrDefault(s.Name) ?? new BoardStep(s.Name, 0, 0)).ToList();
+        steps.AddRange(byName.Values.Where(b => steps.All(s => s.Name != b.Name)));
         var list = await ListAsync("todo", null, unit.Id, null, null, null, 1, 20, ct);
-        return new BoardFigures(new UnitRef(unit.Id, unit.Name), counts.Sum(c => c.Count), counts.Sum(c => c.Overdue),
-            [.. steps.OrderBy(s => ordered.IndexOf(s.Name) is var i && i < 0 ? 99 : i)], list.Items);
+        return new BoardFigures(new UnitRef(unit.Id, unit.Name), counts.Sum(c => c.Count), counts.Sum(c => c.Overdue), steps, list.Items);
     }
 
     /// <summary>社会评单: delivered and rated orders of a district, for anyone to read; no names, phones or addresses.</summary>

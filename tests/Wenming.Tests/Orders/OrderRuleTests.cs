@@ -1,0 +1,172 @@
+using System.Net;
+using System.Net.Http.Json;
+using Wenming.Tests.Infrastructure;
+using Wenming.Web.Infrastructure;
+using static Wenming.Tests.Infrastructure.TestData;
+using static Wenming.Tests.Orders.OrderFlow;
+
+namespace Wenming.Tests.Orders;
+
+public sealed class OrderRuleTests
+{
+    public static TheoryData<string> Providers => TestHosts.Providers();
+
+    private const int Ledu = 5;
+
+    [Fact]
+    public void Gcj02_coordinates_from_phone_maps_convert_to_wgs84_and_back()
+    {
+        // Tiananmen: WGS-84 and its GCJ-02 as the published transform gives it (about 500 m apart).
+        var (gLat, gLng) = Geo.Wgs84ToGcj02(39.9042, 116.4074);
+        Assert.InRange(Geo.Meters(39.9042, 116.4074, gLat, gLng), 300, 700);
+        var (wLat, wLng) = Geo.Gcj02ToWgs84(gLat, gLng);
+        Assert.True(Geo.Meters(39.9042, 116.4074, wLat, wLng) < 0.5, "the inverse lands within half a metre");
+        Assert.Equal((51.5, -0.12), Geo.Gcj02ToWgs84(51.5, -0.12)); // outside China nothing shifts
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_changed_workflow_applies_to_new_orders_only(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var center = await host.ClientAsAsync(TestHost.Phone(Ledu, "00"));
+        var station = await host.ClientAsAsync(TestHost.Phone(Ledu, "02"));
+        var before = await center.GetJsonAsync("/api/v1/workflow");
+        var version = before.GetProperty("version").GetInt32();
+        var old = await ResidentOrdersAsync(host, Ledu, "给社区老人理发");
+        Assert.Equal("站点派单", Step(old));
+
+        using (var stale = await center.PutAsJsonAsync("/api/v1/workflow", new { version = version - 1, preset = "hongta" }))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        }
+
+        using (var notCenter = await station.PutAsJsonAsync("/api/v1/workflow", new { version, preset = "hongta" }))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, notCenter.StatusCode);
+        }
+
+        using (var broken = await center.PutAsJsonAsync("/api/v1/workflow", new
+               {
+                   version,
+                   steps = new[] { new { name = "群众点单", kind = "Place", performer = "Resident" }, new { name = "站点派单", kind = "Dispatch", performer = "Admin" }, new { name = "送单", kind = "Deliver", performer = "Volunteer" } },
+               }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+            Assert.Contains("评单", await broken.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using var changed = await center.PutAsJsonAsync("/api/v1/workflow", new { version, preset = "hongta" });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        var after = await changed.JsonAsync();
+        Assert.Equal(version + 1, after.GetProperty("version").GetInt32());
+
+        var fresh = await ResidentOrdersAsync(host, Ledu, "帮忙修剪楼下绿化");
+        Assert.Equal("所站集单", Step(fresh));
+        old = await station.GetJsonAsync($"/api/v1/orders/{old.GetProperty("id")}");
+        Assert.Equal("站点派单", Step(old)); // placed under the old version, finished under it
+        Assert.Equal(version, old.GetProperty("workflowVersion").GetInt32());
+        await ActAsync(station, old, "dispatch", new { teamId = await LeadersSquadAsync(host, "630202-01-001") });
+
+        using var back = await center.PutAsJsonAsync("/api/v1/workflow", new { version = version + 1, preset = "default" });
+        Assert.Equal(HttpStatusCode.OK, back.StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_repeated_move_with_the_same_idempotency_key_happens_once(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var order = await ResidentOrdersAsync(host, Hongta, "帮忙收取快递");
+        var station = await host.ClientAsAsync(TestHost.Phone(Hongta, "02"));
+        var key = Guid.NewGuid().ToString();
+        var url = $"/api/v1/orders/{order.GetProperty("id")}/actions/collect";
+        HttpResponseMessage Send()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(new { note = "核实" }) };
+            request.Headers.Add("Idempotency-Key", key);
+            return station.Send(request);
+        }
+
+        using var first = Send();
+        using var second = Send();
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var replayed = await second.JsonAsync();
+        Assert.Equal(1, Timeline(replayed).Count(a => a == "collect"));
+        var now = await station.GetJsonAsync($"/api/v1/orders/{order.GetProperty("id")}");
+        Assert.Equal(1, Timeline(now).Count(a => a == "collect"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_second_order_for_the_same_service_within_50_metres_is_flagged_for_the_station_to_merge(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var resident = await host.ClientAsAsync(TestHost.Phone(Hongta, "20"));
+        var menu = (await resident.GetJsonAsync("/api/v1/menu?pageSize=1")).GetProperty("items")[0];
+        var (lat, lng) = (24.3 + Random.Shared.NextDouble() / 10, 102.5 + Random.Shared.NextDouble() / 10);
+        var first = await PlaceAsync(resident, new { menuItemId = menu.GetProperty("id"), latitude = lat, longitude = lng });
+        var near = await PlaceAsync(resident, new { menuItemId = menu.GetProperty("id"), latitude = lat + 0.0002, longitude = lng }); // about 22 m
+        var far = await PlaceAsync(resident, new { menuItemId = menu.GetProperty("id"), latitude = lat + 0.002, longitude = lng }); // about 220 m
+        Assert.Equal(first.GetProperty("number").GetString(), near.GetProperty("possibleDuplicateOf").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, far.GetProperty("possibleDuplicateOf").ValueKind);
+
+        var station = await host.ClientAsAsync(TestHost.Phone(Hongta, "02"));
+        var merged = await ActAsync(station, near, "merge", new { intoOrderId = first.GetProperty("id") });
+        Assert.Equal("Merged", State(merged));
+        var kept = await station.GetJsonAsync($"/api/v1/orders/{first.GetProperty("id")}");
+        Assert.Contains("merge", Timeline(kept));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Recommendations_say_why_and_spread_work_to_those_with_less_of_it(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var order = await ResidentOrdersAsync(host, Hongta, "法律咨询：邻里纠纷调解");
+        var station = await host.ClientAsAsync(TestHost.Phone(Hongta, "02"));
+        var recommended = await station.GetJsonAsync($"/api/v1/orders/{order.GetProperty("id")}/recommendations");
+        var volunteers = recommended.GetProperty("volunteers").EnumerateArray().ToList();
+        Assert.NotEmpty(volunteers);
+        var scores = volunteers.Select(v => v.GetProperty("score").GetInt32()).ToList();
+        Assert.Equal(scores.OrderDescending(), scores);
+        Assert.All(volunteers, v => Assert.Contains(v.GetProperty("reasons").EnumerateArray(), r => r.GetString()!.StartsWith("距离", StringComparison.Ordinal)));
+        // Every volunteer's load is weighed: no recent orders is a plus, open or recent ones a minus.
+        Assert.All(volunteers, v => Assert.Contains(v.GetProperty("reasons").EnumerateArray(), r => r.GetString() is "近期没有派单，优先照顾"
+            || r.GetString()!.Contains("单未完成", StringComparison.Ordinal) || r.GetString()!.Contains("已服务", StringComparison.Ordinal)));
+
+        var resident = await host.ClientAsAsync(TestHost.Phone(Hongta, "20"));
+        using var refused = await resident.GetAsync($"/api/v1/orders/{order.GetProperty("id")}/recommendations");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Bad_input_gets_a_clear_problem_and_changes_nothing(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var resident = await host.ClientAsAsync(TestHost.Phone(Hongta, "20"));
+        using var empty = await resident.PostJsonAsync("/api/v1/orders", new { title = "", latitude = 200.0, longitude = 1.0 });
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        var problem = await empty.JsonAsync();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("title", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty("latitude", out _));
+
+        var order = await ResidentOrdersAsync(host, Hongta, "想学太极拳");
+        var station = await host.ClientAsAsync(TestHost.Phone(Hongta, "02"));
+        using var unknown = await station.PostJsonAsync($"/api/v1/orders/{order.GetProperty("id")}/actions/teleport", new { });
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        using var badStars = await resident.PostJsonAsync($"/api/v1/orders/{order.GetProperty("id")}/actions/rate", new { stars = 9 });
+        Assert.Equal(HttpStatusCode.BadRequest, badStars.StatusCode);
+        using var malformed = await resident.PostAsync($"/api/v1/orders/{order.GetProperty("id")}/actions/rate",
+            new StringContent("{\"stars\": \"five\"", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        var unchanged = await resident.GetJsonAsync($"/api/v1/orders/{order.GetProperty("id")}");
+        Assert.Equal(["place"], Timeline(unchanged));
+
+        var otherDistrict = await host.ClientAsAsync(TestHost.Phone(1, "00"));
+        using var hidden = await otherDistrict.GetAsync($"/api/v1/orders/{order.GetProperty("id")}");
+        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+    }
+}
