@@ -68,6 +68,10 @@ public sealed class WorkflowTests
         Assert.Equal("Closed", State(order));
         Assert.Equal(["place", "collect", "dispatch", "accept", "assign", "check-in", "check-out", "deliver", "rate"], Timeline(order));
 
+        var teamPage = await resident.GetJsonAsync($"/api/v1/teams/{squad}");
+        var work = teamPage.GetProperty("recentWork").EnumerateArray().First(w => w.GetProperty("title").GetString() == "上门帮独居老人测血压");
+        Assert.Equal(5, work.GetProperty("rating").GetInt32()); // the team's page shows its recent work
+
         var reviews = await resident.GetJsonAsync($"/api/v1/reviews/{HongtaCode}");
         Assert.Contains(reviews.EnumerateArray(), r => r.GetProperty("number").GetString() == order.GetProperty("number").GetString());
         Assert.DoesNotContain(TestHost.Phone(Hongta, "20"), reviews.GetRawText(), StringComparison.Ordinal);

@@ -19,7 +19,10 @@ internal sealed record MenuView(Guid Id, string Title, Guid PlatformId, string P
     int Capacity, Guid TeamId, string Team, UnitRef Area, double? DistanceKm);
 
 internal sealed record TeamView(Guid Id, string Name, string Level, string LevelName, UnitRef Unit, string? Platform, string? Description,
-    IReadOnlyList<MemberView> Members, IReadOnlyList<MenuView> Menu, bool CanManage);
+    IReadOnlyList<MemberView> Members, IReadOnlyList<MenuView> Menu, IReadOnlyList<RecentWork> RecentWork, bool CanManage);
+
+/// <summary>A service the team delivered: what, where, when, how long, how it was rated (no one's personal data).</summary>
+internal sealed record RecentWork(string Kind, string Title, string Place, DateTimeOffset At, int Minutes, int? Rating);
 
 internal sealed record MenuInput(string? Title, Guid? PlatformId, string? Description, string? Availability, int? Capacity, Guid? UnitId);
 
@@ -76,11 +79,16 @@ internal sealed class TeamUseCases(AppDbContext db, AuditLog audit, TimeProvider
             .Where(m => m.TeamId == id && (m.Status == MembershipStatus.Member || (canManage && m.Status == MembershipStatus.Requested)))
             .OrderByDescending(m => m.IsLeader).ThenBy(m => m.RequestedAt).Take(500).ToListAsync(ct);
         var menu = await MenuQuery().Where(m => m.TeamId == id).ToListAsync(ct);
+        var work = await db.Set<Orders.Order>().AsNoTracking().Where(o => o.HolderTeamId == id && o.DeliveredAt != null)
+            .OrderByDescending(o => o.DeliveredAt).Take(10)
+            .Select(o => new { o.Title, Place = o.Unit!.Name, o.DeliveredAt, o.Rating, Minutes = o.Assignments.Where(a => a.WithdrawnAt == null).Sum(a => a.Minutes ?? 0) })
+            .ToListAsync(ct);
         return new TeamView(team.Id, team.Name, team.Level.ToString(), Team.LevelName(team.Level), new UnitRef(team.UnitId, team.Unit!.Name),
             team.PlatformId is { } p ? platforms.GetValueOrDefault(p) : null, team.Description,
             [.. members.Select(m => new MemberView(m.Id, m.VolunteerId, m.Volunteer!.Number, m.Volunteer.Name, Masking.Phone(m.Volunteer.Phone) ?? "",
                 m.Status.ToString(), m.IsLeader))],
-            [.. menu.Select(m => ToMenuView(m, platforms, null))], canManage);
+            [.. menu.Select(m => ToMenuView(m, platforms, null))],
+            [.. work.Select(w => new RecentWork("order", w.Title, w.Place, w.DeliveredAt!.Value, w.Minutes, w.Rating))], canManage);
     }
 
     public async Task<Team> CreateAsync(TeamInput input, CancellationToken ct)
