@@ -47,10 +47,10 @@ public sealed class OrderRuleTests
         }
 
         using (var broken = await center.PutAsJsonAsync("/api/v1/workflow", new
-               {
-                   version,
-                   steps = new[] { new { name = "群众点单", kind = "Place", performer = "Resident" }, new { name = "站点派单", kind = "Dispatch", performer = "Admin" }, new { name = "送单", kind = "Deliver", performer = "Volunteer" } },
-               }))
+        {
+            version,
+            steps = new[] { new { name = "群众点单", kind = "Place", performer = "Resident" }, new { name = "站点派单", kind = "Dispatch", performer = "Admin" }, new { name = "送单", kind = "Deliver", performer = "Volunteer" } },
+        }))
         {
             Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
             Assert.Contains("评单", await broken.Content.ReadAsStringAsync(), StringComparison.Ordinal);
