@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Localization;
 using Microsoft.EntityFrameworkCore;
 using Scalar.AspNetCore;
 using Wenming.Web.Features.Accounts;
+using Wenming.Web.Features.Activities;
 using Wenming.Web.Features.Audit;
 using Wenming.Web.Features.Demo;
 using Wenming.Web.Features.Orders;
@@ -114,7 +115,7 @@ internal static class PlatformSetup
         services.AddSingleton(sp => Infrastructure.PersonalData.PersonalDataProtector.FromConfiguration(config, builder.Environment));
         services.AddSingleton<Infrastructure.Files.IFileStore>(new Infrastructure.Files.LocalFileStore(
             config["Files:Root"] ?? Path.Combine(builder.Environment.ContentRootPath, "data", "files")));
-        services.AddAccounts().AddOrganization().AddVolunteers().AddTeams().AddOrders().AddScoped<AuditQueries>().AddScoped<DemoSeeder>().AddScoped<DemoPeopleSeeder>()
+        services.AddAccounts().AddOrganization().AddVolunteers().AddTeams().AddOrders().AddActivities().AddScoped<AuditQueries>().AddScoped<DemoSeeder>().AddScoped<DemoPeopleSeeder>()
             .AddScoped<Features.Home.HomeFigures>();
     }
 
@@ -146,6 +147,7 @@ internal static class PlatformSetup
         app.MapVolunteers();
         app.MapTeams();
         app.MapOrders();
+        app.MapActivities();
         app.MapRazorPages();
     }
 

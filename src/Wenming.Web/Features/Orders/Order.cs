@@ -122,6 +122,9 @@ internal sealed class Order : IDistrictOwned
     public DateTimeOffset? ConfirmedAt { get; private set; }
     public Guid? PossibleDuplicateOfId { get; private set; }
     public Guid? MergedIntoId { get; private set; }
+
+    /// <summary>The project (项目库) this order counts towards, if any.</summary>
+    public Guid? ProjectId { get; private set; }
     public int? Rating { get; private set; }
     public string? RatingComment { get; private set; }
     public DateTimeOffset? RatedAt { get; private set; }
@@ -547,6 +550,18 @@ internal sealed class Order : IDistrictOwned
         State = OrderState.Cancelled;
         ClosedAt = now;
         StepDueAt = null;
+        Touch(now);
+    }
+
+    public void LinkProject(OrderActor actor, Guid? projectId, string projectName, DateTimeOffset now)
+    {
+        if (!actor.AdministersHolder)
+        {
+            throw new Infrastructure.Problems.AccessDeniedException("只有承办单位（或其上级）的管理员可以把订单归入项目");
+        }
+
+        ProjectId = projectId;
+        Append("project", StepIndex, actor, now, projectId is null ? "移出项目" : $"归入项目：{projectName}");
         Touch(now);
     }
 

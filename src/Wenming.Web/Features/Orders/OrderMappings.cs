@@ -47,6 +47,8 @@ internal sealed class OrderMappings : IEntityTypeConfiguration<WorkflowDefinitio
         b.HasIndex(o => o.HolderTeamId);
         b.HasIndex(o => o.ConfirmTokenHash);
         b.HasIndex(o => new { o.DistrictId, o.OpenForClaim });
+        b.HasIndex(o => o.ProjectId);
+        b.HasOne<Activities.Project>().WithMany().HasForeignKey(o => o.ProjectId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(o => o.Workflow).WithMany().HasForeignKey(o => o.WorkflowId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(o => o.Unit).WithMany().HasForeignKey(o => o.UnitId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(o => o.HolderUnit).WithMany().HasForeignKey(o => o.HolderUnitId).OnDelete(DeleteBehavior.Restrict);
