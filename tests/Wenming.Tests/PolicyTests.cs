@@ -130,6 +130,32 @@ public sealed class PolicyTests
         ["GET /Orders/Board"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         ["GET /Orders/Detail"] = (a, r) => a.Role is Role.Admin or Role.Leader && Reach(r),
         ["GET /Orders/Workflow"] = (_, _) => true,
+        ["GET /api/v1/activity-library"] = (_, _) => true,
+        ["POST /api/v1/activity-library"] = (_, _) => true, // an empty proposal: 400 for everyone
+        ["POST /api/v1/activity-library/{id}/approve"] = (a, r) => a.Suffix == "00" && Reach(r),
+        ["POST /api/v1/activity-library/{id}/return"] = (a, r) => a.Suffix == "00" && Reach(r),
+        ["GET /api/v1/activity-rules"] = (_, _) => true,
+        ["PUT /api/v1/activity-rules"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00",
+        ["GET /api/v1/activities"] = (_, _) => true,
+        ["POST /api/v1/activities"] = (_, _) => true, // an empty activity: 400 for everyone
+        // An activity organised on the target unit: seen from its unit, below and above; run by admins over it.
+        ["GET /api/v1/activities/{id}"] = (_, r) => Reach(r),
+        ["POST /api/v1/activities/{id}/signups"] = (_, r) => Reach(r),
+        ["POST /api/v1/activities/{id}/signups/cancel"] = (_, r) => Reach(r),
+        ["POST /api/v1/activities/{id}/check-ins"] = (_, r) => Reach(r), // then 422: the venue code is missing
+        ["GET /api/v1/activities/{id}/attendance"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["POST /api/v1/activities/{id}/attendance"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["POST /api/v1/activities/{id}/report"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["GET /api/v1/activities/{id}/venue-code"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["GET /api/v1/activities/{id}/venue-code.png"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["GET /api/v1/plans"] = (_, _) => true,
+        ["POST /api/v1/plans"] = (a, _) => a.Role == Role.Admin,
+        ["GET /api/v1/projects"] = (_, _) => true,
+        ["POST /api/v1/projects"] = (_, _) => true, // an empty project: 400 for everyone
+        ["GET /api/v1/projects/{id}"] = (_, r) => Reach(r),
+        ["POST /api/v1/projects/{id}/orders/{orderId:guid}"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["GET /api/v1/lectures/totals"] = (_, _) => true,
+        ["POST /api/v1/calendars/mine"] = (_, _) => true,
         ["GET /"] = (_, _) => true,
         ["GET /Accounts/Denied"] = (_, _) => true,
         ["GET /Accounts/Logout"] = (_, _) => true,
@@ -147,7 +173,7 @@ public sealed class PolicyTests
         "POST /api/v1/auth/login", "POST /api/v1/auth/sms-code", "POST /api/v1/auth/login-sms", "GET /Accounts/Login",
         "GET /set-culture", "GET /openapi/{documentName}.json", "GET /api/docs/{documentName?}", "GET /api/docs/favicon.svg",
         "GET /api/docs/scalar.aspnetcore.js", "GET /api/docs/scalar.js", "GET /api/v1/reviews/{districtCode}", "GET /reviews/{districtCode}",
-        "GET /o/{token}",
+        "GET /o/{token}", "GET /calendars/units/{id}.ics", "GET /calendars/teams/{id}.ics", "GET /calendars/me/{token}.ics",
     ];
 
     private static bool Reach(Relation r) => r is Relation.Own or Relation.Child;
@@ -157,7 +183,7 @@ public sealed class PolicyTests
 
     private static bool TargetsAUnit(string key) => key.Contains("{id}", StringComparison.Ordinal) && key != "GET /api/v1/import-jobs/{id}"
         || key is "POST /api/v1/units" or "POST /api/v1/units/import" or "POST /api/v1/teams" or "POST /api/v1/demands"
-        || key.StartsWith("GET /Organization", StringComparison.Ordinal) && key != "GET /Organization/Platforms" || key is "GET /Teams/Detail" or "GET /Orders/Detail";
+        || key.StartsWith("GET /Organization", StringComparison.Ordinal) && key != "GET /Organization/Platforms" || key is "GET /Teams/Detail" or "GET /Orders/Detail" or "GET /Activities/Detail";
 
     /// <summary>Checked only where it must refuse: allowing it would spend the demo volunteer (a dedicated test covers it).</summary>
     private static readonly HashSet<string> DenyOnly = ["POST /api/v1/volunteers/me/leave"];
@@ -327,7 +353,26 @@ public sealed class PolicyTests
         }
 
         var photoId = Guid.Empty;
-        if (key.Contains("/orders/{id}", StringComparison.Ordinal) || key == "GET /Orders/Detail")
+        var orderId = Guid.Empty;
+        if (key.Contains("/activities/{id}", StringComparison.Ordinal) || key == "GET /Activities/Detail")
+        {
+            target = await Activities.ActivityData.ActivityOnUnitAsync(host, target, key.EndsWith("/signups/cancel", StringComparison.Ordinal) ? actorPhone : null);
+        }
+        else if (key.Contains("/activity-library/{id}", StringComparison.Ordinal))
+        {
+            target = await Activities.ActivityData.ProposalOnUnitAsync(host, target);
+        }
+        else if (key.Contains("/projects/{id}", StringComparison.Ordinal))
+        {
+            var project = await Activities.ActivityData.ProjectOnUnitAsync(host, target);
+            if (key.Contains("{orderId", StringComparison.Ordinal))
+            {
+                orderId = (await Orders.OrderFlow.OrderOnUnitAsync(host, target)).Id;
+            }
+
+            target = project;
+        }
+        else if (key.Contains("/orders/{id}", StringComparison.Ordinal) || key == "GET /Orders/Detail")
         {
             // A fresh order on the target unit, placed by someone else (a partner), so its requester is nobody here.
             var order = await Orders.OrderFlow.OrderOnUnitAsync(host, target);
@@ -399,7 +444,22 @@ public sealed class PolicyTests
                 body = new { note = "策略测试" };
                 break;
             case "PUT /api/v1/workflow":
+            case "PUT /api/v1/activity-rules":
                 body = new { version = 99999 };
+                break;
+            case "POST /api/v1/activity-library":
+            case "POST /api/v1/activities":
+            case "POST /api/v1/projects":
+            case "POST /api/v1/plans":
+            case "POST /api/v1/activities/{id}/attendance":
+            case "POST /api/v1/activities/{id}/check-ins":
+                body = new { };
+                break;
+            case "POST /api/v1/activities/{id}/report":
+                body = new { summary = "策略测试" }; // 409 for the organiser: it has not started
+                break;
+            case "POST /api/v1/activity-library/{id}/return":
+                body = new { reason = "策略测试" };
                 break;
             case "POST /api/v1/orders/{id}/photos":
                 content = new MultipartFormDataContent { { new ByteArrayContent(Png), "file", "p.png" } };
@@ -450,12 +510,13 @@ public sealed class PolicyTests
 
         path = path.Replace("{id}", target.ToString(), StringComparison.Ordinal).Replace("{memberId}", memberId.ToString(), StringComparison.Ordinal)
             .Replace("{action}", "escalate", StringComparison.Ordinal).Replace("{photoId:guid}", photoId.ToString(), StringComparison.Ordinal)
+            .Replace("{orderId:guid}", orderId.ToString(), StringComparison.Ordinal)
             .Replace("{list}", "skill", StringComparison.Ordinal);
         if (path.StartsWith("/Organization", StringComparison.Ordinal) && path != "/Organization/Platforms")
         {
             path += path == "/Organization/Edit" ? $"?id={target}" : $"?unit={target}";
         }
-        else if (path is "/Teams/Detail" or "/Orders/Detail")
+        else if (path is "/Teams/Detail" or "/Orders/Detail" or "/Activities/Detail")
         {
             path += $"?id={target}";
         }

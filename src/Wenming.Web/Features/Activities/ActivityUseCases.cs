@@ -121,8 +121,9 @@ internal sealed class ActivityUseCases(AppDbContext db, AuditLog audit, TimeProv
     {
         if (!IsCenterAdmin())
         {
-            var exists = await db.Set<ActivityTemplate>().AnyAsync(t => t.Id == id, ct);
-            throw exists ? new AccessDeniedException("活动库由中心审核") : new NotVisibleException();
+            // Refused if they can see it (their own subtree's proposal, or a library entry); otherwise it does not exist for them.
+            var seen = (await LibraryAsync(null, null, ct)).Any(t => t.Id == id);
+            throw seen ? new AccessDeniedException("活动库由中心审核") : new NotVisibleException();
         }
 
         var template = await db.Set<ActivityTemplate>().FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw new NotVisibleException();
