@@ -3,8 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Wenming.Tests.Infrastructure;
 using Wenming.Web.Features.Orders;
-using static Wenming.Tests.Orders.OrderFlow;
 using static Wenming.Tests.Infrastructure.TestData;
+using static Wenming.Tests.Orders.OrderFlow;
 
 namespace Wenming.Tests.Orders;
 
@@ -138,8 +138,14 @@ public sealed class WorkflowTests
         var phone = $"139{Random.Shared.Next(10_000_000, 99_999_999)}";
         var order = await PlaceAsync(grid, new
         {
-            title = "独居老人家中灯坏了需要更换", platformId = platform, contactName = "刘大爷", contactPhone = phone,
-            address = "3 栋 2 单元 101", latitude = 31.16, longitude = 108.39, coordinateSystem = "gcj02",
+            title = "独居老人家中灯坏了需要更换",
+            platformId = platform,
+            contactName = "刘大爷",
+            contactPhone = phone,
+            address = "3 栋 2 单元 101",
+            latitude = 31.16,
+            longitude = 108.39,
+            coordinateSystem = "gcj02",
         });
         Assert.Equal("AwaitingConfirmation", State(order));
         Assert.Equal("群众点单", Step(order));

@@ -237,8 +237,23 @@ internal sealed class OrderQueries(AppDbContext db, OrderAccess access, TimeProv
             .Skip((page - 1) * pageSize).Take(pageSize)
             .Select(o => new
             {
-                o.Id, o.Number, o.Title, o.PlatformId, o.State, o.StepIndex, o.StepDueAt, o.HolderTeamId, HolderName = o.HolderUnit!.Name,
-                o.UnitId, PlaceName = o.Unit!.Name, o.CreatedAt, o.PossibleDuplicateOfId, o.Latitude, o.Longitude, o.Workflow!.StepsJson, o.WorkflowId,
+                o.Id,
+                o.Number,
+                o.Title,
+                o.PlatformId,
+                o.State,
+                o.StepIndex,
+                o.StepDueAt,
+                o.HolderTeamId,
+                HolderName = o.HolderUnit!.Name,
+                o.UnitId,
+                PlaceName = o.Unit!.Name,
+                o.CreatedAt,
+                o.PossibleDuplicateOfId,
+                o.Latitude,
+                o.Longitude,
+                o.Workflow!.StepsJson,
+                o.WorkflowId,
             })
             .ToListAsync(ct);
         var platforms = await db.Platforms.ToDictionaryAsync(p => p.Id, p => p.Name, ct);
