@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Wenming.Web.Features.Accounts;
+using Wenming.Web.Features.Orders.Open311;
 using Wenming.Web.Features.Organization;
 using Wenming.Web.Infrastructure.Audit;
 using Wenming.Web.Infrastructure.Data;
@@ -25,7 +26,8 @@ internal static class OrderEndpoints
     {
         services.AddScoped<OrderAccess>().AddScoped<OrderUseCases>().AddScoped<OrderQueries>().AddScoped<OrderMatching>().AddScoped<OrderNotifier>()
             .AddScoped<WorkflowEditor>().AddSingleton<OrderDeadlines>()
-            .AddHostedService<OrderDeadlines.Scanner>();
+            .AddHostedService<OrderDeadlines.Scanner>()
+            .AddOpen311();
         services.AddSignalR();
         return services;
     }
@@ -99,6 +101,7 @@ internal static class OrderEndpoints
             .AllowAnonymous().WithTags("Orders").WithSummary("社会评单: the district's delivered and rated orders, personal data removed (public)");
 
         app.MapHub<OrderBoardHub>(OrderBoardHub.Path);
+        app.MapOpen311();
         return app;
     }
 }

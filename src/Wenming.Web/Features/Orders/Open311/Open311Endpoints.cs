@@ -1,0 +1,157 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Primitives;
+using Wenming.Web.Infrastructure.Data;
+using Wenming.Web.Infrastructure.Problems;
+
+namespace Wenming.Web.Features.Orders.Open311;
+
+/// <summary>
+/// Open311 GeoReport v2 (wiki.open311.org/GeoReport_v2) at <c>/open311/v2/</c>: partner systems such as FixMyStreet list
+/// the district's services, file residents' needs as orders that enter the district's own workflow, and follow them.
+/// Every resource answers in XML (the spec's required format) and JSON, chosen by the path's extension; refusals come in
+/// the spec's error format, never as problem details.
+/// </summary>
+internal static class Open311Endpoints
+{
+    public const string Prefix = "/open311/v2";
+
+    public static IServiceCollection AddOpen311(this IServiceCollection services) => services.AddScoped<GeoReport>();
+
+    public static IEndpointRouteBuilder MapOpen311(this IEndpointRouteBuilder app)
+    {
+        // Anonymous: GETs need no key by the spec, and a POST proves itself with its api_key, not with a session, so there
+        // is no cookie for antiforgery to protect.
+        var g = app.MapGroup(Prefix).WithTags("Open311").AllowAnonymous().DisableAntiforgery();
+        g.MapGet("/discovery.{format}", (HttpContext http, GeoReport api, CancellationToken ct) =>
+                AnswerAsync(http, () => api.DiscoveryAsync(http.Request, ct)))
+            .WithSummary("GeoReport v2 service discovery: the endpoint, its formats (xml, json) and how to get an api_key")
+            .Produces(StatusCodes.Status200OK, contentType: "text/xml", additionalContentTypes: ["application/json"]);
+        g.MapGet("/services.{format}", (HttpContext http, GeoReport api, CancellationToken ct) =>
+                AnswerAsync(http, () => api.ServicesAsync(Args(http), ct)))
+            .WithSummary("The district's services: its active service-menu items and one free-text service per platform (jurisdiction_id = division code)")
+            .Produces(StatusCodes.Status200OK, contentType: "text/xml", additionalContentTypes: ["application/json"]);
+        g.MapGet("/services/{service_code}.{format}", (HttpContext http, GeoReport api, CancellationToken ct) =>
+                AnswerAsync(http, () => api.DefinitionAsync(Args(http), Route(http, "service_code"), ct)))
+            .WithSummary("A service's definition: the attributes a request may send as attribute[code]=value")
+            .Produces(StatusCodes.Status200OK, contentType: "text/xml", additionalContentTypes: ["application/json"]);
+        g.MapPost("/requests.{format}", (HttpContext http, GeoReport api, CancellationToken ct) =>
+                AnswerAsync(http, async () => await api.CreateAsync(await FormArgsAsync(http, ct), ct)))
+            .WithSummary("File a service request (application/x-www-form-urlencoded): api_key, service_code, lat & long or address_string, " +
+                         "description, first_name, last_name, phone (required here: the station calls back), attribute[code]=value; " +
+                         "it becomes an order in the district's workflow")
+            .Produces(StatusCodes.Status200OK, contentType: "text/xml", additionalContentTypes: ["application/json"]);
+        g.MapGet("/requests.{format}", (HttpContext http, GeoReport api, CancellationToken ct) =>
+                AnswerAsync(http, () => api.RequestsAsync(Args(http), ct)))
+            .WithSummary("Service requests: service_request_id (comma list), service_code, start_date, end_date, status (open, closed); " +
+                         "the last 90 days by default, at most 1000")
+            .Produces(StatusCodes.Status200OK, contentType: "text/xml", additionalContentTypes: ["application/json"]);
+        g.MapGet("/requests/{service_request_id}.{format}", (HttpContext http, GeoReport api, CancellationToken ct) =>
+                AnswerAsync(http, () => api.RequestAsync(Args(http), Route(http, "service_request_id"), ct)))
+            .WithSummary("One service request: its status, the step and unit handling it; never the requester's name or phone")
+            .Produces(StatusCodes.Status200OK, contentType: "text/xml", additionalContentTypes: ["application/json"]);
+        return app;
+    }
+
+    /// <summary>Runs a resource and turns every refusal into the spec's error document, in the format that was asked for.</summary>
+    private static async Task<IResult> AnswerAsync(HttpContext http, Func<Task<SparkNode>> resource)
+    {
+        var requested = Route(http, "format");
+        if (!SparkWriter.TryParseFormat(requested, out var format))
+        {
+            return Error(Open311Format.Xml, StatusCodes.Status404NotFound, [$"format: 不支持“{requested}”格式，请用 .xml 或 .json（unsupported format）"]);
+        }
+
+        try
+        {
+            return new Open311Result(await resource(), format);
+        }
+        catch (Open311Exception e)
+        {
+            return Error(format, e.Status, e.Descriptions);
+        }
+        catch (InputException e)
+        {
+            return Error(format, StatusCodes.Status400BadRequest, [.. Open311Errors.FromInput(e.Errors)]);
+        }
+        catch (DomainException e)
+        {
+            // The spec has no 409 or 422: a rule that refuses the request is a 400 with its reason.
+            return Error(format, StatusCodes.Status400BadRequest, [e.Message]);
+        }
+        catch (AccessDeniedException e)
+        {
+            return Error(format, StatusCodes.Status403Forbidden, [e.Message]);
+        }
+        catch (NotVisibleException)
+        {
+            return Error(format, StatusCodes.Status404NotFound, ["找不到该对象（not found）"]);
+        }
+        catch (Exception e) when (e is BadHttpRequestException or InvalidDataException)
+        {
+            return Error(format, StatusCodes.Status400BadRequest, ["请求格式有误，请以 application/x-www-form-urlencoded 提交（malformed request）"]);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The spec answers a failure on our side with 400 "general service error" and asks the client to tell us: logged
+            // as the error it is, so it is seen here first.
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Open311Endpoints))
+                .LogError(e, "Open311 {Method} {Path} failed", http.Request.Method, http.Request.Path);
+            return Error(format, StatusCodes.Status400BadRequest, ["General service error: 服务暂时无法处理该请求，请稍后重试或联系所在区县文明实践中心"]);
+        }
+    }
+
+    private static Open311Result Error(Open311Format format, int status, IReadOnlyList<string> descriptions) =>
+        new(Open311Errors.Document(status, descriptions), format, status);
+
+    private static string Route(HttpContext http, string name) => http.GetRouteValue(name) as string ?? "";
+
+    private static Open311Args Args(HttpContext http) => new(null, http.Request.Query);
+
+    private static async Task<Open311Args> FormArgsAsync(HttpContext http, CancellationToken ct)
+    {
+        if (!http.Request.HasFormContentType)
+        {
+            throw Open311Exception.BadRequest("Content-Type: 请以 application/x-www-form-urlencoded 提交（send the request as a form）");
+        }
+
+        return new Open311Args(await http.Request.ReadFormAsync(ct), http.Request.Query);
+    }
+}
+
+/// <summary>A call's arguments: the form first, then the query string. As the spec says, an empty value counts as not sent.</summary>
+internal sealed partial class Open311Args(IFormCollection? form, IQueryCollection query)
+{
+    public string? Get(string name)
+    {
+        var values = form is not null && form.TryGetValue(name, out var f) && !StringValues.IsNullOrEmpty(f) ? f : query[name];
+        var text = string.Join(",", values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim()));
+        return text.Length == 0 ? null : text;
+    }
+
+    public IReadOnlyList<string> All(string name)
+    {
+        var values = form is not null && form.TryGetValue(name, out var f) && !StringValues.IsNullOrEmpty(f) ? f : query[name];
+        return [.. values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim())];
+    }
+
+    /// <summary><c>attribute[code]=value</c>, and <c>attribute[code][]=v1&amp;attribute[code][]=v2</c> for a multivaluelist (joined by commas).</summary>
+    public IReadOnlyDictionary<string, string> Attributes()
+    {
+        var attributes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, values) in (IEnumerable<KeyValuePair<string, StringValues>>?)form ?? query)
+        {
+            var match = AttributeKey().Match(key);
+            var text = string.Join(",", values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!.Trim()));
+            if (match.Success && text.Length > 0)
+            {
+                var code = match.Groups[1].Value;
+                attributes[code] = attributes.TryGetValue(code, out var earlier) ? earlier + "," + text : text;
+            }
+        }
+
+        return attributes;
+    }
+
+    [GeneratedRegex(@"^attribute\[([^\[\]]+)\](?:\[\])?$")]
+    private static partial Regex AttributeKey();
+}
