@@ -148,7 +148,7 @@ public sealed class PolicyTests
         ["POST /api/v1/activities/{id}/report"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["GET /api/v1/activities/{id}/venue-code"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["GET /api/v1/activities/{id}/venue-code.png"] = (a, r) => a.Role == Role.Admin && Reach(r),
-        ["GET /api/v1/plans"] = (_, _) => true,
+        ["GET /api/v1/plans"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         ["POST /api/v1/plans"] = (a, _) => a.Role == Role.Admin,
         ["GET /api/v1/projects"] = (_, _) => true,
         ["POST /api/v1/projects"] = (_, _) => true, // an empty project: 400 for everyone
@@ -156,6 +156,14 @@ public sealed class PolicyTests
         ["POST /api/v1/projects/{id}/orders/{orderId:guid}"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["GET /api/v1/lectures/totals"] = (_, _) => true,
         ["POST /api/v1/calendars/mine"] = (_, _) => true,
+        ["GET /Activities"] = (_, _) => true,
+        ["GET /Activities/Detail"] = (_, r) => Reach(r),
+        ["GET /Activities/Venue"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["GET /a/{id}"] = (_, r) => Reach(r),
+        ["GET /Activities/New"] = (_, _) => true,
+        ["GET /Activities/Library"] = (_, _) => true,
+        ["GET /Activities/Plan"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        ["GET /Activities/Projects"] = (_, _) => true,
         ["GET /"] = (_, _) => true,
         ["GET /Accounts/Denied"] = (_, _) => true,
         ["GET /Accounts/Logout"] = (_, _) => true,
@@ -186,7 +194,7 @@ public sealed class PolicyTests
 
     private static bool TargetsAUnit(string key) => key.Contains("{id}", StringComparison.Ordinal) && key != "GET /api/v1/import-jobs/{id}"
         || key is "POST /api/v1/units" or "POST /api/v1/units/import" or "POST /api/v1/teams" or "POST /api/v1/demands"
-        || key.StartsWith("GET /Organization", StringComparison.Ordinal) && key != "GET /Organization/Platforms" || key is "GET /Teams/Detail" or "GET /Orders/Detail" or "GET /Activities/Detail";
+        || key.StartsWith("GET /Organization", StringComparison.Ordinal) && key != "GET /Organization/Platforms" || key is "GET /Teams/Detail" or "GET /Orders/Detail" or "GET /Activities/Detail" or "GET /Activities/Venue" or "GET /a/{id}";
 
     /// <summary>Checked only where it must refuse: allowing it would spend the demo volunteer (a dedicated test covers it).</summary>
     private static readonly HashSet<string> DenyOnly = ["POST /api/v1/volunteers/me/leave"];
@@ -357,7 +365,7 @@ public sealed class PolicyTests
 
         var photoId = Guid.Empty;
         var orderId = Guid.Empty;
-        if (key.Contains("/activities/{id}", StringComparison.Ordinal) || key == "GET /Activities/Detail")
+        if (key.Contains("/activities/{id}", StringComparison.Ordinal) || key is "GET /Activities/Detail" or "GET /Activities/Venue" or "GET /a/{id}")
         {
             target = await Activities.ActivityData.ActivityOnUnitAsync(host, target, key.EndsWith("/signups/cancel", StringComparison.Ordinal) ? actorPhone : null);
         }
@@ -519,7 +527,7 @@ public sealed class PolicyTests
         {
             path += path == "/Organization/Edit" ? $"?id={target}" : $"?unit={target}";
         }
-        else if (path is "/Teams/Detail" or "/Orders/Detail" or "/Activities/Detail")
+        else if (path is "/Teams/Detail" or "/Orders/Detail" or "/Activities/Detail" or "/Activities/Venue")
         {
             path += $"?id={target}";
         }

@@ -41,6 +41,11 @@ internal sealed class Planning(AppDbContext db, ActivityUseCases activities, Aud
     public async Task<PlanView> PlanAsync(Guid? unitId, int? year, CancellationToken ct)
     {
         var unit = await OwnUnitAsync(unitId, ct);
+        if (!Scope.CanOversee(unit.Path))
+        {
+            throw new AccessDeniedException("年度活动计划供管理员和领导查看");
+        }
+
         var y = year ?? DistrictTime.Today(clock.GetUtcNow()).Year;
         var platforms = await db.Platforms.ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         var planned = await db.Set<PlanEntry>().AsNoTracking().Where(p => p.Year == y && p.Unit!.Path.StartsWith(unit.Path))

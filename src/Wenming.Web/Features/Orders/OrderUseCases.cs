@@ -200,7 +200,17 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
             throw new DomainException("order-unknown-action", $"没有“{action}”这个操作", 404);
         }
 
-        var order = await access.LoadAsync(id, ct);
+        Order order;
+        try
+        {
+            order = await access.LoadAsync(id, ct);
+        }
+        catch (NotVisibleException) when (action == "accept")
+        {
+            // Volunteers saw it while it was open to claim; losing the race is a conflict, not a vanished order.
+            throw await TakenByAnotherVolunteerAsync(id, ct) ? new DomainException("order-already-taken", "该订单已被其他志愿者接走", 409) : new NotVisibleException();
+        }
+
         var actor = await access.ActorAsync(order, ct);
         var places = await access.PlacesAsync(order, ct);
         var now = clock.GetUtcNow();
@@ -296,6 +306,10 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
         await notifier.PublishAsync(order, action, null, ct);
         return order;
     }
+
+    private async Task<bool> TakenByAnotherVolunteerAsync(Guid id, CancellationToken ct) =>
+        await access.VolunteerIdAsync(ct) is not null
+        && await db.Set<Order>().AnyAsync(o => o.Id == id && o.HolderVolunteerId != null && o.Events.Any(e => e.Action == "accept" && e.Note == "志愿者抢单"), ct);
 
     /// <summary>The resident confirms a grid worker's record by the link in their SMS (no account needed).</summary>
     public async Task<Order?> ConfirmByTokenAsync(string token, CancellationToken ct)
