@@ -113,6 +113,7 @@ public sealed class PolicyTests
         ["POST /api/v1/demands"] = (_, r) => Reach(r),
         ["POST /api/v1/orders"] = (_, _) => true, // an empty order: 400 for everyone signed in
         ["GET /api/v1/orders"] = (_, _) => true,
+        ["GET /api/v1/orders/notices"] = (_, _) => true,
         ["GET /api/v1/orders/board"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         // An order someone else placed on the target unit: seen by admins and leaders over it, moved only by admins over its holder.
         ["GET /api/v1/orders/{id}"] = (a, r) => a.Role is Role.Admin or Role.Leader && Reach(r),

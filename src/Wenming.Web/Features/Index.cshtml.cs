@@ -20,6 +20,8 @@ internal sealed class IndexModel(HomeFigures figures, DataScope scope, Teams.Tea
 
     /// <summary>Orders the caller's units, teams or the caller hold: overdue first.</summary>
     public Paged<Orders.OrderRow>? OrderToDos { get; private set; }
+
+    public IReadOnlyList<Orders.NoticeView> Notices { get; private set; } = [];
     public Unit? Station { get; private set; }
     public IReadOnlyList<PlatformView> Platforms { get; private set; } = [];
     public IReadOnlyList<Grant> Grants => scope.Grants;
@@ -46,6 +48,7 @@ internal sealed class IndexModel(HomeFigures figures, DataScope scope, Teams.Tea
         if (scope.Grants.Any(g => g.Role is Accounts.Role.Admin or Accounts.Role.TeamLeader or Accounts.Role.Volunteer))
         {
             OrderToDos = await orders.ListAsync("todo", null, null, null, null, null, 1, 8, ct);
+            Notices = await orders.NoticesAsync(5, ct);
         }
 
         if (Admin is null)

@@ -256,6 +256,8 @@ public sealed class WorkflowTests
         Assert.Contains("collect", Actions(after));
         var notices = await host.WithDbAsync(db => db.Set<OrderNotice>().CountAsync(n => n.OrderId == id && n.Text.Contains("超时")));
         Assert.Equal(1, notices);
+        var told = await institute.GetJsonAsync("/api/v1/orders/notices");
+        Assert.Contains(told.EnumerateArray(), n => n.GetProperty("orderId").GetGuid() == id && n.GetProperty("text").GetString()!.Contains("超时", StringComparison.Ordinal));
 
         var todo = await institute.GetJsonAsync("/api/v1/orders?view=todo");
         var firstRow = todo.GetProperty("items").EnumerateArray().First();

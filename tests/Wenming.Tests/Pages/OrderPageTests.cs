@@ -45,9 +45,8 @@ public sealed class OrderPageTests
         var board = await SignInAsync(browser, baseUrl, TestHost.Phone(Hongta, "00"), 1280, 800);
         await board.GotoAsync("/Orders/Board");
         await board.WaitForSelectorAsync("#board-live:not([hidden])");
-        var number = await host.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
-            db.Set<Wenming.Web.Features.Orders.Order>().Where(o => o.Id == orderId).Select(o => o.Number)));
-        await board.WaitForSelectorAsync($"#board-orders li:has-text('{number}'):has-text('中心派单')");
+        await board.WaitForSelectorAsync("#board-steps li[data-step='中心派单']");
+        var accepting = int.Parse(await board.GetAttributeAsync("#board-steps li[data-step='志愿服务队接单']", "data-count") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         await board.ScreenshotAsync(new() { Path = Shot("4-board-before-dispatch"), FullPage = true });
 
         var center = await board.Context.NewPageAsync();
@@ -59,7 +58,7 @@ public sealed class OrderPageTests
         await center.WaitForSelectorAsync("#order-next:has-text('志愿服务队接单')");
 
         // No reload: SignalR tells the board, which refetches its figures.
-        await board.WaitForSelectorAsync($"#board-orders li:has-text('{number}'):has-text('志愿服务队接单')", new() { Timeout = 10_000 });
+        await board.WaitForSelectorAsync($"#board-steps li[data-step='志愿服务队接单'][data-count='{accepting + 1}']", new() { Timeout = 10_000 });
         await board.ScreenshotAsync(new() { Path = Shot("6-board-after-dispatch"), FullPage = true });
 
         // 志愿服务队接单: the team leader accepts and sends the demo volunteer.

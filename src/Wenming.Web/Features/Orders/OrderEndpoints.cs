@@ -44,6 +44,8 @@ internal static class OrderEndpoints
                 double? lng = null, double? radiusKm = null, int page = 1, int pageSize = 50) =>
                 TypedResults.Ok(await q.ListAsync(view, state, unit, lat, lng, radiusKm, page, pageSize, ct)))
             .WithSummary("Orders you can see. view=todo (yours to handle, overdue first), mine (you asked), claimable (open for volunteers; lat/lng/radiusKm)");
+        g.MapGet("/notices", async (OrderQueries q, CancellationToken ct, int take = 20) => TypedResults.Ok(await q.NoticesAsync(take, ct)))
+            .WithSummary("Notices to you: orders that came to your units or the teams you lead, escalations and overdue warnings");
         g.MapGet("/board", async (OrderQueries q, CancellationToken ct, Guid? unit = null) => TypedResults.Ok(await q.BoardAsync(unit, ct)))
             .WithSummary("The dispatch board of a unit's subtree: open orders by step, overdue counted (admins, leaders)");
         g.MapGet("/{id:guid}", async (Guid id, OrderQueries q, CancellationToken ct) => TypedResults.Ok(await q.ViewAsync(id, ct)))

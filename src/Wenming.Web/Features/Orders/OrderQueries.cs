@@ -34,6 +34,8 @@ internal sealed record BoardFigures(UnitRef Unit, int Open, int Overdue, IReadOn
 
 internal sealed record BoardStep(string Name, int Count, int Overdue);
 
+internal sealed record NoticeView(Guid OrderId, string Text, DateTimeOffset At);
+
 internal sealed record PublicReview(string Number, string Title, string Platform, string Place, DateTimeOffset DeliveredAt, int Rating, string? Comment,
     string Team);
 
@@ -306,6 +308,21 @@ internal sealed class OrderQueries(AppDbContext db, OrderAccess access, TimeProv
         steps.AddRange(byName.Values.Where(b => steps.All(s => s.Name != b.Name)));
         var list = await ListAsync("todo", null, unit.Id, null, null, null, 1, 20, ct);
         return new BoardFigures(new UnitRef(unit.Id, unit.Name), counts.Sum(c => c.Count), counts.Sum(c => c.Overdue), steps, list.Items);
+    }
+
+    /// <summary>Notices to the caller: for the units they administer and the teams they lead, newest first.</summary>
+    public async Task<IReadOnlyList<NoticeView>> NoticesAsync(int take, CancellationToken ct)
+    {
+        var units = Scope.Grants.Where(g => g.Role == Role.Admin).Select(g => g.UnitId).ToList();
+        var volunteerId = await access.VolunteerIdAsync(ct) ?? Guid.Empty;
+        var teams = await db.Set<TeamMember>().Where(m => m.VolunteerId == volunteerId && m.IsLeader && m.Status == MembershipStatus.Member)
+            .Select(m => m.TeamId).ToListAsync(ct);
+        var since = clock.GetUtcNow().AddDays(-14);
+        return await db.Set<OrderNotice>().AsNoTracking()
+            .Where(n => n.CreatedAt > since && (n.UnitId != null && units.Contains(n.UnitId.Value) && n.TeamId == null
+                                                || n.TeamId != null && teams.Contains(n.TeamId.Value)))
+            .OrderByDescending(n => n.CreatedAt).Take(Math.Clamp(take, 1, 100))
+            .Select(n => new NoticeView(n.OrderId, n.Text, n.CreatedAt)).ToListAsync(ct);
     }
 
     /// <summary>社会评单: delivered and rated orders of a district, for anyone to read; no names, phones or addresses.</summary>
