@@ -147,6 +147,8 @@ public sealed class PolicyTests
         ["GET /api/v1/activities/{id}/attendance"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["POST /api/v1/activities/{id}/attendance"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["POST /api/v1/activities/{id}/report"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["POST /api/v1/activities/{id}/photos"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["GET /api/v1/activities/{id}/photos/{photoId:guid}"] = (_, r) => Reach(r),
         ["GET /api/v1/activities/{id}/venue-code"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["GET /api/v1/activities/{id}/venue-code.png"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["GET /api/v1/plans"] = (a, _) => a.Role is Role.Admin or Role.Leader,
@@ -369,6 +371,10 @@ public sealed class PolicyTests
         if (key.Contains("/activities/{id}", StringComparison.Ordinal) || key is "GET /Activities/Detail" or "GET /Activities/Venue" or "GET /a/{id}")
         {
             target = await Activities.ActivityData.ActivityOnUnitAsync(host, target, key.EndsWith("/signups/cancel", StringComparison.Ordinal) ? actorPhone : null);
+            if (key.Contains("{photoId", StringComparison.Ordinal))
+            {
+                photoId = await Activities.ActivityData.GivePhotoAsync(host, target);
+            }
         }
         else if (key.Contains("/activity-library/{id}", StringComparison.Ordinal))
         {
@@ -474,6 +480,7 @@ public sealed class PolicyTests
                 body = new { reason = "策略测试" };
                 break;
             case "POST /api/v1/orders/{id}/photos":
+            case "POST /api/v1/activities/{id}/photos":
                 content = new MultipartFormDataContent { { new ByteArrayContent(Png), "file", "p.png" } };
                 break;
             case "POST /api/v1/demands":

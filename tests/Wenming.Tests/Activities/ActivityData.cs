@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Wenming.Tests.Infrastructure;
 using Wenming.Web.Features.Activities;
 
@@ -25,6 +26,20 @@ internal static class ActivityData
         await db.SaveChangesAsync();
         return activity.Id;
     });
+
+    public static async Task<Guid> GivePhotoAsync(TestHost host, Guid activityId)
+    {
+        var name = $"activities/{activityId:N}/policy";
+        await host.Services.GetRequiredService<Wenming.Web.Infrastructure.Files.IFileStore>().SaveAsync(name, PolicyTests.Png, CancellationToken.None);
+        return await host.WithDbAsync(async db =>
+        {
+            var districtId = await db.Set<Activity>().Where(a => a.Id == activityId).Select(a => a.DistrictId).SingleAsync();
+            var photo = new ActivityPhoto(districtId, activityId, name, "image/png", null, DateTimeOffset.UtcNow);
+            db.Add(photo);
+            await db.SaveChangesAsync();
+            return photo.Id;
+        });
+    }
 
     public static Task<Guid> ProposalOnUnitAsync(TestHost host, Guid unitId) => host.WithDbAsync(async db =>
     {

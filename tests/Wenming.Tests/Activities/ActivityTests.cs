@@ -269,6 +269,17 @@ public sealed class ActivityTests
             Assert.Equal(HttpStatusCode.NoContent, correction.StatusCode);
         }
 
+        using (var photo = await admin.PostAsync($"/api/v1/activities/{id}/photos", new MultipartFormDataContent { { new ByteArrayContent(PolicyTests.Png), "file", "p.png" } }))
+        {
+            Assert.Equal(HttpStatusCode.Created, photo.StatusCode);
+        }
+
+        using (var notImage = await admin.PostAsync($"/api/v1/activities/{id}/photos", new MultipartFormDataContent { { new ByteArrayContent("GIF89a"u8.ToArray()), "file", "p.png" } }))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, notImage.StatusCode);
+        }
+
+        Assert.Single((await person.GetJsonAsync($"/api/v1/activities/{id}")).GetProperty("photos").EnumerateArray());
         row = (await admin.GetJsonAsync($"/api/v1/activities/{id}/attendance")).EnumerateArray().Single();
         Assert.Equal(50, row.GetProperty("creditedMinutes").GetInt32());
         Assert.True(row.GetProperty("corrected").GetBoolean());

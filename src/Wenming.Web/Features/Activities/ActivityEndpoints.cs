@@ -79,6 +79,18 @@ internal static class ActivityEndpoints
             await a.ReportAsync(id, input.Summary, input.Beneficiaries, input.AudienceCount, ct);
             return TypedResults.NoContent();
         }).WithSummary("After the activity: summary, beneficiaries, lecture audience (organisers)");
+        g.MapPost("/{id:guid}/photos", async (Guid id, IFormFile? file, ActivityUseCases a, CancellationToken ct) =>
+        {
+            var photo = await a.AddPhotoAsync(id, file, ct);
+            return TypedResults.Created($"/api/v1/activities/{id}/photos/{photo.Id}", new { photo.Id });
+        }).DisableAntiforgery().WithSummary("Add a photo of the activity (organisers; JPEG, PNG or WebP, at most 2 MB, 30 per activity; checked by content)");
+        g.MapGet("/{id:guid}/photos/{photoId:guid}", async Task<Results<FileContentHttpResult, NotFound>> (Guid id, Guid photoId, ActivityUseCases a,
+            AppDbContext db, Infrastructure.Files.IFileStore files, CancellationToken ct) =>
+        {
+            _ = await a.Visible().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotVisibleException();
+            var photo = await db.Set<ActivityPhoto>().FirstOrDefaultAsync(p => p.Id == photoId && p.ActivityId == id, ct);
+            return photo is not null && await files.ReadAsync(photo.FileName, ct) is { } bytes ? TypedResults.File(bytes, photo.ContentType) : TypedResults.NotFound();
+        }).WithSummary("A photo of the activity");
         g.MapGet("/{id:guid}/venue-code", async Task<Results<Ok<VenueCode>, ProblemHttpResult>> (Guid id, ActivityUseCases a, HttpContext http,
             TimeProvider clock, CancellationToken ct) =>
         {

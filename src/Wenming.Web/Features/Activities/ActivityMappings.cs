@@ -79,6 +79,33 @@ internal sealed class PlanEntry : IDistrictOwned
     public Unit? Unit { get; private set; }
 }
 
+/// <summary>A photo of an activity, added by its organisers afterwards (or during).</summary>
+internal sealed class ActivityPhoto : IDistrictOwned
+{
+    private ActivityPhoto()
+    {
+    }
+
+    public ActivityPhoto(Guid districtId, Guid activityId, string fileName, string contentType, Guid? uploadedById, DateTimeOffset now)
+    {
+        Id = Ids.New();
+        DistrictId = districtId;
+        ActivityId = activityId;
+        FileName = fileName;
+        ContentType = contentType;
+        UploadedById = uploadedById;
+        UploadedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid DistrictId { get; private set; }
+    public Guid ActivityId { get; private set; }
+    public string FileName { get; private set; } = "";
+    public string ContentType { get; private set; } = "";
+    public Guid? UploadedById { get; private set; }
+    public DateTimeOffset UploadedAt { get; private set; }
+}
+
 /// <summary>The secret part of a volunteer's private calendar URL (stored hashed; a new one replaces the old).</summary>
 internal sealed class CalendarFeed : IDistrictOwned
 {
@@ -104,8 +131,17 @@ internal sealed class CalendarFeed : IDistrictOwned
 
 internal sealed class ActivityMappings : IEntityTypeConfiguration<ActivityRules>, IEntityTypeConfiguration<ActivityTemplate>, IEntityTypeConfiguration<Activity>,
     IEntityTypeConfiguration<ActivitySignup>, IEntityTypeConfiguration<Attendance>, IEntityTypeConfiguration<Project>, IEntityTypeConfiguration<PlanEntry>,
-    IEntityTypeConfiguration<CalendarFeed>
+    IEntityTypeConfiguration<CalendarFeed>, IEntityTypeConfiguration<ActivityPhoto>
 {
+    public void Configure(EntityTypeBuilder<ActivityPhoto> b)
+    {
+        b.ToTable("activity_photos");
+        b.Property(p => p.FileName).HasMaxLength(120);
+        b.Property(p => p.ContentType).HasMaxLength(20);
+        b.HasIndex(p => p.ActivityId);
+        b.HasOne<Activity>().WithMany().HasForeignKey(p => p.ActivityId).OnDelete(DeleteBehavior.Restrict);
+    }
+
     public void Configure(EntityTypeBuilder<ActivityRules> b)
     {
         b.ToTable("activity_rules");

@@ -33,10 +33,10 @@ internal sealed record MySignup(Guid Id, string Role, string Status, int? Waitin
 internal sealed record ActivityView(Guid Id, string Title, UnitRef Platform, UnitRef Unit, UnitRef? Team, UnitRef? Template, UnitRef? Project,
     string? Description, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string? Address, double? Latitude, double? Longitude, string Audience,
     DateTimeOffset SignupOpensAt, DateTimeOffset SignupClosesAt, string Status, IReadOnlyList<RoleView> Roles, MySignup? Mine, bool CanManage,
-    string? LectureForm, string? VenueType, string? Topic, int? AudienceCount, int? Beneficiaries, string? Summary);
+    string? LectureForm, string? VenueType, string? Topic, int? AudienceCount, int? Beneficiaries, string? Summary, IReadOnlyList<Guid> Photos);
 
 /// <summary>The activity library and its gate, publishing, and reading activities as the caller may see them.</summary>
-internal sealed class ActivityUseCases(AppDbContext db, AuditLog audit, TimeProvider clock)
+internal sealed class ActivityUseCases(AppDbContext db, AuditLog audit, TimeProvider clock, Infrastructure.Files.IFileStore files)
 {
     private DataScope Scope => db.Scope;
 
@@ -357,7 +357,8 @@ internal sealed class ActivityUseCases(AppDbContext db, AuditLog audit, TimeProv
         var project = a.ProjectId is { } pid ? await db.Set<Project>().Where(x => x.Id == pid).Select(x => new UnitRef(x.Id, x.Name)).FirstOrDefaultAsync(ct) : null;
         return new ActivityView(a.Id, a.Title, new UnitRef(a.PlatformId, platform), new UnitRef(a.UnitId, a.Unit!.Name), team, template, project, a.Description,
             a.StartsAt, a.EndsAt, a.Address, a.Latitude, a.Longitude, a.Audience.ToString(), a.SignupOpensAt, a.SignupClosesAt, a.Status.ToString(), roles,
-            mine, await CanManageAsync(a, ct), a.LectureForm, a.VenueType, a.Topic, a.AudienceCount, a.Beneficiaries, a.Summary);
+            mine, await CanManageAsync(a, ct), a.LectureForm, a.VenueType, a.Topic, a.AudienceCount, a.Beneficiaries, a.Summary,
+            await db.Set<ActivityPhoto>().Where(p => p.ActivityId == id).OrderBy(p => p.UploadedAt).Select(p => p.Id).ToListAsync(ct));
     }
 
     public async Task ReportAsync(Guid id, string? summary, int? beneficiaries, int? audienceCount, CancellationToken ct)
@@ -376,6 +377,28 @@ internal sealed class ActivityUseCases(AppDbContext db, AuditLog audit, TimeProv
         a.Report(summary?.Trim(), beneficiaries, audienceCount, clock.GetUtcNow());
         audit.Add("activity.reported", "activity", a.Id.ToString(), a.Unit!.Path, a.Title);
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>A photo of the activity from its organisers: checked by content and size, at most 30.</summary>
+    public async Task<ActivityPhoto> AddPhotoAsync(Guid id, IFormFile? file, CancellationToken ct)
+    {
+        var activity = await Visible().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotVisibleException();
+        if (!await CanManageAsync(activity, ct))
+        {
+            throw new AccessDeniedException("只有活动的组织者可以上传照片");
+        }
+
+        if (await db.Set<ActivityPhoto>().CountAsync(p => p.ActivityId == id, ct) >= 30)
+        {
+            throw new DomainException("activity-photo-limit", "每个活动最多 30 张照片", 422);
+        }
+
+        var (content, type) = await Infrastructure.Files.Images.ReadUploadAsync(file, ct);
+        var photo = new ActivityPhoto(activity.DistrictId, id, $"activities/{id:N}/{Ids.New():N}", type, Scope.UserId, clock.GetUtcNow());
+        await files.SaveAsync(photo.FileName, content, ct);
+        db.Add(photo);
+        await db.SaveChangesAsync(ct);
+        return photo;
     }
 
     /// <summary>Admins over the organising unit, and the leader of the organising team.</summary>

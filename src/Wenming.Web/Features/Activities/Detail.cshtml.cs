@@ -35,6 +35,12 @@ internal sealed class DetailModel(ActivityUseCases activities, SignUps signUps) 
         Message = "活动总结已保存";
     }, ct);
 
+    public async Task<IActionResult> OnPostPhotoAsync(IFormFile? file, CancellationToken ct) => await ActAsync(async () =>
+    {
+        await activities.AddPhotoAsync(Id, file, ct);
+        Message = "照片已上传";
+    }, ct);
+
     private async Task<IActionResult> ActAsync(Func<Task> action, CancellationToken ct)
     {
         try

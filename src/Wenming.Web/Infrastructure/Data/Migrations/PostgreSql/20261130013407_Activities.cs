@@ -227,6 +227,29 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                 });
 
             migrationBuilder.CreateTable(
+                name: "activity_photos",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    DistrictId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ActivityId = table.Column<Guid>(type: "uuid", nullable: false),
+                    FileName = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
+                    ContentType = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    UploadedById = table.Column<Guid>(type: "uuid", nullable: true),
+                    UploadedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_activity_photos", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_activity_photos_activities_ActivityId",
+                        column: x => x.ActivityId,
+                        principalTable: "activities",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "activity_signups",
                 columns: table => new
                 {
@@ -333,6 +356,11 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                 columns: new[] { "UserId", "Day" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_activity_photos_ActivityId",
+                table: "activity_photos",
+                column: "ActivityId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_activity_signups_ActivityId_Role_Status_CreatedAt",
                 table: "activity_signups",
                 columns: new[] { "ActivityId", "Role", "Status", "CreatedAt" });
@@ -403,6 +431,9 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
 
             migrationBuilder.DropTable(
                 name: "activity_attendance");
+
+            migrationBuilder.DropTable(
+                name: "activity_photos");
 
             migrationBuilder.DropTable(
                 name: "activity_rules");

@@ -11,7 +11,7 @@ using Wenming.Web.Infrastructure.Data;
 namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261130005353_Activities")]
+    [Migration("20261130013401_Activities")]
     partial class Activities
     {
         /// <inheritdoc />
@@ -421,6 +421,41 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("UnitId", "StartsAt");
 
                     b.ToTable("activities", (string)null);
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.Activities.ActivityPhoto", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ActivityId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UploadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("UploadedById")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActivityId");
+
+                    b.ToTable("activity_photos", (string)null);
                 });
 
             modelBuilder.Entity("Wenming.Web.Features.Activities.ActivityRules", b =>
@@ -1930,6 +1965,15 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Unit");
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.Activities.ActivityPhoto", b =>
+                {
+                    b.HasOne("Wenming.Web.Features.Activities.Activity", null)
+                        .WithMany()
+                        .HasForeignKey("ActivityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Wenming.Web.Features.Activities.ActivityRules", b =>

@@ -13,7 +13,7 @@ using Wenming.Web.Infrastructure.Data;
 namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261130005404_Activities")]
+    [Migration("20261130013407_Activities")]
     partial class Activities
     {
         /// <inheritdoc />
@@ -431,6 +431,41 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                     b.HasIndex("UnitId", "StartsAt");
 
                     b.ToTable("activities", (string)null);
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.Activities.ActivityPhoto", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ActivityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid>("DistrictId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("UploadedById")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActivityId");
+
+                    b.ToTable("activity_photos", (string)null);
                 });
 
             modelBuilder.Entity("Wenming.Web.Features.Activities.ActivityRules", b =>
@@ -1941,6 +1976,15 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                         .IsRequired();
 
                     b.Navigation("Unit");
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.Activities.ActivityPhoto", b =>
+                {
+                    b.HasOne("Wenming.Web.Features.Activities.Activity", null)
+                        .WithMany()
+                        .HasForeignKey("ActivityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Wenming.Web.Features.Activities.ActivityRules", b =>

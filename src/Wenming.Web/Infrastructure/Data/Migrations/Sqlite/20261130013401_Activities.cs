@@ -226,6 +226,29 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "activity_photos",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DistrictId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ActivityId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
+                    ContentType = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    UploadedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    UploadedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_activity_photos", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_activity_photos_activities_ActivityId",
+                        column: x => x.ActivityId,
+                        principalTable: "activities",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "activity_signups",
                 columns: table => new
                 {
@@ -332,6 +355,11 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                 columns: new[] { "UserId", "Day" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_activity_photos_ActivityId",
+                table: "activity_photos",
+                column: "ActivityId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_activity_signups_ActivityId_Role_Status_CreatedAt",
                 table: "activity_signups",
                 columns: new[] { "ActivityId", "Role", "Status", "CreatedAt" });
@@ -402,6 +430,9 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "activity_attendance");
+
+            migrationBuilder.DropTable(
+                name: "activity_photos");
 
             migrationBuilder.DropTable(
                 name: "activity_rules");
