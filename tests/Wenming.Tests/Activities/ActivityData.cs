@@ -16,7 +16,7 @@ internal static class ActivityData
         var now = DateTimeOffset.UtcNow;
         var starts = now.AddDays(20 + Random.Shared.Next(300)).AddMinutes(Random.Shared.Next(1440));
         var activity = new Activity(unit.DistrictId, unit.Id, new ActivityDetails("策略测试活动", platform, null, null, null, null, starts, starts.AddMinutes(30), null,
-            unit.Latitude, unit.Longitude, 100, [], now.AddMinutes(-1), null, ActivityAudience.Everyone, null, null, null, []), null, now);
+            unit.Latitude, unit.Longitude, 100, [], now.AddMinutes(-1), null, ActivityAudience.Subtree, null, null, null, []), null, now);
         db.Add(activity);
         if (signedUpPhone is not null && await db.Users.Where(u => u.UserName == signedUpPhone).Select(u => (Guid?)u.Id).FirstOrDefaultAsync() is { } userId)
         {

@@ -237,6 +237,9 @@ public sealed class ActivityTests
 
         var checkIn = await (await person.PostJsonAsync($"/api/v1/activities/{id}/check-ins", new { code })).JsonAsync();
         Assert.Equal("in", checkIn.GetProperty("direction").GetString());
+        var tapAgain = await (await person.PostJsonAsync($"/api/v1/activities/{id}/check-ins", new { code })).JsonAsync();
+        Assert.Equal("in", tapAgain.GetProperty("direction").GetString()); // a second tap right away is not a check-out at zero minutes
+        await BackdateOpenCheckInAsync(host, id);
         var checkOut = await (await person.PostJsonAsync($"/api/v1/activities/{id}/check-ins", new { latitude = 24.3542, longitude = 102.5428 })).JsonAsync();
         Assert.Equal("out", checkOut.GetProperty("direction").GetString());
 
@@ -244,6 +247,7 @@ public sealed class ActivityTests
         for (var i = 0; i < 2; i++)
         {
             using var again = await person.PostJsonAsync($"/api/v1/activities/{id}/check-ins", new { code });
+            await BackdateOpenCheckInAsync(host, id);
             using var back = await person.PostJsonAsync($"/api/v1/activities/{id}/check-ins", new { code });
             Assert.Equal(HttpStatusCode.OK, back.StatusCode);
         }
@@ -285,6 +289,14 @@ public sealed class ActivityTests
         Assert.True(row.GetProperty("corrected").GetBoolean());
         Assert.Contains("****", row.GetProperty("phone").GetString(), StringComparison.Ordinal);
     }
+
+    /// <summary>As if the person had checked in five minutes ago (the clock is real; check-outs within two minutes are taken as a second tap).</summary>
+    private static Task<int> BackdateOpenCheckInAsync(TestHost host, Guid activityId) => host.WithDbAsync(db =>
+    {
+        var earlier = DateTimeOffset.UtcNow.AddMinutes(-5);
+        return db.Set<Attendance>().Where(a => a.ActivityId == activityId && a.CheckOutAt == null && a.Method != AttendanceMethod.Correction)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.CheckInAt, earlier));
+    });
 
     [Theory]
     [MemberData(nameof(Providers))]

@@ -69,8 +69,9 @@ public sealed class WorkflowTests
         Assert.Equal(["place", "collect", "dispatch", "accept", "assign", "check-in", "check-out", "deliver", "rate"], Timeline(order));
 
         var teamPage = await resident.GetJsonAsync($"/api/v1/teams/{squad}");
-        var work = teamPage.GetProperty("recentWork").EnumerateArray().First(w => w.GetProperty("title").GetString() == "上门帮独居老人测血压");
-        Assert.Equal(5, work.GetProperty("rating").GetInt32()); // the team's page shows its recent work
+        var work = teamPage.GetProperty("recentWork").EnumerateArray().First();
+        Assert.Equal(5, work.GetProperty("rating").GetInt32()); // the team's page shows its recent work, newest first
+        Assert.DoesNotContain("独居老人", teamPage.GetProperty("recentWork").GetRawText(), StringComparison.Ordinal); // but not what the resident typed
 
         var reviews = await resident.GetJsonAsync($"/api/v1/reviews/{HongtaCode}");
         Assert.Contains(reviews.EnumerateArray(), r => r.GetProperty("number").GetString() == order.GetProperty("number").GetString());
@@ -159,7 +160,14 @@ public sealed class WorkflowTests
         var sms = host.Sms.Sent.Last(s => s.Phone == phone).Text;
         var link = System.Text.RegularExpressions.Regex.Match(sms, @"/o/[A-Za-z0-9_-]+").Value;
         using var anonymous = host.CreateClient();
-        using var confirmed = await anonymous.GetAsync(link);
+        using (var preview = await anonymous.GetAsync(link)) // a link previewer confirms nothing
+        {
+            Assert.Contains("是的，我需要这项服务", await preview.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        await ActAsync(grid, order, "confirm", null, HttpStatusCode.Forbidden); // only the resident confirms
+        Assert.Equal("AwaitingConfirmation", State(await grid.GetJsonAsync($"/api/v1/orders/{order.GetProperty("id")}")));
+        using var confirmed = await anonymous.PostAsync(link, null);
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
         Assert.Contains("已确认", await confirmed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 

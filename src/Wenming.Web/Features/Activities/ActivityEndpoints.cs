@@ -92,21 +92,22 @@ internal static class ActivityEndpoints
             return photo is not null && await files.ReadAsync(photo.FileName, ct) is { } bytes ? TypedResults.File(bytes, photo.ContentType) : TypedResults.NotFound();
         }).WithSummary("A photo of the activity");
         g.MapGet("/{id:guid}/venue-code", async Task<Results<Ok<VenueCode>, ProblemHttpResult>> (Guid id, ActivityUseCases a, HttpContext http,
-            TimeProvider clock, CancellationToken ct) =>
+            IConfiguration config, TimeProvider clock, CancellationToken ct) =>
         {
             var (activity, rules) = await ManagedAsync(a, id, ct);
             var now = clock.GetUtcNow();
             var code = activity.CodeAt(now, rules.QrWindowSeconds);
             var window = now.ToUnixTimeSeconds() / rules.QrWindowSeconds;
-            return TypedResults.Ok(new VenueCode(code, $"{http.Request.Scheme}://{http.Request.Host}/a/{id}?c={code}",
+            return TypedResults.Ok(new VenueCode(code, $"{Infrastructure.PublicUrls.Base(http, config)}/a/{id}?c={code}",
                 DateTimeOffset.FromUnixTimeSeconds((window + 1) * rules.QrWindowSeconds), rules.QrWindowSeconds));
         }).WithSummary("The venue's current check-in code and its URL, for the rotating QR screen (organisers)");
-        g.MapGet("/{id:guid}/venue-code.png", async (Guid id, ActivityUseCases a, HttpContext http, TimeProvider clock, CancellationToken ct) =>
+        g.MapGet("/{id:guid}/venue-code.png", async (Guid id, ActivityUseCases a, HttpContext http, IConfiguration config, TimeProvider clock,
+            CancellationToken ct) =>
         {
             var (activity, rules) = await ManagedAsync(a, id, ct);
             var code = activity.CodeAt(clock.GetUtcNow(), rules.QrWindowSeconds);
             using var generator = new QRCoder.QRCodeGenerator();
-            using var data = generator.CreateQrCode($"{http.Request.Scheme}://{http.Request.Host}/a/{id}?c={code}", QRCoder.QRCodeGenerator.ECCLevel.M);
+            using var data = generator.CreateQrCode($"{Infrastructure.PublicUrls.Base(http, config)}/a/{id}?c={code}", QRCoder.QRCodeGenerator.ECCLevel.M);
             http.Response.Headers.CacheControl = "no-store";
             return TypedResults.File(new QRCoder.PngByteQRCode(data).GetGraphic(12), "image/png");
         }).WithSummary("The current venue QR code as a PNG (organisers)");
@@ -188,10 +189,10 @@ internal static class ActivityEndpoints
         app.MapGet("/calendars/me/{token}.ics", async (string token, Calendars c, CancellationToken ct) =>
                 TypedResults.Text(await c.PersonalFeedAsync(token, ct), Calendars.ContentType))
             .AllowAnonymous().WithTags("Activities").WithSummary("Your own activities, at the private URL from POST /api/v1/calendars/mine");
-        app.MapPost("/api/v1/calendars/mine", async (Calendars c, HttpContext http, CancellationToken ct) =>
+        app.MapPost("/api/v1/calendars/mine", async (Calendars c, HttpContext http, IConfiguration config, CancellationToken ct) =>
             {
                 var token = await c.NewPersonalTokenAsync(ct);
-                return TypedResults.Ok(new { url = $"{http.Request.Scheme}://{http.Request.Host}/calendars/me/{token}.ics" });
+                return TypedResults.Ok(new { url = $"{Infrastructure.PublicUrls.Base(http, config)}/calendars/me/{token}.ics" });
             })
             .RequireAuthorization().WithMetadata(new Infrastructure.Idempotency.PersonalDataResponse()).WithTags("Activities")
             .WithSummary("A new private calendar URL for your sign-ups (the old one stops working)");

@@ -185,7 +185,7 @@ internal sealed class ActivityUseCases(AppDbContext db, AuditLog audit, TimeProv
             errors["startsAt"] = ["请填写开始和结束时间，结束晚于开始，且不超过 3 天"];
         }
 
-        if (input.Capacity is < 0 or > 100_000 || input.Roles is { Length: > 10 } || input.Roles?.Any(r => string.IsNullOrWhiteSpace(r.Name) || r.Name.Length > 30
+        if (input.Capacity is < 0 or > 100_000 || input.Roles is { Length: > 10 } || input.Roles?.Any(r => r is null || string.IsNullOrWhiteSpace(r.Name) || r.Name.Length > 30
                 || r.Name == Activity.Participant || r.Count is < 1 or > 10_000) == true || input.Roles?.Select(r => r.Name).Distinct().Count() < input.Roles?.Length)
         {
             errors["roles"] = ["名额应在 0 到 100000 之间；志愿者岗位不超过 10 个，各有名称和 1 到 10000 个名额，名称不重复"];
@@ -278,15 +278,28 @@ internal sealed class ActivityUseCases(AppDbContext db, AuditLog audit, TimeProv
         return activity;
     }
 
-    /// <summary>Activities the caller may join or manage: their units' and those above them, and below for admins.</summary>
-    public IQueryable<Activity> Visible() =>
+    /// <summary>Activities listed to the caller: their units' and those above them, and below.</summary>
+    public IQueryable<Activity> Listed() =>
         db.Set<Activity>().Include(a => a.Unit).VisibleOrAbove(Scope, a => a.UnitId, a => a.Unit!.Path);
+
+    /// <summary>
+    /// Activities the caller may open, join or check in to: those listed to them, any open to everyone in the district, and
+    /// their teams' (a team's members live under many units).
+    /// </summary>
+    public IQueryable<Activity> Visible()
+    {
+        var uid = Scope.UserId ?? Guid.Empty;
+        var teams = db.Set<TeamMember>().Where(m => m.Status == MembershipStatus.Member && m.Volunteer!.UserId == uid).Select(m => (Guid?)m.TeamId);
+        return db.Set<Activity>().Include(a => a.Unit).Where(ScopeQueries.VisibleOrAboveFilter<Activity>(Scope, a => a.UnitId, a => a.Unit!.Path)
+            .Or(a => a.Audience == ActivityAudience.Everyone && Scope.IsSignedIn)
+            .Or(a => a.TeamId != null && teams.Contains(a.TeamId)));
+    }
 
     public async Task<Paged<ActivityRow>> ListAsync(Guid? unit, Guid? platform, bool upcoming, bool lectures, int page, int pageSize, CancellationToken ct)
     {
         (page, pageSize) = UnitQueries.Paging(page, pageSize);
         var now = clock.GetUtcNow();
-        var query = Visible().AsNoTracking().Where(a => a.Status != ActivityStatus.Cancelled);
+        var query = Listed().AsNoTracking().Where(a => a.Status != ActivityStatus.Cancelled);
         if (unit is { } u)
         {
             var path = await db.Units.Where(x => x.Id == u).Select(x => x.Path).FirstOrDefaultAsync(ct) ?? "\u0001";

@@ -25,9 +25,10 @@ internal sealed class Calendars(AppDbContext db, TimeProvider clock)
         var unit = await db.Units.Where(u => u.Id == unitId && u.ClosedAt == null).Select(u => new { u.Name, u.Path }).FirstOrDefaultAsync(ct)
                    ?? throw new NotVisibleException();
         var from = clock.GetUtcNow().AddDays(-30);
+        // A public notice board: the activities open to everyone, without their descriptions.
         var activities = await db.Set<Activity>().AsNoTracking().Include(a => a.Unit)
-            .Where(a => a.Unit!.Path.StartsWith(unit.Path) && a.EndsAt >= from).OrderBy(a => a.StartsAt).Take(1_000).ToListAsync(ct);
-        return Serialize(unit.Name + " · 新时代文明实践活动", activities, new HashSet<Guid>());
+            .Where(a => a.Unit!.Path.StartsWith(unit.Path) && a.EndsAt >= from && a.Audience == ActivityAudience.Everyone).OrderBy(a => a.StartsAt).Take(1_000).ToListAsync(ct);
+        return Serialize(unit.Name + " · 新时代文明实践活动", activities, new HashSet<Guid>(), withDetails: false);
     }
 
     public async Task<string> TeamFeedAsync(Guid teamId, CancellationToken ct)
@@ -37,7 +38,7 @@ internal sealed class Calendars(AppDbContext db, TimeProvider clock)
         var from = clock.GetUtcNow().AddDays(-30);
         var activities = await db.Set<Activity>().AsNoTracking().Include(a => a.Unit).Where(a => a.TeamId == teamId && a.EndsAt >= from)
             .OrderBy(a => a.StartsAt).Take(1_000).ToListAsync(ct);
-        return Serialize(team + " · 活动", activities, new HashSet<Guid>());
+        return Serialize(team + " · 活动", activities, new HashSet<Guid>(), withDetails: false);
     }
 
     /// <summary>The person behind a private feed token: their sign-ups (waiting ones marked tentative).</summary>
@@ -57,7 +58,7 @@ internal sealed class Calendars(AppDbContext db, TimeProvider clock)
         var ids = signups.Select(s => s.ActivityId).ToList();
         var activities = await db.Set<Activity>().AsNoTracking().Include(a => a.Unit).Where(a => ids.Contains(a.Id) && a.EndsAt >= from)
             .OrderBy(a => a.StartsAt).ToListAsync(ct);
-        return Serialize("我的志愿活动", activities, [.. signups.Where(s => s.Status == SignupStatus.Waiting).Select(s => s.ActivityId)]);
+        return Serialize("我的志愿活动", activities, [.. signups.Where(s => s.Status == SignupStatus.Waiting).Select(s => s.ActivityId)], withDetails: true);
     }
 
     /// <summary>Issues (or replaces) the caller's private feed token; the URL is shown once and only its hash is kept.</summary>
@@ -71,7 +72,7 @@ internal sealed class Calendars(AppDbContext db, TimeProvider clock)
         return token;
     }
 
-    private string Serialize(string name, IReadOnlyList<Activity> activities, HashSet<Guid> tentative)
+    private string Serialize(string name, IReadOnlyList<Activity> activities, HashSet<Guid> tentative, bool withDetails)
     {
         var calendar = new Calendar { ProductId = "-//Wenming//新时代文明实践云平台//ZH" };
         calendar.AddProperty("X-WR-CALNAME", name);
@@ -84,7 +85,7 @@ internal sealed class Calendars(AppDbContext db, TimeProvider clock)
             {
                 Uid = $"{a.Id}@wenming",
                 Summary = a.Title,
-                Description = a.Description,
+                Description = withDetails ? a.Description : null,
                 Location = a.Address ?? a.Unit?.Name,
                 DtStamp = stamp,
                 Start = Local(a.StartsAt),

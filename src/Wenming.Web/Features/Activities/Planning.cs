@@ -34,7 +34,7 @@ internal sealed record LectureTotals(int Sessions, int Audience, IReadOnlyList<L
     IReadOnlyList<LectureTotal> ByUnit, IReadOnlyList<LectureTotal> ByVenueType, IReadOnlyList<LectureTotal> ByForm);
 
 /// <summary>Yearly plans against what was held, the project library, and the lecture counts (五微七进).</summary>
-internal sealed class Planning(AppDbContext db, ActivityUseCases activities, AuditLog audit, TimeProvider clock)
+internal sealed class Planning(AppDbContext db, ActivityUseCases activities, Orders.OrderAccess orderAccess, AuditLog audit, TimeProvider clock)
 {
     private DataScope Scope => db.Scope;
 
@@ -155,7 +155,7 @@ internal sealed class Planning(AppDbContext db, ActivityUseCases activities, Aud
         var list = await activities.Visible().AsNoTracking().Where(a => a.ProjectId == id).OrderByDescending(a => a.StartsAt).Take(100)
             .Select(a => new ActivityRow(a.Id, a.Title, "", new UnitRef(a.UnitId, a.Unit!.Name), a.StartsAt, a.EndsAt, a.Address, a.Status.ToString(), a.Capacity, 0,
                 a.LectureForm != null)).ToListAsync(ct);
-        var orders = await db.Set<Orders.Order>().AsNoTracking().Where(o => o.ProjectId == id).OrderByDescending(o => o.CreatedAt).Take(100)
+        var orders = await (await orderAccess.VisibleAsync(ct)).AsNoTracking().Where(o => o.ProjectId == id).OrderByDescending(o => o.CreatedAt).Take(100)
             .Select(o => new ProjectOrder(o.Id, o.Number, o.Title, o.State.ToString())).ToListAsync(ct);
         return new ProjectView(row, list, orders);
     }
@@ -163,9 +163,9 @@ internal sealed class Planning(AppDbContext db, ActivityUseCases activities, Aud
     public async Task<Project> CreateProjectAsync(ProjectInput input, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(input.Name) || input.Name.Trim().Length > 100 || input.Goals is { Length: > 2000 } || input.Partners is { Length: > 500 }
-            || input.StartsOn > input.EndsOn)
+            || input.StartsOn > input.EndsOn || input.TeamId is { } teamId && !await db.Set<Team>().AnyAsync(t => t.Id == teamId, ct))
         {
-            throw new InputException(new Dictionary<string, string[]> { ["name"] = ["请填写项目名称（不超过 100 字）；目标不超过 2000 字，合作方不超过 500 字；结束日期不早于开始日期"] });
+            throw new InputException(new Dictionary<string, string[]> { ["name"] = ["请填写项目名称（不超过 100 字）；目标不超过 2000 字，合作方不超过 500 字；结束日期不早于开始日期；队伍须是本区的队伍"] });
         }
 
         var unit = await OwnUnitAsync(input.UnitId, ct);

@@ -59,6 +59,8 @@ internal sealed class SignUps(AppDbContext db, ActivityUseCases activities, Audi
         await RequireAudienceAsync(activity, volunteerId, ct);
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // The person's row too: two sign-ups of one person for overlapping activities queue, so the clash check sees the first.
+        await db.Users.Where(u => u.Id == uid).ExecuteUpdateAsync(s => s.SetProperty(u => u.ConcurrencyStamp, u => u.ConcurrencyStamp), ct);
         await LockAsync(activityId, ct);
         if (await db.Set<ActivitySignup>().AnyAsync(s => s.ActivityId == activityId && s.UserId == uid && s.Status != SignupStatus.Cancelled, ct))
         {
@@ -167,6 +169,12 @@ internal sealed class SignUps(AppDbContext db, ActivityUseCases activities, Audi
         var today = DistrictTime.Today(now);
         var open = await db.Set<Attendance>().FirstOrDefaultAsync(a => a.SignupId == signup.Id && a.CheckOutAt == null && a.Method != AttendanceMethod.Correction, ct);
         var pairsToday = await db.Set<Attendance>().CountAsync(a => a.UserId == uid && a.Day == today && a.Method != AttendanceMethod.Correction, ct);
+        if (open is not null && now - open.CheckInAt < TimeSpan.FromMinutes(2))
+        {
+            // A second tap (or a resubmitted page) right after checking in is not a check-out at zero minutes.
+            return new CheckInResult("in", open.CheckInAt, null, pairsToday);
+        }
+
         if (open is not null)
         {
             open.CheckOut(now, activity);
@@ -206,8 +214,10 @@ internal sealed class SignUps(AppDbContext db, ActivityUseCases activities, Audi
         return [.. signups.Select(s =>
         {
             var mine = records.Where(r => r.SignupId == s.Id).ToList();
-            var corrected = mine.Any(r => r.Method == AttendanceMethod.Correction);
-            var counted = corrected ? mine.Where(r => r.Method == AttendanceMethod.Correction) : mine.Where(r => r.Method != AttendanceMethod.Correction);
+            // The organiser's latest correction replaces the scans (and any earlier correction).
+            var latest = mine.Where(r => r.Method == AttendanceMethod.Correction).OrderByDescending(r => r.Id).Take(1).ToList();
+            var corrected = latest.Count > 0;
+            var counted = corrected ? latest : mine.Where(r => r.Method != AttendanceMethod.Correction);
             var minutes = counted.Sum(r => r.Minutes ?? 0);
             var credited = duration > 0 && minutes / duration >= rules.MinAttendanceShare ? minutes : 0;
             var user = users.GetValueOrDefault(s.UserId);

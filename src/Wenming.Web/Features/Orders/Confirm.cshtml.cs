@@ -12,8 +12,23 @@ internal sealed class ConfirmModel(OrderUseCases orders) : PageModel
     public string? Title { get; private set; }
     public string? Number { get; private set; }
     public bool Found { get; private set; }
+    public bool Confirmed { get; private set; }
 
+    /// <summary>Shows what is to be confirmed; link previewers and SMS scanners only ever GET, so they confirm nothing.</summary>
     public async Task<IActionResult> OnGetAsync(string token, CancellationToken ct)
+    {
+        var order = await orders.FindByTokenAsync(token, ct);
+        if (order is null)
+        {
+            Response.StatusCode = 404;
+            return Page();
+        }
+
+        (Found, Title, Number, Confirmed) = (true, order.Title, order.Number, order.ConfirmedAt is not null);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string token, CancellationToken ct)
     {
         var order = await orders.ConfirmByTokenAsync(token, ct);
         if (order is null)
@@ -22,9 +37,7 @@ internal sealed class ConfirmModel(OrderUseCases orders) : PageModel
             return Page();
         }
 
-        Found = true;
-        Title = order.Title;
-        Number = order.Number;
+        (Found, Title, Number, Confirmed) = (true, order.Title, order.Number, true);
         return Page();
     }
 }

@@ -27,11 +27,11 @@ internal sealed class DetailModel(OrderQueries queries, OrderUseCases orders, Or
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
 
     public async Task<IActionResult> OnPostActAsync(string act, string? note, Guid? teamId, Guid? unitId, Guid[]? volunteerIds, double? latitude,
-        double? longitude, int? stars, string? outcome, CancellationToken ct)
+        double? longitude, int? stars, string? outcome, int? version, CancellationToken ct)
     {
         try
         {
-            await orders.ActAsync(Id, act, new OrderActionInput(note, note, unitId, teamId, volunteerIds, latitude, longitude, "wgs84", stars, note, outcome), ct);
+            await orders.ActAsync(Id, act, new OrderActionInput(note, note, unitId, teamId, volunteerIds, latitude, longitude, "wgs84", stars, note, outcome, null, version), ct);
             return Redirect($"/Orders/Detail?id={Id}");
         }
         catch (InputException e)

@@ -344,16 +344,13 @@ internal sealed class Order : IDistrictOwned
             throw new Infrastructure.Problems.AccessDeniedException("只有当前承办方可以退单");
         }
 
-        if (Assignments.Any(a => a.CheckInAt is not null && a.CheckOutAt is null))
+        if (CurrentRound.Any(a => a.CheckInAt is not null && a.CheckOutAt is null))
         {
             throw new DomainException("order-in-service", "志愿者正在服务中，不能退单", 409);
         }
 
         var previous = PreviousPlace();
-        foreach (var a in Assignments.Where(a => a.CheckInAt is null))
-        {
-            a.Withdraw(now);
-        }
+        EndRound(now);
 
         if (previous is null)
         {
@@ -441,12 +438,12 @@ internal sealed class Order : IDistrictOwned
             throw new Infrastructure.Problems.AccessDeniedException("只有参与服务的志愿者、队长或承办单位可以确认送达");
         }
 
-        if (!Assignments.Any(a => a.CheckOutAt is not null))
+        if (!CurrentRound.Any(a => a.CheckOutAt is not null))
         {
             throw new DomainException("order-no-service", "还没有志愿者完成签到和签退，不能确认送达", 422);
         }
 
-        if (Assignments.Any(a => a.CheckInAt is not null && a.CheckOutAt is null))
+        if (CurrentRound.Any(a => a.CheckInAt is not null && a.CheckOutAt is null))
         {
             throw new DomainException("order-still-in-service", "还有志愿者未签退", 422);
         }
@@ -506,6 +503,7 @@ internal sealed class Order : IDistrictOwned
         RatedAt = null;
         DeliveredAt = null;
         ClosedAt = null;
+        EndRound(now);
         Enter(back, HolderUnitId, null, null, now);
         _ = places;
     }
@@ -536,7 +534,7 @@ internal sealed class Order : IDistrictOwned
         }
 
         if (State is not (OrderState.AwaitingConfirmation or OrderState.Open or OrderState.InService)
-            || Assignments.Any(a => a.CheckInAt is not null))
+            || CurrentRound.Any(a => a.CheckInAt is not null))
         {
             throw new DomainException("order-cannot-cancel", "服务已开始或已结束，不能取消", 409);
         }
@@ -704,6 +702,20 @@ internal sealed class Order : IDistrictOwned
         Touch(now);
     }
 
+    /// <summary>
+    /// Closes the current round of service: the volunteers sent are taken off the order (their minutes stay as the record
+    /// of what they did), so a redone order is served, checked and delivered afresh.
+    /// </summary>
+    private void EndRound(DateTimeOffset now)
+    {
+        foreach (var a in Assignments.Where(a => a.WithdrawnAt is null))
+        {
+            a.Withdraw(now);
+        }
+    }
+
+    private IEnumerable<OrderAssignment> CurrentRound => Assignments.Where(a => a.WithdrawnAt is null);
+
     /// <summary>Ends every move: the event it wrote learns where the order went, and the version moves on.</summary>
     private void Touch(DateTimeOffset now)
     {
@@ -725,6 +737,16 @@ internal sealed class Order : IDistrictOwned
         var stack = new List<(int Step, Guid Unit, Guid? Team)>();
         foreach (var e in Events.OrderBy(e => e.Sequence))
         {
+            if (e.Action is "review-open" or "review")
+            {
+                // A review starts the order's handling afresh: nothing before it is a place to go back to.
+                stack.Clear();
+                if (e.Action == "review-open")
+                {
+                    continue;
+                }
+            }
+
             if (e.Action == "reject")
             {
                 if (stack.Count > 0)
@@ -735,7 +757,8 @@ internal sealed class Order : IDistrictOwned
                 continue;
             }
 
-            if (e.ToStepIndex < first || e.HolderUnitId is not { } unit || e.Action is "overdue" or "review-open")
+            var deliver = Steps.ToList().FindIndex(x => x.Kind == StepKind.Deliver);
+            if (e.ToStepIndex < first || e.ToStepIndex > deliver || e.HolderUnitId is not { } unit || e.Action is "overdue")
             {
                 continue;
             }

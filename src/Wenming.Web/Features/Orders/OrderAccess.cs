@@ -84,8 +84,9 @@ internal sealed class OrderAccess(AppDbContext db)
         }
 
         var role = administers ? "管理员" : leads ? "队长" : null;
-        return new OrderActor(uid, role is null ? name : $"{name}（{role}）", administers, order.RequesterUserId == uid || order.FiledById == uid, leads,
-            await VolunteerIdAsync(ct));
+        // The resident speaks for the order; the grid worker who filed it does only for a resident with no account.
+        var speaksForResident = order.RequesterUserId == uid || order.RequesterUserId is null && order.FiledById == uid;
+        return new OrderActor(uid, role is null ? name : $"{name}（{role}）", administers, speaksForResident, leads, await VolunteerIdAsync(ct));
     }
 
     /// <summary>The place's ancestors by kind, read from its path.</summary>

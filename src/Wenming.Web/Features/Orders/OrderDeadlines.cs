@@ -43,6 +43,12 @@ internal sealed class OrderDeadlines(IServiceScopeFactory scopes, ILogger<OrderD
             {
                 logger.LogWarning(e, "Deadline handling for order {Order} failed; it is retried on the next scan", id);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One order the rules cannot move must not hold up every order due after it: warn once and go on.
+                logger.LogError(e, "Deadline handling for order {Order} failed; it is marked overdue and left for people", id);
+                await MarkOverdueAsync(id, now, ct);
+            }
         }
 
         return moved;
@@ -91,6 +97,22 @@ internal sealed class OrderDeadlines(IServiceScopeFactory scopes, ILogger<OrderD
         await db.SaveChangesAsync(ct);
         await notifier.PublishAsync(order, action, null, ct);
         return true;
+    }
+
+    private async Task MarkOverdueAsync(Guid id, DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = Enter(scope);
+            var order = await scope.ServiceProvider.GetRequiredService<OrderAccess>().LoadAsync(id, ct);
+            order.MarkOverdue(now);
+            await db.SaveChangesAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Could not mark order {Order} overdue either", id);
+        }
     }
 
     private static AppDbContext Enter(AsyncServiceScope scope)

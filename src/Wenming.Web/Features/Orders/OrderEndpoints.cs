@@ -194,8 +194,20 @@ internal sealed class WorkflowEditor(AppDbContext db, AuditLog audit, TimeProvid
 
     private static WorkflowStep Parse(WorkflowStepInput s, int i, Dictionary<string, string[]> errors)
     {
-        var ok = Enum.TryParse<StepKind>(s.Kind, true, out var kind) & Enum.TryParse<Role>(s.Performer, true, out var performer)
-                 & Enum.TryParse<TimeoutAction>(s.OnTimeout ?? nameof(TimeoutAction.Escalate), true, out var timeout);
+        if (s is null)
+        {
+            errors[$"steps[{i}]"] = ["环节不能为空"];
+            return new WorkflowStep("", StepKind.Place, Role.Resident, null, 0, TimeoutAction.Notify);
+        }
+
+        var ok = Enum.TryParse<StepKind>(s.Kind, true, out var kind) & Enum.TryParse<Role>(s.Performer, true, out var performer);
+        // Each kind has its own sensible default: a rating closes, everything else is passed up.
+        var timeout = kind == StepKind.Rate ? TimeoutAction.Close : TimeoutAction.Escalate;
+        if (!string.IsNullOrWhiteSpace(s.OnTimeout))
+        {
+            ok &= Enum.TryParse(s.OnTimeout, true, out timeout);
+        }
+
         UnitKind? level = null;
         if (!string.IsNullOrWhiteSpace(s.Level))
         {

@@ -99,11 +99,7 @@ internal sealed class OrderNotifier(AppDbContext db, IHubContext<OrderBoardHub> 
         };
     }
 
-    private string BaseUrl()
-    {
-        var request = http.HttpContext?.Request;
-        return config["Platform:PublicUrl"]?.TrimEnd('/') ?? (request is null ? "http://127.0.0.1:5080" : $"{request.Scheme}://{request.Host}");
-    }
+    private string BaseUrl() => Infrastructure.PublicUrls.Base(http.HttpContext, config);
 
     private async Task<List<Guid>> UnitsAboveAsync(Order order, CancellationToken ct)
     {

@@ -81,6 +81,18 @@ internal sealed class OrderQueries(AppDbContext db, OrderAccess access, TimeProv
             : null;
         var holderVolunteer = order.HolderVolunteerId is { } hv ? order.Assignments.FirstOrDefault(a => a.VolunteerId == hv)?.Volunteer?.Name : null;
         var steps = order.Workflow!.Steps;
+        // Seen only because it is open to claim: what a volunteer needs to decide, not who and where exactly.
+        var limited = order.OpenForClaim && !actor.IsRequester && !actor.AdministersHolder && !Scope.CanOversee(order.Unit!.Path)
+                      && !Scope.CanOversee(order.HolderUnit!.Path);
+        if (limited)
+        {
+            return new OrderView(order.Id, order.Number, order.Title, null, new UnitRef(order.PlatformId, platform), order.State.ToString(),
+                StateName(order.State), ToView(order.Step, order.StepIndex), new HolderView(new UnitRef(order.HolderUnitId, units.GetValueOrDefault(order.HolderUnitId) ?? ""), null, null),
+                new UnitRef(order.UnitId, order.Unit!.Name), null, order.Latitude is { } la ? Math.Round(la, 2) : null, order.Longitude is { } lo ? Math.Round(lo, 2) : null,
+                order.WantedAt, Masking.Name(order.ContactName), Masking.Phone(order.ContactPhone) ?? "", order.Channel.ToString(), order.CreatedAt, order.StepDueAt,
+                false, order.NextText(""), [.. steps.Select(ToView)], [], [], [], null, null, null, null, AvailableActions(order, actor), order.Version, order.Workflow.Version);
+        }
+
         return new OrderView(order.Id, order.Number, order.Title, order.Description, new UnitRef(order.PlatformId, platform), order.State.ToString(),
             StateName(order.State), ToView(order.Step, order.StepIndex),
             new HolderView(new UnitRef(order.HolderUnitId, units.GetValueOrDefault(order.HolderUnitId) ?? ""),
@@ -152,7 +164,7 @@ internal sealed class OrderQueries(AppDbContext db, OrderAccess access, TimeProv
                     list.Add("check-out");
                 }
 
-                if ((assigned is not null || actor.AdministersHolder || actor.LeadsHolderTeam) && order.Assignments.Any(a => a.CheckOutAt is not null))
+                if ((assigned is not null || actor.AdministersHolder || actor.LeadsHolderTeam) && order.Assignments.Any(a => a.WithdrawnAt is null && a.CheckOutAt is not null))
                 {
                     list.Add("deliver");
                 }
@@ -175,7 +187,7 @@ internal sealed class OrderQueries(AppDbContext db, OrderAccess access, TimeProv
         }
 
         if (actor.IsRequester && order.State is OrderState.AwaitingConfirmation or OrderState.Open or OrderState.InService
-                              && order.Assignments.All(a => a.CheckInAt is null))
+                              && order.Assignments.All(a => a.WithdrawnAt is not null || a.CheckInAt is null))
         {
             list.Add("cancel");
         }
@@ -211,6 +223,19 @@ internal sealed class OrderQueries(AppDbContext db, OrderAccess access, TimeProv
                 break;
             case "claimable":
                 query = query.Where(o => o.OpenForClaim);
+                if (lat is null || lng is null)
+                {
+                    // Near the volunteer's own station unless they say where they are.
+                    var home = await db.Set<Volunteer>().Where(v => v.UserId == uid && v.Status == VolunteerStatus.Active)
+                        .Select(v => new { v.HomeUnit!.Latitude, v.HomeUnit.Longitude }).FirstOrDefaultAsync(ct);
+                    (lat, lng) = (home?.Latitude, home?.Longitude);
+                    radiusKm ??= 5;
+                    if (lat is null)
+                    {
+                        query = query.Where(o => false);
+                    }
+                }
+
                 break;
         }
 
@@ -333,13 +358,37 @@ internal sealed class OrderQueries(AppDbContext db, OrderAccess access, TimeProv
         var rows = await db.Set<Order>().IgnoreQueryFilters().AsNoTracking()
             .Where(o => o.DistrictId == district && o.Rating != null && o.DeliveredAt != null)
             .OrderByDescending(o => o.RatedAt).Take(Math.Clamp(take, 1, 200))
-            .Select(o => new { o.Number, o.Title, o.PlatformId, Place = o.Unit!.Name, o.DeliveredAt, o.Rating, o.RatingComment, o.HolderTeamId, Holder = o.HolderUnit!.Name })
+            .Select(o => new
+            {
+                o.PlatformId,
+                o.Number,
+                MenuTitle = db.Set<MenuItem>().IgnoreQueryFilters().Where(m => m.Id == o.MenuItemId).Select(m => m.Title).FirstOrDefault(),
+                o.Unit!.Path,
+                o.DeliveredAt,
+                o.Rating,
+                o.RatingComment,
+                o.HolderTeamId,
+                Holder = o.HolderUnit!.Name,
+            })
             .ToListAsync(ct);
         var platforms = await db.Platforms.IgnoreQueryFilters().Where(p => p.DistrictId == district).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         var teamIds = rows.Select(r => r.HolderTeamId).OfType<Guid>().Distinct().ToList();
         var teams = await db.Set<Team>().IgnoreQueryFilters().Where(t => teamIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
-        return [.. rows.Select(r => new PublicReview(r.Number, r.Title, platforms.GetValueOrDefault(r.PlatformId) ?? "", r.Place, r.DeliveredAt!.Value,
-            r.Rating!.Value, PersonalText.Scrub(r.RatingComment), r.HolderTeamId is { } t ? teams.GetValueOrDefault(t) ?? r.Holder : r.Holder))];
+        var places = await StationNamesAsync(rows.Select(r => r.Path), ct);
+        // What the resident typed may name people; the public sees the service (the menu's title or the platform) and the station.
+        return [.. rows.Select(r => new PublicReview(r.Number, r.MenuTitle ?? (platforms.GetValueOrDefault(r.PlatformId) + "志愿服务"),
+            platforms.GetValueOrDefault(r.PlatformId) ?? "", places.GetValueOrDefault(r.Path) ?? "", r.DeliveredAt!.Value, r.Rating!.Value,
+            PersonalText.Scrub(r.RatingComment), r.HolderTeamId is { } t ? teams.GetValueOrDefault(t) ?? r.Holder : r.Holder))];
+    }
+
+    /// <summary>The station (or the nearest place above a grid or building) each path lies in: the most the public is told of where.</summary>
+    private async Task<Dictionary<string, string>> StationNamesAsync(IEnumerable<string> paths, CancellationToken ct)
+    {
+        var list = paths.Distinct().ToList();
+        var ids = list.SelectMany(p => p.Split('/', StringSplitOptions.RemoveEmptyEntries)).Distinct().Select(x => Guid.ParseExact(x, "N")).ToList();
+        var units = await db.Units.IgnoreQueryFilters().Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.Name, u.Kind }).ToDictionaryAsync(u => u.Id, ct);
+        return list.ToDictionary(p => p, p => p.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(x => units.GetValueOrDefault(Guid.ParseExact(x, "N")))
+            .LastOrDefault(u => u is not null && u.Kind is not (UnitKind.Grid or UnitKind.Building))?.Name ?? "");
     }
 }
 

@@ -40,7 +40,8 @@ internal sealed record OrderActionInput(
     int? Stars = null,
     string? Comment = null,
     string? Outcome = null,
-    Guid? IntoOrderId = null);
+    Guid? IntoOrderId = null,
+    int? Version = null);
 
 /// <summary>Placing orders and moving them: every move goes through the order's own methods, then is told to whoever holds it next.</summary>
 internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNotifier notifier, AuditLog audit, TimeProvider clock)
@@ -211,13 +212,19 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
             throw await TakenByAnotherVolunteerAsync(id, ct) ? new DomainException("order-already-taken", "该订单已被其他志愿者接走", 409) : new NotVisibleException();
         }
 
+        if (input.Version is { } version && version != order.Version)
+        {
+            // The caller acted on what they saw; if the order moved since, they look again rather than act on a step they never saw.
+            throw new DomainException("stale-version", "订单刚被他人处理过，请刷新后再操作", 409);
+        }
+
         var actor = await access.ActorAsync(order, ct);
         var places = await access.PlacesAsync(order, ct);
         var now = clock.GetUtcNow();
         switch (action)
         {
             case "confirm":
-                if (!actor.IsRequester)
+                if (order.RequesterUserId is null || order.RequesterUserId != Scope.UserId)
                 {
                     throw new AccessDeniedException("只有被登记的居民本人可以确认");
                 }
@@ -310,6 +317,18 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
     private async Task<bool> TakenByAnotherVolunteerAsync(Guid id, CancellationToken ct) =>
         await access.VolunteerIdAsync(ct) is not null
         && await db.Set<Order>().AnyAsync(o => o.Id == id && o.HolderVolunteerId != null && o.Events.Any(e => e.Action == "accept" && e.Note == "志愿者抢单"), ct);
+
+    /// <summary>The order an SMS confirmation link points to, if any (nothing changes).</summary>
+    public async Task<Order?> FindByTokenAsync(string token, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(token) || token.Length > 40)
+        {
+            return null;
+        }
+
+        var hash = Open311Key.Hash(token);
+        return await db.Set<Order>().IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(o => o.ConfirmTokenHash == hash, ct);
+    }
 
     /// <summary>The resident confirms a grid worker's record by the link in their SMS (no account needed).</summary>
     public async Task<Order?> ConfirmByTokenAsync(string token, CancellationToken ct)

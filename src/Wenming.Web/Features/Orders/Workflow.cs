@@ -179,6 +179,18 @@ internal sealed class WorkflowDefinition : IDistrictOwned
                 problems.Add($"环节“{s.Name}”不能由{Roles.ChineseName(s.Performer, UnitKind.Station)}办理");
             }
 
+            // Where a step may go on timeout: a rating closes or warns, an unconfirmed record closes, a handling step escalates or warns.
+            var timeoutOk = s.Kind switch
+            {
+                StepKind.Rate => s.OnTimeout is TimeoutAction.Close or TimeoutAction.Notify,
+                StepKind.Place or StepKind.Patrol => true,
+                _ => s.OnTimeout is TimeoutAction.Escalate or TimeoutAction.Notify,
+            };
+            if (!timeoutOk)
+            {
+                problems.Add($"环节“{s.Name}”超时后不能“{(s.OnTimeout == TimeoutAction.Close ? "自动关闭" : "上报上级")}”");
+            }
+
             if (s.Level is { } level && level is not (UnitKind.Center or UnitKind.Institute or UnitKind.Station))
             {
                 problems.Add($"环节“{s.Name}”只能交给中心、所或站");

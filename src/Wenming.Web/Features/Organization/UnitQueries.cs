@@ -93,5 +93,5 @@ internal sealed class UnitQueries(AppDbContext db)
             u.Longitude, u.OpeningHours, u.HeadName, u.Phone,
             [.. u.PlatformIds.Where(platforms.ContainsKey).Select(p => new PlatformRef(p, platforms[p]))], u.IsClosed, u.Version, childCount);
 
-    public static (int Page, int PageSize) Paging(int page, int pageSize) => (Math.Max(page, 1), pageSize is < 1 or > 200 ? 50 : pageSize);
+    public static (int Page, int PageSize) Paging(int page, int pageSize) => (Math.Clamp(page, 1, 100_000), pageSize is < 1 or > 200 ? 50 : pageSize);
 }

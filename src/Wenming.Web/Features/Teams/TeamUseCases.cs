@@ -81,7 +81,16 @@ internal sealed class TeamUseCases(AppDbContext db, AuditLog audit, TimeProvider
         var menu = await MenuQuery().Where(m => m.TeamId == id).ToListAsync(ct);
         var work = await db.Set<Orders.Order>().AsNoTracking().Where(o => o.HolderTeamId == id && o.DeliveredAt != null)
             .OrderByDescending(o => o.DeliveredAt).Take(10)
-            .Select(o => new { o.Title, Place = o.Unit!.Name, o.DeliveredAt, o.Rating, Minutes = o.Assignments.Where(a => a.WithdrawnAt == null).Sum(a => a.Minutes ?? 0) })
+            .Select(o => new
+            {
+                // The menu's title or the platform, not what the resident typed (it may name people).
+                Title = db.Set<MenuItem>().Where(m => m.Id == o.MenuItemId).Select(m => m.Title).FirstOrDefault()
+                        ?? db.Platforms.Where(p => p.Id == o.PlatformId).Select(p => p.Name + "志愿服务").FirstOrDefault() ?? "",
+                Place = o.HolderUnit!.Name,
+                o.DeliveredAt,
+                o.Rating,
+                Minutes = o.Assignments.Sum(a => a.Minutes ?? 0),
+            })
             .ToListAsync(ct);
         return new TeamView(team.Id, team.Name, team.Level.ToString(), Team.LevelName(team.Level), new UnitRef(team.UnitId, team.Unit!.Name),
             team.PlatformId is { } p ? platforms.GetValueOrDefault(p) : null, team.Description,

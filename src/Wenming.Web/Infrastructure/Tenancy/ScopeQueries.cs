@@ -26,18 +26,22 @@ internal static class ScopeQueries
     /// may browse (the teams and menus of their station, institute and center).
     /// </summary>
     public static IQueryable<T> VisibleOrAbove<T>(this IQueryable<T> query, DataScope scope, Expression<Func<T, Guid>> unitId,
-        Expression<Func<T, string>> path)
+        Expression<Func<T, string>> path) =>
+        scope.IsSystem ? query : query.Where(VisibleOrAboveFilter(scope, unitId, path));
+
+    /// <summary>The test of <see cref="VisibleOrAbove{T}"/> as a predicate, to combine with others.</summary>
+    public static Expression<Func<T, bool>> VisibleOrAboveFilter<T>(DataScope scope, Expression<Func<T, Guid>> unitId, Expression<Func<T, string>> path)
     {
         if (scope.IsSystem)
         {
-            return query;
+            return Expression.Lambda<Func<T, bool>>(Expression.Constant(true), unitId.Parameters);
         }
 
         var ancestors = scope.Grants.SelectMany(g => g.UnitPath.Split('/', StringSplitOptions.RemoveEmptyEntries))
             .Distinct().Select(s => Guid.ParseExact(s, "N")).ToList();
         var pathBody = new ReplaceParameter(path.Parameters[0], unitId.Parameters[0]).Visit(path.Body);
         var above = Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(Guid)], Expression.Constant(ancestors), unitId.Body);
-        return query.Where(Expression.Lambda<Func<T, bool>>(Expression.OrElse(above, Below(scope, pathBody, [])), unitId.Parameters));
+        return Expression.Lambda<Func<T, bool>>(Expression.OrElse(above, Below(scope, pathBody, [])), unitId.Parameters);
     }
 
     /// <summary>The subtree test of <see cref="VisibleTo{T}"/> as a predicate, to combine with others (see <see cref="Or{T}"/>).</summary>
