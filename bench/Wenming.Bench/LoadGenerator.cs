@@ -1,0 +1,131 @@
+using System.Diagnostics;
+
+namespace Wenming.Bench;
+
+/// <summary>What one load phase saw: successes per second over the phase, and each success's latency.</summary>
+internal sealed class LoadResult(int ok, int failed, double seconds, List<double> latenciesMs, string? firstError)
+{
+    private readonly double[] _sorted = [.. latenciesMs.Order()];
+
+    public int Ok => ok;
+    public int Failed => failed;
+    public double Seconds => seconds;
+    public string? FirstError => firstError;
+    public double Rate => ok / seconds;
+    public double P50 => Percentile(0.50);
+    public double P99 => Percentile(0.99);
+    public double Max => _sorted.Length == 0 ? double.NaN : _sorted[^1];
+
+    public double Percentile(double p) => _sorted.Length == 0 ? double.NaN : _sorted[Math.Min(_sorted.Length - 1, (int)(_sorted.Length * p))];
+}
+
+/// <summary>
+/// HTTP load against 127.0.0.1, bounded in time: closed loop (N clients, each sends its next request when its last one
+/// answered: the most the server does at that concurrency) and open loop (requests issued at a fixed rate whatever the
+/// answers, latency counted from when each was due, so a slow server cannot slow the clock down).
+/// </summary>
+internal static class LoadGenerator
+{
+    /// <summary>How long an open-loop phase waits for its stragglers before it gives up on them.</summary>
+    private static readonly TimeSpan Drain = TimeSpan.FromSeconds(20);
+
+    public static async Task<LoadResult> ClosedLoopAsync(HttpClient http, Func<long, HttpRequestMessage> next, int clients, TimeSpan duration)
+    {
+        var latencies = new List<double>[clients];
+        var failed = 0;
+        string? firstError = null;
+        long sequence = 0;
+        var start = Stopwatch.GetTimestamp();
+        var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var workers = Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        {
+            var mine = latencies[c] = new List<double>(4096);
+            while (Stopwatch.GetTimestamp() < end)
+            {
+                var sent = Stopwatch.GetTimestamp();
+                var (ok, error) = await SendAsync(http, next(Interlocked.Increment(ref sequence)));
+                if (ok)
+                {
+                    mine.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                }
+                else
+                {
+                    Interlocked.Increment(ref failed);
+                    Interlocked.CompareExchange(ref firstError, error, null);
+                }
+            }
+        })).ToList();
+        await Task.WhenAll(workers);
+        var all = latencies.SelectMany(l => l).ToList();
+        return new LoadResult(all.Count, failed, Stopwatch.GetElapsedTime(start).TotalSeconds, all, firstError);
+    }
+
+    public static async Task<LoadResult> OpenLoopAsync(HttpClient http, Func<long, HttpRequestMessage> next, double perSecond, TimeSpan duration)
+    {
+        var total = (int)(perSecond * duration.TotalSeconds);
+        var latencies = new double[total];
+        var succeeded = new bool[total];
+        var failed = 0;
+        string? firstError = null;
+        var tasks = new List<Task>(total);
+        var start = Stopwatch.GetTimestamp();
+        for (var i = 0; i < total; i++)
+        {
+            var due = start + (long)(i / perSecond * Stopwatch.Frequency);
+            while (Stopwatch.GetTimestamp() < due)
+            {
+                await Task.Delay(1);
+            }
+
+            var index = i;
+            tasks.Add(Task.Run(async () =>
+            {
+                var (ok, error) = await SendAsync(http, next(index));
+                latencies[index] = (Stopwatch.GetTimestamp() - due) * 1000.0 / Stopwatch.Frequency;
+                succeeded[index] = ok;
+                if (!ok)
+                {
+                    Interlocked.Increment(ref failed);
+                    Interlocked.CompareExchange(ref firstError, error, null);
+                }
+            }));
+        }
+
+        var issued = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var all = Task.WhenAll(tasks);
+        if (await Task.WhenAny(all, Task.Delay(Drain)) != all)
+        {
+            firstError ??= $"{tasks.Count(t => !t.IsCompleted)} requests still unanswered {Drain.TotalSeconds:F0} s after the last was issued";
+            failed += tasks.Count(t => !t.IsCompleted);
+        }
+
+        var done = Enumerable.Range(0, total).Where(i => succeeded[i]).Select(i => latencies[i]).ToList();
+        return new LoadResult(done.Count, failed, issued, done, firstError);
+    }
+
+    private static async Task<(bool Ok, string? Error)> SendAsync(HttpClient http, HttpRequestMessage request)
+    {
+        try
+        {
+            using (request)
+            using (var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead))
+            {
+                if (response.IsSuccessStatusCode)
+                {
+                    return (true, null);
+                }
+
+                var body = await response.Content.ReadAsStringAsync();
+                return (false, $"{(int)response.StatusCode} {request.Method} {request.RequestUri}: {body[..Math.Min(body.Length, 300)]}");
+            }
+        }
+        catch (HttpRequestException e)
+        {
+            return (false, e.Message);
+        }
+        catch (TaskCanceledException e)
+        {
+            return (false, e.Message);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Wenming.Tests.Infrastructure;
+
+namespace Wenming.Bench;
+
+/// <summary>
+/// The service-order issue, intake: <c>POST /api/v1/orders</c> on the real platform over real HTTP (loopback Kestrel,
+/// PostgreSQL with synchronous_commit on and, unlike the tests' cluster, fsync on), as the demo residents of the five districts; against a ceiling
+/// in the same run, an endpoint of the bench host that takes the same body through the same pipeline and writes one
+/// row with raw Npgsql. Closed loop at N clients for the most each does, then the orders at 80 % of their most in
+/// open loop (a fixed arrival rate) for the latency a resident sees on a busy day.
+/// </summary>
+internal static class OrderIntakeBench
+{
+    private const double RatioTarget = 0.5;
+    private const double P99At80Target = 50;
+
+    private static readonly string[] Titles =
+    [
+        "家里老人需要上门量血压", "想请志愿者教我用智能手机挂号", "楼道灯坏了，想请人帮忙修一下", "独居老人需要陪同去医院复查",
+        "孩子放学后需要作业辅导", "想咨询一下租房合同纠纷", "小区垃圾分类需要有人来宣讲", "家里电视机没有信号，请人看看",
+        "腿脚不便，想请人帮忙理发", "社区广场想办一场文艺演出", "想学习防范电信诈骗的知识", "老伴住院，需要有人帮忙照看家里",
+    ];
+
+    private static readonly string?[] Descriptions =
+    [
+        "本人七十多岁，子女在外地，周末上午在家。", "最好是下午来，电话联系我就行。", "不着急，这周内都可以。",
+        "家住三楼，没有电梯，麻烦志愿者多走几步。", "需要懂一点医疗护理的志愿者。", null,
+    ];
+
+    public static async Task RunAsync(string[] args)
+    {
+        var clients = IntArg(args, 0, 16);
+        var seconds = IntArg(args, 1, 15);
+        var fsync = !args.Contains("--fsync-off");
+        var total = Stopwatch.StartNew();
+        Console.WriteLine("Starting a throwaway PostgreSQL cluster…");
+        // Durable unless asked otherwise: the throwaway cluster's default is fsync off, which no production commit is.
+        using var cluster = PostgresCluster.Start("bench-orders", durable: fsync);
+        var cs = cluster.ConnectionString("wenming_orders");
+        await BenchHost.CreateDatabaseAsync(cluster.ConnectionString("postgres"), "wenming_orders");
+        await using var ceilingSource = NpgsqlDataSource.Create(cs);
+        using var host = new BenchHost(cs, volunteersPerDistrict: 200, services => services
+            .AddSingleton(ceilingSource)
+            .AddTransient<IStartupFilter, CeilingEndpoint>());
+        var baseAddress = host.Start();
+        Console.WriteLine($"Platform up on {baseAddress} (migrated, five demo districts seeded) after {total.Elapsed.TotalSeconds:F0} s");
+        await CeilingEndpoint.CreateTableAsync(ceilingSource);
+        var settings = await SettingsAsync(ceilingSource);
+        Console.WriteLine("PostgreSQL: " + string.Join(", ", settings.Select(s => $"{s.Key}={s.Value}")));
+        if (settings["synchronous_commit"] != "on")
+        {
+            throw new InvalidOperationException("synchronous_commit must be on for this benchmark");
+        }
+
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 512,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            UseCookies = false,
+        })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+
+        // The demo resident of each district (1380d000020), with their district's platforms.
+        var residents = new List<(string Token, List<Guid> Platforms)>();
+        for (var d = 1; d <= 5; d++)
+        {
+            var token = await BenchHost.SignInAsync(http, BenchHost.Phone(d, "20"));
+            using var response = await http.SendAsync(BenchHost.Get("/api/v1/platforms", token));
+            response.EnsureSuccessStatusCode();
+            var platforms = (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(p => p.GetProperty("id").GetGuid()).ToList();
+            residents.Add((token, platforms));
+        }
+
+        await CheckAuthAsync(http, residents[0].Platforms[0]);
+        Func<long, HttpRequestMessage> orders = n => Post("/api/v1/orders", residents, n);
+        Func<long, HttpRequestMessage> ceiling = n => Post(CeilingEndpoint.Path, residents, n);
+
+        // Warm both paths (the JIT's second tier, connection pools, buffer caches), then a checkpoint so none falls in a phase.
+        Expect(await LoadGenerator.ClosedLoopAsync(http, orders, clients, TimeSpan.FromSeconds(8)), "warm-up orders");
+        Expect(await LoadGenerator.ClosedLoopAsync(http, ceiling, clients, TimeSpan.FromSeconds(4)), "warm-up ceiling");
+        await CheckpointAsync(ceilingSource);
+
+        var duration = TimeSpan.FromSeconds(seconds);
+        Console.WriteLine($"Closed loop, {clients} clients, {seconds} s each…");
+        var commits = await CommitsAsync(ceilingSource);
+        var cpu = Cpu.Now();
+        var raw = Expect(await LoadGenerator.ClosedLoopAsync(http, ceiling, clients, duration), "ceiling");
+        var rawCpu = Cpu.Now() - cpu;
+        var afterRaw = await CommitsAsync(ceilingSource);
+        cpu = Cpu.Now();
+        var max = Expect(await LoadGenerator.ClosedLoopAsync(http, orders, clients, duration), "orders");
+        var maxCpu = Cpu.Now() - cpu;
+        var afterMax = await CommitsAsync(ceilingSource);
+        var rate = max.Rate * 0.8;
+        var openSeconds = Math.Max(10, seconds);
+        Console.WriteLine($"Open loop at {rate:F0} orders/s (80 % of {max.Rate:F0}) for {openSeconds} s…");
+        var at80 = Expect(await LoadGenerator.OpenLoopAsync(http, orders, rate, TimeSpan.FromSeconds(openSeconds)), "orders at 80 %");
+        var rows = await CountAsync(ceilingSource);
+
+        Console.WriteLine();
+        Console.WriteLine($"POST /api/v1/orders over HTTP, {clients} clients, PostgreSQL synchronous_commit={settings["synchronous_commit"]} fsync={settings["fsync"]}");
+        Console.WriteLine($"ceiling (same pipeline, one raw INSERT) {raw.Rate,8:F0} inserts/s  p50 {raw.P50,6:F1} ms  p99 {raw.P99,6:F1} ms  ({raw.Ok:N0} in {raw.Seconds:F1} s)");
+        Console.WriteLine($"orders at their most                   {max.Rate,8:F0} orders/s   p50 {max.P50,6:F1} ms  p99 {max.P99,6:F1} ms  ({max.Ok:N0} in {max.Seconds:F1} s)");
+        Console.WriteLine($"orders at 80 % ({rate:F0}/s, open loop)     {at80.Rate,8:F0} orders/s   p50 {at80.P50,6:F1} ms  p99 {at80.P99,6:F1} ms  max {at80.Max:F1} ms ({at80.Ok:N0} sent)");
+        var ratio = max.Rate / raw.Rate;
+        Console.WriteLine($"orders/s / ceiling inserts/s: {ratio:F2} (target ≥ {RatioTarget}) {Verdict(ratio >= RatioTarget)}");
+        Console.WriteLine($"p99 at 80 % of the most: {at80.P99:F1} ms (target < {P99At80Target} ms) {Verdict(at80.P99 < P99At80Target)}");
+        Console.WriteLine($"database transactions per request (each statement outside a transaction is one): ceiling {(afterRaw - commits) / (double)raw.Ok:F1}, " +
+                          $"orders {(afterMax - afterRaw) / (double)max.Ok:F1}");
+        Console.WriteLine($"CPU per request, this process (platform and load generator) / the rest of the machine (PostgreSQL and anything else): " +
+                          $"ceiling {rawCpu.Own / raw.Ok:F2} / {rawCpu.Rest / raw.Ok:F2} ms, orders {maxCpu.Own / max.Ok:F2} / {maxCpu.Rest / max.Ok:F2} ms " +
+                          $"(machine busy {rawCpu.Busy:P0} and {maxCpu.Busy:P0} of {Environment.ProcessorCount} cores)");
+        Console.WriteLine($"orders in the database: {rows.Orders:N0}; ceiling rows: {rows.Ceiling:N0}; whole bench {total.Elapsed.TotalSeconds:F0} s");
+    }
+
+    private static string Verdict(bool pass) => pass ? "PASS" : "FAIL";
+
+    private static int IntArg(string[] args, int index, int fallback) =>
+        args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ElementAtOrDefault(index) is { } s && int.TryParse(s, out var n) ? n : fallback;
+
+    private static HttpRequestMessage Post(string path, List<(string Token, List<Guid> Platforms)> residents, long n)
+    {
+        var (token, platforms) = residents[(int)(n % residents.Count)];
+        var random = Random.Shared;
+        var body = new
+        {
+            title = Titles[random.Next(Titles.Length)],
+            description = Descriptions[random.Next(Descriptions.Length)],
+            platformId = platforms[random.Next(platforms.Count)],
+            wantedAt = DateTimeOffset.UtcNow.AddHours(random.Next(2, 96)),
+        };
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return request;
+    }
+
+    /// <summary>Both endpoints refuse a caller without a token, and take a signed-in one.</summary>
+    private static async Task CheckAuthAsync(HttpClient http, Guid platformId)
+    {
+        foreach (var path in new[] { "/api/v1/orders", CeilingEndpoint.Path })
+        {
+            using var anonymous = await http.PostAsJsonAsync(path, new { title = "匿名点单", platformId });
+            if ((int)anonymous.StatusCode != 401)
+            {
+                throw new InvalidOperationException($"POST {path} without a token answered {(int)anonymous.StatusCode}, not 401");
+            }
+        }
+    }
+
+    private static LoadResult Expect(LoadResult result, string phase) =>
+        result.Failed > 0 || result.Ok == 0
+            ? throw new InvalidOperationException($"{phase}: {result.Failed} of {result.Failed + result.Ok} requests failed; first: {result.FirstError}")
+            : result;
+
+    /// <summary>The durability settings in force: synchronous_commit is the server's default, read here, not set.</summary>
+    private static async Task<Dictionary<string, string>> SettingsAsync(NpgsqlDataSource db)
+    {
+        await using var cmd = db.CreateCommand(
+            "SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'full_page_writes', 'wal_sync_method') ORDER BY name");
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var settings = new Dictionary<string, string>();
+        while (await reader.ReadAsync())
+        {
+            settings[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return settings;
+    }
+
+    /// <summary>Transactions committed in this database so far (the statistics are flushed within a second).</summary>
+    private static async Task<long> CommitsAsync(NpgsqlDataSource db)
+    {
+        await Task.Delay(1_100);
+        await using var cmd = db.CreateCommand("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private static async Task CheckpointAsync(NpgsqlDataSource db)
+    {
+        await using var cmd = db.CreateCommand("CHECKPOINT");
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<(long Orders, long Ceiling)> CountAsync(NpgsqlDataSource db)
+    {
+        await using var cmd = db.CreateCommand("SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM bench_orders)");
+        await using var reader = await cmd.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <summary>CPU time: this process's, and the whole machine's busy time from /proc/stat, in milliseconds.</summary>
+    private readonly record struct Cpu(double Own, double Machine, double Wall)
+    {
+        public double Rest => Machine - Own;
+        public double Busy => Machine / (Wall * Environment.ProcessorCount);
+
+        public static Cpu Now()
+        {
+            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+            // user nice system idle iowait irq softirq steal: busy is all but idle and iowait, in 1/100 s.
+            var busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7];
+            using var self = Process.GetCurrentProcess();
+            return new Cpu(self.TotalProcessorTime.TotalMilliseconds, busy * 10.0, Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency);
+        }
+
+        public static Cpu operator -(Cpu a, Cpu b) => new(a.Own - b.Own, a.Machine - b.Machine, a.Wall - b.Wall);
+    }
+}
