@@ -24,6 +24,9 @@ internal static class Benchmarks
             case "matching":
                 await MatchingBench.RunAsync(rest);
                 return 0;
+            case "signups":
+                await SignupBench.RunAsync(rest);
+                return 0;
             default:
                 Console.Error.WriteLine($"unknown benchmark '{name}'; available:");
                 Console.Error.WriteLine("  subtree [iterations]              subtree of a district root at national scale vs a primary-key lookup");
@@ -31,6 +34,7 @@ internal static class Benchmarks
                 Console.Error.WriteLine("  order-intake [clients] [seconds] [--fsync-off]");
                 Console.Error.WriteLine("                                    POST /api/v1/orders over HTTP vs one raw INSERT behind the same pipeline; p99 at 80 %");
                 Console.Error.WriteLine("  matching [orders] [history]       recommendations among Haidian's 100,000 volunteers vs a PK lookup and a raw SELECT");
+                Console.Error.WriteLine("  signups [people] [places]         2,000 people signing up at once for one activity vs a raw INSERT; accepted = places");
                 return 2;
         }
     }

@@ -59,9 +59,8 @@ internal sealed class SignUps(AppDbContext db, ActivityUseCases activities, Audi
         await RequireAudienceAsync(activity, volunteerId, ct);
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // The person's row too: two sign-ups of one person for overlapping activities queue, so the clash check sees the first.
+        // The person's row first: two sign-ups of one person (for this or an overlapping activity) queue, so each check sees the other.
         await db.Users.Where(u => u.Id == uid).ExecuteUpdateAsync(s => s.SetProperty(u => u.ConcurrencyStamp, u => u.ConcurrencyStamp), ct);
-        await LockAsync(activityId, ct);
         if (await db.Set<ActivitySignup>().AnyAsync(s => s.ActivityId == activityId && s.UserId == uid && s.Status != SignupStatus.Cancelled, ct))
         {
             throw new DomainException("signup-exists", "您已经报名了这个活动", 409);
@@ -77,6 +76,8 @@ internal sealed class SignUps(AppDbContext db, ActivityUseCases activities, Audi
             throw new DomainException("signup-overlap", $"您已报名同一时间的活动“{clash}”，不能重复报名", 409);
         }
 
+        // Only now the activity's lock, held for the count, the insert and the commit: as short as the places allow.
+        await LockAsync(activityId, ct);
         var accepted = await db.Set<ActivitySignup>().CountAsync(s => s.ActivityId == activityId && s.Role == role && s.Status == SignupStatus.Accepted, ct);
         var status = accepted < activity.PlacesFor(role) ? SignupStatus.Accepted : SignupStatus.Waiting;
         var signup = new ActivitySignup(activity.DistrictId, activityId, uid, volunteerId, role, status, now);
