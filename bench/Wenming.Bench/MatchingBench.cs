@@ -87,14 +87,18 @@ internal static class MatchingBench
         var admin = await BenchHost.SignInAsync(http, BenchHost.Phone(2, "00"));
 
         await RecommendAllAsync(host.Services, orders, 1); // warm-up
+        var load = MachineLoad.Now(cluster.Port);
         var atStation = await RecommendAllAsync(host.Services, orders, Passes);
+        var stationLoad = MachineLoad.Now(cluster.Port) - load;
         var atStationHttp = await OverHttpAsync(http, admin, orders);
         var stationRaw = await RawCandidatesAsync(raw, haidian, orders, atCenter: false);
         var stationQueries = await QueriesAsync(host.Services, raw, orders, explain);
 
         await EscalateToCenterAsync(host.Services, orders);
         await RecommendAllAsync(host.Services, orders, 1);
+        load = MachineLoad.Now(cluster.Port);
         var atCenter = await RecommendAllAsync(host.Services, orders, Passes);
+        var centerLoad = MachineLoad.Now(cluster.Port) - load;
         var atCenterHttp = await OverHttpAsync(http, admin, orders);
         var centerRaw = await RawCandidatesAsync(raw, haidian, orders, atCenter: true);
         var centerQueries = await QueriesAsync(host.Services, raw, orders, explain);
@@ -104,6 +108,8 @@ internal static class MatchingBench
         Console.WriteLine($"OrderMatching.RecommendAsync in process (system scope, a fresh DbContext each), {orders.Count} orders × {Passes} passes:");
         Report("held by its station", atStation, stationRaw, pk);
         Report("escalated to the center", atCenter, centerRaw, pk);
+        Console.WriteLine($"  while held by the station: {stationLoad.Describe()}");
+        Console.WriteLine($"  while at the center:       {centerLoad.Describe()}");
         Console.WriteLine("The queries of one recommendation, mean time each as the platform ran them (a separate pass):");
         Console.WriteLine("  held by its station:     " + stationQueries);
         Console.WriteLine("  escalated to the center: " + centerQueries);

@@ -93,18 +93,20 @@ internal static class OrderIntakeBench
         var duration = TimeSpan.FromSeconds(seconds);
         Console.WriteLine($"Closed loop, {clients} clients, {seconds} s each…");
         var commits = await CommitsAsync(ceilingSource);
-        var cpu = Cpu.Now();
+        var cpu = MachineLoad.Now(cluster.Port);
         var raw = Expect(await LoadGenerator.ClosedLoopAsync(http, ceiling, clients, duration), "ceiling");
-        var rawCpu = Cpu.Now() - cpu;
+        var rawCpu = MachineLoad.Now(cluster.Port) - cpu;
         var afterRaw = await CommitsAsync(ceilingSource);
-        cpu = Cpu.Now();
+        cpu = MachineLoad.Now(cluster.Port);
         var max = Expect(await LoadGenerator.ClosedLoopAsync(http, orders, clients, duration), "orders");
-        var maxCpu = Cpu.Now() - cpu;
+        var maxCpu = MachineLoad.Now(cluster.Port) - cpu;
         var afterMax = await CommitsAsync(ceilingSource);
         var rate = max.Rate * 0.8;
         var openSeconds = Math.Max(10, seconds);
         Console.WriteLine($"Open loop at {rate:F0} orders/s (80 % of {max.Rate:F0}) for {openSeconds} s…");
+        cpu = MachineLoad.Now(cluster.Port);
         var at80 = Expect(await LoadGenerator.OpenLoopAsync(http, orders, rate, TimeSpan.FromSeconds(openSeconds)), "orders at 80 %");
+        var at80Cpu = MachineLoad.Now(cluster.Port) - cpu;
         var rows = await CountAsync(ceilingSource);
 
         Console.WriteLine();
@@ -117,9 +119,11 @@ internal static class OrderIntakeBench
         Console.WriteLine($"p99 at 80 % of the most: {at80.P99:F1} ms (target < {P99At80Target} ms) {Verdict(at80.P99 < P99At80Target)}");
         Console.WriteLine($"database transactions per request (each statement outside a transaction is one): ceiling {(afterRaw - commits) / (double)raw.Ok:F1}, " +
                           $"orders {(afterMax - afterRaw) / (double)max.Ok:F1}");
-        Console.WriteLine($"CPU per request, this process (platform and load generator) / the rest of the machine (PostgreSQL and anything else): " +
-                          $"ceiling {rawCpu.Own / raw.Ok:F2} / {rawCpu.Rest / raw.Ok:F2} ms, orders {maxCpu.Own / max.Ok:F2} / {maxCpu.Rest / max.Ok:F2} ms " +
-                          $"(machine busy {rawCpu.Busy:P0} and {maxCpu.Busy:P0} of {Environment.ProcessorCount} cores)");
+        Console.WriteLine($"CPU per request, this process (platform and load generator) + PostgreSQL: ceiling {rawCpu.Own / raw.Ok:F2} + {rawCpu.Postgres / raw.Ok:F2} ms, " +
+                          $"orders {maxCpu.Own / max.Ok:F2} + {maxCpu.Postgres / max.Ok:F2} ms");
+        Console.WriteLine($"ceiling phase: {rawCpu.Describe()}");
+        Console.WriteLine($"orders phase:  {maxCpu.Describe()}");
+        Console.WriteLine($"80 % phase:    {at80Cpu.Describe()}");
         Console.WriteLine($"orders in the database: {rows.Orders:N0}; ceiling rows: {rows.Ceiling:N0}; whole bench {total.Elapsed.TotalSeconds:F0} s");
     }
 
@@ -197,23 +201,5 @@ internal static class OrderIntakeBench
         await using var reader = await cmd.ExecuteReaderAsync();
         await reader.ReadAsync();
         return (reader.GetInt64(0), reader.GetInt64(1));
-    }
-
-    /// <summary>CPU time: this process's, and the whole machine's busy time from /proc/stat, in milliseconds.</summary>
-    private readonly record struct Cpu(double Own, double Machine, double Wall)
-    {
-        public double Rest => Machine - Own;
-        public double Busy => Machine / (Wall * Environment.ProcessorCount);
-
-        public static Cpu Now()
-        {
-            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
-            // user nice system idle iowait irq softirq steal: busy is all but idle and iowait, in 1/100 s.
-            var busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7];
-            using var self = Process.GetCurrentProcess();
-            return new Cpu(self.TotalProcessorTime.TotalMilliseconds, busy * 10.0, Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency);
-        }
-
-        public static Cpu operator -(Cpu a, Cpu b) => new(a.Own - b.Own, a.Machine - b.Machine, a.Wall - b.Wall);
     }
 }

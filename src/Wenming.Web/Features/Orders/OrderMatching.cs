@@ -19,11 +19,14 @@ internal sealed record Recommendations(IReadOnlyList<Recommendation> Teams, IRea
 internal sealed class OrderMatching(AppDbContext db, OrderAccess access, TimeProvider clock)
 {
     private const int EnoughVolunteers = 400;
+    private const int MostForLoad = 5;
     private static readonly double[] RadiiKm = [3, 8, 20, 60];
 
     public async Task<Recommendations> RecommendAsync(Guid orderId, CancellationToken ct)
     {
-        var order = await access.LoadAsync(orderId, ct);
+        // The order and its holder, seen through OrderAccess's rule; not its timeline, assignments and photos, which ranking does not read.
+        var order = await (await access.VisibleAsync(ct)).AsNoTracking().Include(o => o.HolderUnit).FirstOrDefaultAsync(o => o.Id == orderId, ct)
+                    ?? throw new NotVisibleException();
         var actor = await access.ActorAsync(order, ct);
         if (!actor.AdministersHolder && !actor.LeadsHolderTeam)
         {
@@ -40,103 +43,183 @@ internal sealed class OrderMatching(AppDbContext db, OrderAccess access, TimePro
         var now = clock.GetUtcNow();
         var monthAgo = now.AddDays(-30);
 
-        // Load: open assignments count fully, last month's half; held orders for teams.
-        var openByVolunteer = await db.Set<OrderAssignment>().Where(a => a.WithdrawnAt == null && (a.CheckOutAt == null || a.CheckOutAt > monthAgo))
-            .GroupBy(a => a.VolunteerId).Select(g => new { g.Key, Open = g.Count(a => a.CheckOutAt == null), Recent = g.Count(a => a.CheckOutAt != null) })
-            .ToDictionaryAsync(x => x.Key, x => (x.Open, x.Recent), ct);
+        // Held orders weigh on teams.
         var heldByTeam = await db.Set<Order>().Where(o => o.HolderTeamId != null && (o.State == OrderState.Open || o.State == OrderState.InService))
             .GroupBy(o => o.HolderTeamId!.Value).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-
         var teams = await db.Set<Team>().AsNoTracking().Where(t => t.Unit!.Path.StartsWith(holderPath) && t.Unit.ClosedAt == null)
-            .Select(t => new { t.Id, t.Name, t.PlatformId, UnitName = t.Unit!.Name, t.Unit.Latitude, t.Unit.Longitude }).Take(2_000).ToListAsync(ct);
+            .Select(t => new TeamCandidate(t.Id, t.Name, t.PlatformId, t.Unit!.Name, t.Unit.Latitude, t.Unit.Longitude)).Take(2_000).ToListAsync(ct);
         var menuTeam = order.MenuItemId is { } menuId ? await db.Set<MenuItem>().Where(m => m.Id == menuId).Select(m => (Guid?)m.TeamId).FirstOrDefaultAsync(ct) : null;
-        var rankedTeams = teams.Select(t =>
-        {
-            var reasons = new List<string>();
-            var score = 0;
-            if (t.Id == menuTeam)
-            {
-                score += 50;
-                reasons.Add("群众点的就是该队的菜单服务");
-            }
-
-            if (t.PlatformId == order.PlatformId)
-            {
-                score += 30;
-                reasons.Add("服务平台对口");
-            }
-
-            var km = Km(order, t.Latitude, t.Longitude);
-            score += DistanceScore(km, 10, 25, reasons);
-            var held = heldByTeam.GetValueOrDefault(t.Id);
-            if (held > 0)
-            {
-                score -= 5 * held;
-                reasons.Add($"手上有 {held} 单在办");
-            }
-
-            return new Recommendation(t.Id, t.Name, null, t.UnitName, km, score, reasons);
-        }).OrderByDescending(r => r.Score).ThenBy(r => r.DistanceKm ?? double.MaxValue).Take(10).ToList();
+        // Scored without words first; only the ten shown get their reasons written.
+        var rankedTeams = Top(teams, t => Km(order, t.Latitude, t.Longitude), (t, km, reasons) => ScoreTeam(t, km, order, menuTeam, heldByTeam, reasons),
+            (t, km, score, reasons) => new Recommendation(t.Id, t.Name, null, t.UnitName, km, score, reasons));
 
         var candidates = await NearbyVolunteersAsync(order, holderPath, ct);
-        var slot = Slot(order.WantedAt);
-        var rankedVolunteers = candidates.Select(v =>
-        {
-            var reasons = new List<string>();
-            var score = 0;
-            if (v.PreferredPlatformIds.Contains(order.PlatformId))
-            {
-                score += 20;
-                reasons.Add("意向服务平台一致");
-            }
-
-            var skills = v.Skills.Where(s => s.Length >= 2 && text.Contains(s, StringComparison.Ordinal)).Take(2).ToList();
-            if (skills.Count > 0)
-            {
-                score += 20 * skills.Count;
-                reasons.Add("擅长" + string.Join("、", skills));
-            }
-
-            var category = v.ServiceCategories.FirstOrDefault(c => c.Length >= 2 && text.Contains(c, StringComparison.Ordinal));
-            if (category is not null)
-            {
-                score += 10;
-                reasons.Add($"服务类别“{category}”");
-            }
-
-            var km = Km(order, v.Latitude, v.Longitude);
-            score += DistanceScore(km, 5, 30, reasons);
-            if (slot is { } bit)
-            {
-                if ((v.Availability & (1 << bit.Bit)) != 0)
-                {
-                    score += 15;
-                    reasons.Add($"{bit.Words}有空");
-                }
-                else
-                {
-                    score -= 10;
-                    reasons.Add($"{bit.Words}通常没空");
-                }
-            }
-
-            var (open, recent) = openByVolunteer.GetValueOrDefault(v.Id);
-            if (open + recent > 0)
-            {
-                score -= 8 * open + 3 * recent;
-                reasons.Add(open > 0 ? $"有 {open} 单未完成" : $"近 30 天已服务 {recent} 单");
-            }
-            else
-            {
-                score += 5;
-                reasons.Add("近期没有派单，优先照顾");
-            }
-
-            return new Recommendation(v.Id, v.Name, v.Number, v.UnitName, km, score, reasons);
-        }).OrderByDescending(r => r.Score).ThenBy(r => r.DistanceKm ?? double.MaxValue).Take(10).ToList();
+        var rankedVolunteers = await RankVolunteersAsync(order, text, Slot(order.WantedAt), candidates, monthAgo, ct);
 
         return new Recommendations(rankedTeams, rankedVolunteers, candidates.Count);
     }
+
+    /// <summary>
+    /// The ten best volunteers. Their load (open assignments count fully, last month's less) is the one part of the score
+    /// read from the database per volunteer, and it adds at most <see cref="MostForLoad"/>: so it is read best first, in
+    /// growing batches, until no volunteer still unread could reach the tenth place. The same ten, in the same order, as
+    /// reading everyone's, for a few dozen index lookups instead of one per candidate.
+    /// </summary>
+    private async Task<List<Recommendation>> RankVolunteersAsync(Order order, string text, (int Bit, string Words)? slot, List<Candidate> candidates,
+        DateTimeOffset monthAgo, CancellationToken ct)
+    {
+        var queue = candidates.Select((v, i) =>
+        {
+            var km = Km(order, v.Latitude, v.Longitude);
+            return (Index: i, Base: ScoreVolunteer(v, km, order, text, slot, null, null), Km: km);
+        }).OrderByDescending(x => x.Base).ToList();
+        var loads = new Dictionary<Guid, (int Open, int Recent)>();
+        var scored = new List<(int Index, int Score, double? Km)>();
+        var read = 0;
+        for (var batch = 40; read < queue.Count; batch *= 2)
+        {
+            var next = queue.Skip(read).Take(batch).ToList();
+            var ids = next.Select(x => candidates[x.Index].Id).ToList();
+            var found = await db.Set<OrderAssignment>()
+                .Where(a => ids.Contains(a.VolunteerId) && a.WithdrawnAt == null && (a.CheckOutAt == null || a.CheckOutAt > monthAgo))
+                .GroupBy(a => a.VolunteerId).Select(g => new { g.Key, Open = g.Count(a => a.CheckOutAt == null), Recent = g.Count(a => a.CheckOutAt != null) })
+                .ToListAsync(ct);
+            foreach (var f in found)
+            {
+                loads[f.Key] = (f.Open, f.Recent);
+            }
+
+            scored.AddRange(next.Select(x => (x.Index, x.Base + LoadScore(loads.GetValueOrDefault(candidates[x.Index].Id), null), x.Km)));
+            read += next.Count;
+            if (read < queue.Count && scored.Count >= 10 && queue[read].Base + MostForLoad < scored.Select(x => x.Score).OrderDescending().ElementAt(9))
+            {
+                break;
+            }
+        }
+
+        return [.. scored.OrderByDescending(x => x.Score).ThenBy(x => x.Km ?? double.MaxValue).ThenBy(x => x.Index).Take(10).Select(x =>
+        {
+            var v = candidates[x.Index];
+            var reasons = new List<string>();
+            ScoreVolunteer(v, x.Km, order, text, slot, loads.GetValueOrDefault(v.Id), reasons);
+            return new Recommendation(v.Id, v.Name, v.Number, v.UnitName, x.Km, x.Score, reasons);
+        })];
+    }
+
+    /// <summary>
+    /// The ten best by score, then distance (a stable sort: ties keep their order). Scoring is done twice for those ten,
+    /// the second time writing the reasons, so the thousands ranked pay for numbers only.
+    /// </summary>
+    private static List<Recommendation> Top<T>(List<T> items, Func<T, double?> km, Func<T, double?, List<string>?, int> score,
+        Func<T, double?, int, List<string>, Recommendation> make)
+    {
+        var scored = new (int Index, int Score, double? Km)[items.Count];
+        for (var i = 0; i < items.Count; i++)
+        {
+            var distance = km(items[i]);
+            scored[i] = (i, score(items[i], distance, null), distance);
+        }
+
+        return [.. scored.OrderByDescending(x => x.Score).ThenBy(x => x.Km ?? double.MaxValue).Take(10).Select(x =>
+        {
+            var reasons = new List<string>();
+            score(items[x.Index], x.Km, reasons);
+            return make(items[x.Index], x.Km, x.Score, reasons);
+        })];
+    }
+
+    private static int ScoreTeam(TeamCandidate t, double? km, Order order, Guid? menuTeam, Dictionary<Guid, int> heldByTeam, List<string>? reasons)
+    {
+        var score = 0;
+        if (t.Id == menuTeam)
+        {
+            score += 50;
+            reasons?.Add("群众点的就是该队的菜单服务");
+        }
+
+        if (t.PlatformId == order.PlatformId)
+        {
+            score += 30;
+            reasons?.Add("服务平台对口");
+        }
+
+        score += DistanceScore(km, 10, 25, reasons);
+        var held = heldByTeam.GetValueOrDefault(t.Id);
+        if (held > 0)
+        {
+            score -= 5 * held;
+            reasons?.Add($"手上有 {held} 单在办");
+        }
+
+        return score;
+    }
+
+    /// <summary>A volunteer's score; without <paramref name="load"/>, all but the load's part.</summary>
+    private static int ScoreVolunteer(Candidate v, double? km, Order order, string text, (int Bit, string Words)? slot, (int Open, int Recent)? load,
+        List<string>? reasons)
+    {
+        var score = 0;
+        if (v.PreferredPlatformIds.Contains(order.PlatformId))
+        {
+            score += 20;
+            reasons?.Add("意向服务平台一致");
+        }
+
+        var skills = 0;
+        foreach (var s in v.Skills)
+        {
+            if (skills < 2 && s.Length >= 2 && text.Contains(s, StringComparison.Ordinal))
+            {
+                skills++;
+            }
+        }
+
+        if (skills > 0)
+        {
+            score += 20 * skills;
+            reasons?.Add("擅长" + string.Join("、", v.Skills.Where(s => s.Length >= 2 && text.Contains(s, StringComparison.Ordinal)).Take(2)));
+        }
+
+        var category = v.ServiceCategories.FirstOrDefault(c => c.Length >= 2 && text.Contains(c, StringComparison.Ordinal));
+        if (category is not null)
+        {
+            score += 10;
+            reasons?.Add($"服务类别“{category}”");
+        }
+
+        score += DistanceScore(km, 5, 30, reasons);
+        if (slot is { } bit)
+        {
+            if ((v.Availability & (1 << bit.Bit)) != 0)
+            {
+                score += 15;
+                reasons?.Add($"{bit.Words}有空");
+            }
+            else
+            {
+                score -= 10;
+                reasons?.Add($"{bit.Words}通常没空");
+            }
+        }
+
+        return load is { } l ? score + LoadScore(l, reasons) : score;
+    }
+
+    /// <summary>Open assignments count fully, last month's less; none at all is a plus (at most <see cref="MostForLoad"/>).</summary>
+    private static int LoadScore((int Open, int Recent) load, List<string>? reasons)
+    {
+        var (open, recent) = load;
+        if (open + recent > 0)
+        {
+            reasons?.Add(open > 0 ? $"有 {open} 单未完成" : $"近 30 天已服务 {recent} 单");
+            return -(8 * open + 3 * recent);
+        }
+
+        reasons?.Add("近期没有派单，优先照顾");
+        return MostForLoad;
+    }
+
+    private sealed record TeamCandidate(Guid Id, string Name, Guid? PlatformId, string UnitName, double? Latitude, double? Longitude);
 
     private sealed record Candidate(Guid Id, string Name, string? Number, List<string> Skills, List<string> ServiceCategories, List<Guid> PreferredPlatformIds,
         int Availability, string UnitName, double? Latitude, double? Longitude);
@@ -144,27 +227,57 @@ internal sealed class OrderMatching(AppDbContext db, OrderAccess access, TimePro
     /// <summary>Active volunteers of the holder's subtree whose home stations are nearest the order, widening the circle until enough.</summary>
     private async Task<List<Candidate>> NearbyVolunteersAsync(Order order, string holderPath, CancellationToken ct)
     {
-        var volunteers = db.Set<Volunteer>().AsNoTracking().Where(v => v.Status == VolunteerStatus.Active && v.HomeUnit!.Path.StartsWith(holderPath));
+        var volunteers = db.Set<Volunteer>().AsNoTracking().Where(v => v.Status == VolunteerStatus.Active);
         if (order.Latitude is not { } lat || order.Longitude is not { } lng)
         {
-            return await Project(volunteers.OrderBy(v => v.Id).Take(EnoughVolunteers)).ToListAsync(ct);
+            return await volunteers.Where(v => v.HomeUnit!.Path.StartsWith(holderPath)).OrderBy(v => v.Id).Take(EnoughVolunteers)
+                .Select(v => new Candidate(v.Id, v.Name, v.Number, v.Skills, v.ServiceCategories, v.PreferredPlatformIds, v.Availability, v.HomeUnit!.Name,
+                    v.HomeUnit.Latitude, v.HomeUnit.Longitude))
+                .ToListAsync(ct);
         }
 
         List<Candidate> found = [];
+        List<Guid> asked = [];
         foreach (var km in RadiiKm)
         {
             var (dLat, dLng) = Geo.Box(lat, km * 1000);
+            // With the box, how many places the subtree has at all: once the box holds them all, a wider one finds no one new.
             var units = await db.Units.Where(u => u.Path.StartsWith(holderPath) && u.Latitude >= lat - dLat && u.Latitude <= lat + dLat
                                                   && u.Longitude >= lng - dLng && u.Longitude <= lng + dLng)
-                .Select(u => new { u.Id, u.Latitude, u.Longitude }).ToListAsync(ct);
-            var nearest = units.OrderBy(u => Geo.Meters(lat, lng, u.Latitude!.Value, u.Longitude!.Value)).Select(u => u.Id).Take(60).ToList();
+                .Select(u => new
+                {
+                    u.Id,
+                    u.Name,
+                    u.Latitude,
+                    u.Longitude,
+                    All = db.Units.Count(x => x.Path.StartsWith(holderPath) && x.Latitude != null && x.Longitude != null),
+                })
+                .ToListAsync(ct);
+            var nearest = units.OrderBy(u => Geo.Meters(lat, lng, u.Latitude!.Value, u.Longitude!.Value)).Take(60).ToDictionary(u => u.Id);
+            var everywhere = units.Count > 0 && units.Count == units[0].All;
             if (nearest.Count == 0)
             {
                 continue;
             }
 
-            found = await Project(volunteers.Where(v => nearest.Contains(v.HomeUnitId)).Take(EnoughVolunteers * 3)).ToListAsync(ct);
-            if (found.Count >= EnoughVolunteers)
+            // The same places as the smaller box have the same volunteers. The places are the holder's, so no join is needed to
+            // keep to its subtree, and their names and coordinates are already here.
+            if (nearest.Count != asked.Count || nearest.Keys.Except(asked).Any())
+            {
+                asked = [.. nearest.Keys];
+                var ids = asked;
+                var rows = await volunteers.Where(v => ids.Contains(v.HomeUnitId)).Take(EnoughVolunteers * 3)
+                    .Select(v => new { v.Id, v.Name, v.Number, v.Skills, v.ServiceCategories, v.PreferredPlatformIds, v.Availability, v.HomeUnitId })
+                    .ToListAsync(ct);
+                found = [.. rows.Select(v =>
+                {
+                    var home = nearest[v.HomeUnitId];
+                    return new Candidate(v.Id, v.Name, v.Number, v.Skills, v.ServiceCategories, v.PreferredPlatformIds, v.Availability, home.Name,
+                        home.Latitude, home.Longitude);
+                })];
+            }
+
+            if (found.Count >= EnoughVolunteers || everywhere)
             {
                 break;
             }
@@ -173,21 +286,17 @@ internal sealed class OrderMatching(AppDbContext db, OrderAccess access, TimePro
         return found;
     }
 
-    private static IQueryable<Candidate> Project(IQueryable<Volunteer> q) =>
-        q.Select(v => new Candidate(v.Id, v.Name, v.Number, v.Skills, v.ServiceCategories, v.PreferredPlatformIds, v.Availability, v.HomeUnit!.Name,
-            v.HomeUnit.Latitude, v.HomeUnit.Longitude));
-
     private static double? Km(Order order, double? lat, double? lng) =>
         order.Latitude is { } a && order.Longitude is { } b && lat is { } c && lng is { } d ? Math.Round(Geo.Meters(a, b, c, d) / 1000, 2) : null;
 
-    private static int DistanceScore(double? km, double scaleKm, int max, List<string> reasons)
+    private static int DistanceScore(double? km, double scaleKm, int max, List<string>? reasons)
     {
         if (km is not { } d)
         {
             return 0;
         }
 
-        reasons.Add($"距离 {d:0.#} 公里");
+        reasons?.Add($"距离 {d:0.#} 公里");
         return (int)Math.Round(max * Math.Max(0, 1 - d / scaleKm));
     }
 

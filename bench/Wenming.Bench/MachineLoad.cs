@@ -1,0 +1,74 @@
+using System.Diagnostics;
+
+namespace Wenming.Bench;
+
+/// <summary>
+/// Where the machine's CPU went during a phase: this process (the platform and the load generator), the benchmark's
+/// PostgreSQL (its postmaster and backends, found by the cluster's port), and everything else, which on a shared
+/// machine is someone else's work competing with the figures. Linux /proc only; in milliseconds of CPU.
+/// </summary>
+internal readonly record struct MachineLoad(double Own, double Postgres, double Machine, double Wall)
+{
+    public double Others => Math.Max(0, Machine - Own - Postgres);
+
+    public static MachineLoad Now(int postgresPort)
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        // user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
+        var busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7];
+        using var self = Process.GetCurrentProcess();
+        return new MachineLoad(self.TotalProcessorTime.TotalMilliseconds, PostgresTicks(postgresPort) * TickMs, busy * TickMs,
+            Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency);
+    }
+
+    public static MachineLoad operator -(MachineLoad a, MachineLoad b) => new(a.Own - b.Own, a.Postgres - b.Postgres, a.Machine - b.Machine, a.Wall - b.Wall);
+
+    /// <summary>Shares of all the machine's cores over the phase.</summary>
+    public string Describe()
+    {
+        var capacity = Wall * Environment.ProcessorCount;
+        return $"CPU of {Environment.ProcessorCount} cores: this process {Own / capacity:P0}, PostgreSQL {Postgres / capacity:P0}, " +
+               $"other processes {Others / capacity:P0}" + (Others / capacity > 0.1 ? " (the machine was shared: these figures are pessimistic)" : "");
+    }
+
+    /// <summary>USER_HZ is 100 on Linux.</summary>
+    private const double TickMs = 10;
+
+    /// <summary>The postmaster's own and reaped children's time, and its live children's.</summary>
+    private static long PostgresTicks(int port)
+    {
+        var stats = new List<(int Pid, int Parent, long Ticks, long Reaped)>();
+        int? postmaster = null;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                // After "(comm) ": state ppid ... utime(12) stime(13) cutime(14) cstime(15), counted from state = 0.
+                stats.Add((pid, int.Parse(rest[1]), long.Parse(rest[11]) + long.Parse(rest[12]), long.Parse(rest[13]) + long.Parse(rest[14])));
+                if (postmaster is null && stat.Contains("(postgres)", StringComparison.Ordinal)
+                                       && File.ReadAllText(Path.Combine(dir, "cmdline")).Contains($"port={port}", StringComparison.Ordinal))
+                {
+                    postmaster = pid;
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return postmaster is not { } pm
+            ? 0
+            : stats.Where(s => s.Pid == pm).Sum(s => s.Ticks + s.Reaped) + stats.Where(s => s.Parent == pm).Sum(s => s.Ticks);
+    }
+}
