@@ -46,6 +46,7 @@ internal static class OrderIntakeBench
         // The JIT's second tier (and its profile-guided rejits) keeps compiling for half a minute of load: warm-up shorter than
         // that measures the compiler, not the platform.
         var warmUp = IntArg(args, 2, 30);
+        var explain = args.Contains("--explain");
         var total = Stopwatch.StartNew();
         Console.WriteLine("Starting a throwaway PostgreSQL cluster…");
         // Durable unless asked otherwise: the throwaway cluster's default is fsync off, which no production commit is.
@@ -53,9 +54,14 @@ internal static class OrderIntakeBench
         var cs = cluster.ConnectionString("wenming_orders") + (prepare ? ";Max Auto Prepare=100;Auto Prepare Min Usages=2" : "");
         await BenchHost.CreateDatabaseAsync(cluster.ConnectionString("postgres"), "wenming_orders");
         await using var ceilingSource = NpgsqlDataSource.Create(cs);
-        using var host = new BenchHost(cs, volunteersPerDistrict: 200, services => services
-            .AddSingleton(ceilingSource)
-            .AddTransient<IStartupFilter, CeilingEndpoint>());
+        using var host = new BenchHost(cs, volunteersPerDistrict: 200, services =>
+        {
+            services.AddSingleton(ceilingSource).AddTransient<IStartupFilter, CeilingEndpoint>();
+            if (explain)
+            {
+                services.ConfigureDbContext<Wenming.Web.Infrastructure.Data.PostgresAppDbContext>(o => o.AddInterceptors(new QueryLog()));
+            }
+        });
         var baseAddress = host.Start();
         Console.WriteLine($"Platform up on {baseAddress} (migrated, five demo districts seeded) after {total.Elapsed.TotalSeconds:F0} s");
         await CeilingEndpoint.CreateTableAsync(ceilingSource);
@@ -137,6 +143,20 @@ internal static class OrderIntakeBench
         Console.WriteLine($"ceiling phase: {rawCpu.Describe()}");
         Console.WriteLine($"orders phase:  {maxCpu.Describe()}");
         Console.WriteLine($"80 % phase:    {at80Cpu.Describe()}");
+        if (explain)
+        {
+            // One order alone, its SQL recorded, then explained: what PostgreSQL spends planning and executing for it.
+            var log = new List<QueryLog.Entry>();
+            using (QueryLog.CaptureAll(log))
+            {
+                using var one = await http.SendAsync(orders(0));
+                one.EnsureSuccessStatusCode();
+            }
+
+            Console.WriteLine($"The SQL of one POST /api/v1/orders ({log.Count} commands), explained:");
+            await QueryLog.ExplainAsync(ceilingSource, log, Console.Out, summary: true);
+        }
+
         Console.WriteLine($"orders in the database: {rows.Orders:N0}; ceiling rows: {rows.Ceiling:N0}; whole bench {total.Elapsed.TotalSeconds:F0} s");
     }
 
