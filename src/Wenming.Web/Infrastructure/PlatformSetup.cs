@@ -34,6 +34,7 @@ internal static class PlatformSetup
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
         services.AddScoped<DataScope>();
+        services.AddSingleton<DistrictCache>();
         services.AddScoped<AuditLog>();
         services.AddDatabase(config);
 

@@ -100,6 +100,69 @@ public sealed class OrderRuleTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task A_platform_added_takes_orders_at_once_and_a_retired_one_takes_none(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var center = await host.ClientAsAsync(TestHost.Phone(Ledu, "00"));
+        var resident = await host.ClientAsAsync(TestHost.Phone(Ledu, "20"));
+        var active = (await center.GetJsonAsync("/api/v1/platforms")).EnumerateArray()
+            .Select(p => new { id = (Guid?)p.GetProperty("id").GetGuid(), name = p.GetProperty("name").GetString()! }).ToList();
+        var name = "移风易俗服务平台" + Random.Shared.Next(1000, 9999);
+        using (var added = await center.PutAsJsonAsync("/api/v1/platforms", active.Append(new { id = (Guid?)null, name })))
+        {
+            Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+        }
+
+        var platform = (await resident.GetJsonAsync("/api/v1/platforms")).EnumerateArray().Single(p => p.GetProperty("name").GetString() == name)
+            .GetProperty("id").GetGuid();
+        var order = await PlaceAsync(resident, new { title = "红白喜事简办咨询", platformId = platform });
+        Assert.Equal(name, order.GetProperty("platform").GetProperty("name").GetString());
+
+        using (var retired = await center.PutAsJsonAsync("/api/v1/platforms", active))
+        {
+            Assert.Equal(HttpStatusCode.OK, retired.StatusCode);
+        }
+
+        using var refused = await resident.PostJsonAsync("/api/v1/orders", new { title = "红白喜事简办咨询", platformId = platform });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True((await refused.JsonAsync()).GetProperty("errors").TryGetProperty("platformId", out _));
+        var kept = await resident.GetJsonAsync($"/api/v1/orders/{order.GetProperty("id")}");
+        Assert.Equal(name, kept.GetProperty("platform").GetProperty("name").GetString()); // orders keep a retired platform's name
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Nobody_claims_an_order_they_placed_themself(string provider)
+    {
+        const int haidian = 2;
+        var host = TestHosts.Get(provider);
+        var neighbour = await ResidentOrdersAsync(host, haidian, "帮忙搬运旧家具");
+        var volunteer = await host.ClientAsAsync(TestHost.Phone(haidian, "11"));
+        var platform = (await volunteer.GetJsonAsync("/api/v1/platforms")).EnumerateArray().First().GetProperty("id").GetGuid();
+        var own = await PlaceAsync(volunteer, new { title = "家里水管漏水想请人看看", platformId = platform, unitId = neighbour.GetProperty("place").GetProperty("id") });
+        Assert.Equal("志愿者抢单", Step(own));
+        Assert.DoesNotContain("accept", Actions(own));
+        using var refused = await volunteer.PostJsonAsync($"/api/v1/orders/{own.GetProperty("id")}/actions/accept", new { });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("不能接自己点的单", (await refused.JsonAsync()).GetProperty("detail").GetString());
+
+        var other = await host.ClientAsAsync(TestHost.Phone(haidian, "10"));
+        Assert.Contains("accept", Actions(await other.GetJsonAsync($"/api/v1/orders/{own.GetProperty("id")}")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Orders_without_a_map_point_are_not_called_duplicates_of_each_other(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var first = await ResidentOrdersAsync(host, Ledu, "小区路灯不亮");
+        var second = await ResidentOrdersAsync(host, Ledu, "小区路灯不亮");
+        Assert.Equal(first.GetProperty("latitude").GetDouble(), second.GetProperty("latitude").GetDouble()); // both at the station's point
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, second.GetProperty("possibleDuplicateOf").ValueKind);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task A_second_order_for_the_same_service_within_50_metres_is_flagged_for_the_station_to_merge(string provider)
     {
         var host = TestHosts.Get(provider);

@@ -269,6 +269,11 @@ internal sealed class Order : IDistrictOwned
             throw new DomainException("order-not-claimable", "该订单不开放志愿者抢单", 422);
         }
 
+        if (actor.IsRequester)
+        {
+            throw new DomainException("order-own", "不能接自己点的单", 422);
+        }
+
         Append("accept", StepIndex, actor, now, "志愿者抢单");
         var assignment = new OrderAssignment(DistrictId, Id, volunteerId, actor.UserId, now);
         Assignments.Add(assignment);

@@ -98,10 +98,20 @@ internal sealed class OrderAccess(AppDbContext db)
 
     public async Task<OrderPlaces> PlacesAsync(Guid unitId, string path, CancellationToken ct)
     {
-        var ids = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(s => Guid.ParseExact(s, "N")).ToList();
-        var kinds = await db.Units.Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.Kind, u.Depth }).ToListAsync(ct);
+        var ids = PathIds(path);
+        var line = await db.Units.Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.Kind, u.Depth }).ToListAsync(ct);
+        return Places(unitId, line.Select(u => (u.Id, u.Kind, u.Depth)));
+    }
+
+    public static OrderPlaces Places(Guid unitId, IEnumerable<Unit> line) => Places(unitId, line.Select(u => (u.Id, u.Kind, u.Depth)));
+
+    /// <summary>The ids on a unit's materialised path, the district's root first and the unit itself last.</summary>
+    public static List<Guid> PathIds(string path) => [.. path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(s => Guid.ParseExact(s, "N"))];
+
+    private static OrderPlaces Places(Guid unitId, IEnumerable<(Guid Id, UnitKind Kind, int Depth)> line)
+    {
         var byKind = new Dictionary<UnitKind, Guid>();
-        foreach (var u in kinds.OrderByDescending(u => u.Depth))
+        foreach (var u in line.OrderByDescending(u => u.Depth))
         {
             byKind.TryAdd(u.Kind, u.Id); // the nearest of each kind
         }

@@ -38,7 +38,7 @@ internal static class OrderEndpoints
         g.MapPost("/", async Task<Created<OrderView>> (OrderInput input, OrderUseCases orders, OrderQueries queries, CancellationToken ct) =>
         {
             var order = await orders.PlaceAsync(input, ct);
-            return TypedResults.Created($"/api/v1/orders/{order.Id}", await queries.ViewAsync(order.Id, ct));
+            return TypedResults.Created($"/api/v1/orders/{order.Id}", await queries.ViewPlacedAsync(order, ct));
         }).WithSummary("点单: order a service (resident), or record one for a resident (grid worker: give contactName and contactPhone)");
         g.MapGet("/", async (OrderQueries q, CancellationToken ct, string? view = null, string? state = null, Guid? unit = null, double? lat = null,
                 double? lng = null, double? radiusKm = null, int page = 1, int pageSize = 50) =>
@@ -109,7 +109,7 @@ internal static class OrderEndpoints
 }
 
 /// <summary>The center admin's workflow editor: every save is a new version; orders keep the version they were placed under.</summary>
-internal sealed class WorkflowEditor(AppDbContext db, AuditLog audit, TimeProvider clock)
+internal sealed class WorkflowEditor(AppDbContext db, AuditLog audit, DistrictCache cache, TimeProvider clock)
 {
     public async Task<WorkflowView> ViewAsync(CancellationToken ct)
     {
@@ -187,6 +187,7 @@ internal sealed class WorkflowEditor(AppDbContext db, AuditLog audit, TimeProvid
         db.Add(next);
         audit.Add("workflow.changed", "workflow", next.Id.ToString(), null, $"v{next.Version} {name}: " + string.Join(" → ", steps.Select(s => s.Name)));
         await db.SaveChangesAsync(ct); // the unique (district, version) index lets one of two concurrent saves win
+        cache.Forget(Workflows.CacheKind, db.Scope.DistrictId);
         return await ViewAsync(ct);
     }
 

@@ -47,6 +47,7 @@ internal sealed class OrderMappings : IEntityTypeConfiguration<WorkflowDefinitio
         b.HasIndex(o => o.HolderTeamId);
         b.HasIndex(o => o.ConfirmTokenHash);
         b.HasIndex(o => new { o.DistrictId, o.OpenForClaim });
+        b.HasIndex(o => new { o.DistrictId, o.Latitude }); // the possible-duplicate check: open orders within 50 m
         b.HasIndex(o => o.ProjectId);
         b.HasOne<Activities.Project>().WithMany().HasForeignKey(o => o.ProjectId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(o => o.Workflow).WithMany().HasForeignKey(o => o.WorkflowId).OnDelete(DeleteBehavior.Restrict);

@@ -103,7 +103,9 @@ internal sealed class OrderNotifier(AppDbContext db, IHubContext<OrderBoardHub> 
 
     private async Task<List<Guid>> UnitsAboveAsync(Order order, CancellationToken ct)
     {
-        var paths = await db.Units.Where(u => u.Id == order.UnitId || u.Id == order.HolderUnitId).Select(u => u.Path).ToListAsync(ct);
+        var paths = order.Unit is { } place && place.Id == order.UnitId && order.HolderUnit is { } holder && holder.Id == order.HolderUnitId
+            ? [place.Path, holder.Path]
+            : await db.Units.Where(u => u.Id == order.UnitId || u.Id == order.HolderUnitId).Select(u => u.Path).ToListAsync(ct);
         return [.. paths.SelectMany(p => p.Split('/', StringSplitOptions.RemoveEmptyEntries)).Distinct().Select(s => Guid.ParseExact(s, "N"))];
     }
 }

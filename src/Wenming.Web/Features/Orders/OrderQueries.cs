@@ -40,7 +40,7 @@ internal sealed record PublicReview(string Number, string Title, string Platform
     string Team);
 
 /// <summary>Orders as the caller may see them: lists, one order with its timeline, the board, the public review page.</summary>
-internal sealed class OrderQueries(AppDbContext db, OrderAccess access, TimeProvider clock)
+internal sealed class OrderQueries(AppDbContext db, OrderAccess access, DistrictCache cache, TimeProvider clock)
 {
     private DataScope Scope => db.Scope;
 
@@ -67,22 +67,55 @@ internal sealed class OrderQueries(AppDbContext db, OrderAccess access, TimeProv
         return await ViewAsync(order, ct);
     }
 
-    public async Task<OrderView> ViewAsync(Order order, CancellationToken ct)
+    public async Task<OrderView> ViewAsync(Order order, CancellationToken ct) => await ViewAsync(order, await access.ActorAsync(order, ct), ct);
+
+    /// <summary>
+    /// The order just placed, in the unit of work that placed it. No one is assigned yet and nobody claims their own
+    /// order, so how the caller stands to it follows from the order and the caller's grants; the caller's volunteer
+    /// record matters only where volunteers may claim it.
+    /// </summary>
+    public async Task<OrderView> ViewPlacedAsync(Order order, CancellationToken ct)
     {
-        var actor = await access.ActorAsync(order, ct);
+        if (Scope.UserId is not { } uid || order.HolderTeamId is not null || order.HolderUnit?.Id != order.HolderUnitId)
+        {
+            return await ViewAsync(order, ct);
+        }
+
+        var speaksForResident = order.RequesterUserId == uid || order.RequesterUserId is null && order.FiledById == uid;
+        var actor = new OrderActor(uid, "", Scope.CanAdminister(order.HolderUnit!.Path), speaksForResident, false,
+            order.OpenForClaim ? await access.VolunteerIdAsync(ct) : null);
+        return await ViewAsync(order, actor, ct);
+    }
+
+    private async Task<OrderView> ViewAsync(Order order, OrderActor actor, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
-        var platform = await db.Platforms.Where(p => p.Id == order.PlatformId).Select(p => p.Name).FirstOrDefaultAsync(ct) ?? "";
+        var platform = await PlatformDirectory.NameAsync(db, cache, order.DistrictId, order.PlatformId, ct);
         var teamIds = order.Events.Select(e => e.HolderTeamId).Append(order.HolderTeamId).OfType<Guid>().Distinct().ToList();
-        var teams = await db.Set<Team>().Where(t => teamIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
-        var unitIds = order.Events.Select(e => e.HolderUnitId).OfType<Guid>().Append(order.HolderUnitId).Distinct().ToList();
-        var units = await db.Units.Where(u => unitIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        var teams = teamIds.Count == 0 ? [] : await db.Set<Team>().Where(t => teamIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+        // Names of the units already loaded with the order are not read again.
+        var units = new Dictionary<Guid, string>();
+        foreach (var known in new[] { order.Unit, order.HolderUnit }.OfType<Unit>())
+        {
+            units[known.Id] = known.Name;
+        }
+
+        var unitIds = order.Events.Select(e => e.HolderUnitId).OfType<Guid>().Append(order.HolderUnitId).Distinct().Where(id => !units.ContainsKey(id)).ToList();
+        if (unitIds.Count > 0)
+        {
+            foreach (var (id, name) in await db.Units.Where(u => unitIds.Contains(u.Id)).Select(u => new { u.Id, u.Name }).ToDictionaryAsync(u => u.Id, u => u.Name, ct))
+            {
+                units[id] = name;
+            }
+        }
+
         var duplicate = order.PossibleDuplicateOfId is { } dup
             ? await db.Set<Order>().Where(o => o.Id == dup).Select(o => o.Number).FirstOrDefaultAsync(ct)
             : null;
         var holderVolunteer = order.HolderVolunteerId is { } hv ? order.Assignments.FirstOrDefault(a => a.VolunteerId == hv)?.Volunteer?.Name : null;
         var steps = order.Workflow!.Steps;
         // Seen only because it is open to claim: what a volunteer needs to decide, not who and where exactly.
-        var limited = order.OpenForClaim && !actor.IsRequester && !actor.AdministersHolder && !Scope.CanOversee(order.Unit!.Path)
+        var limited = order.OpenForClaim && !actor.IsRequester && order.FiledById != actor.UserId && !actor.AdministersHolder && !Scope.CanOversee(order.Unit!.Path)
                       && !Scope.CanOversee(order.HolderUnit!.Path);
         if (limited)
         {
@@ -137,7 +170,7 @@ internal sealed class OrderQueries(AppDbContext db, OrderAccess access, TimeProv
                 }
 
                 if (step.Kind == StepKind.Accept && step.Performer == Role.TeamLeader && order.HolderTeamId is not null && actor.LeadsHolderTeam
-                    || step.Kind == StepKind.Accept && order.OpenForClaim && actor.VolunteerId is not null)
+                    || step.Kind == StepKind.Accept && order.OpenForClaim && actor.VolunteerId is not null && !actor.IsRequester)
                 {
                     list.Add("accept");
                 }

@@ -44,7 +44,7 @@ internal sealed record OrderActionInput(
     int? Version = null);
 
 /// <summary>Placing orders and moving them: every move goes through the order's own methods, then is told to whoever holds it next.</summary>
-internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNotifier notifier, AuditLog audit, TimeProvider clock)
+internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNotifier notifier, AuditLog audit, DistrictCache cache, TimeProvider clock)
 {
     public static readonly string[] Actions =
     [
@@ -133,7 +133,13 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
         }
 
         var unitId = partnerUnit?.Id ?? input.UnitId ?? Scope.Grants.OrderBy(g => g.Role is Role.Resident or Role.GridWorker ? 0 : 1).FirstOrDefault()?.UnitId;
-        var unit = partnerUnit ?? (unitId is null ? null : await db.Units.VisibleTo(Scope).FirstOrDefaultAsync(u => u.Id == unitId, ct));
+        // A unit the caller holds a role on is theirs to order at; any other must be visible to them (or the partner's).
+        var path = partnerUnit?.Path ?? Scope.Grants.FirstOrDefault(g => g.UnitId == unitId)?.UnitPath
+            ?? (unitId is null ? null : await db.Units.VisibleTo(Scope).Where(u => u.Id == unitId).Select(u => u.Path).FirstOrDefaultAsync(ct));
+        // The place and every unit above it, in one read: the order's holders come from these, and so do the board's groups.
+        var lineIds = path is null ? [] : OrderAccess.PathIds(path);
+        var line = lineIds.Count == 0 ? [] : await db.Units.Where(u => lineIds.Contains(u.Id)).ToListAsync(ct);
+        var unit = line.FirstOrDefault(u => u.Id == unitId);
         if (unit is null || unit.IsClosed)
         {
             throw unitId is null ? new AccessDeniedException("您还没有所属的实践站，请先在“我的”中选择") : new NotVisibleException();
@@ -144,10 +150,14 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
             throw new AccessDeniedException("网格员只能为本网格的居民代点单");
         }
 
-        await PlatformRules.EnsureKnownAsync(db, [platformId!.Value], ct);
-        var workflow = await Workflows.CurrentAsync(db, Scope.DistrictId, clock, ct);
+        if (!(await PlatformDirectory.AllAsync(db, cache, Scope.DistrictId, ct)).Any(p => p.Id == platformId && p.IsActive))
+        {
+            throw new InputException(new Dictionary<string, string[]> { ["platformId"] = ["本区没有这个服务平台，或已停用"] });
+        }
 
-        string contactName, contactPhone;
+        var workflow = await Workflows.ForNewOrderAsync(db, cache, Scope.DistrictId, clock, ct);
+
+        string contactName, contactPhone, actorName;
         Guid? requester = null;
         if (gridWorkerFiling || channel == OrderChannel.Open311)
         {
@@ -155,35 +165,35 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
             contactPhone = Phones.Normalize(input.ContactPhone)!;
             requester = await db.Users.Where(u => u.UserName == contactPhone && u.DistrictId == Scope.DistrictId).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(ct);
             channel = gridWorkerFiling ? OrderChannel.GridWorker : channel;
+            actorName = channel == OrderChannel.Open311
+                ? $"{partnerName}（Open311）"
+                : await db.Users.Where(u => u.Id == Scope.UserId).Select(u => u.DisplayName).SingleAsync(ct) + "（网格员）";
         }
         else
         {
             var me = await db.Users.Where(u => u.Id == Scope.UserId).Select(u => new { u.DisplayName, u.PhoneNumber }).SingleAsync(ct);
-            contactName = me.DisplayName;
+            contactName = actorName = me.DisplayName;
             contactPhone = me.PhoneNumber ?? Scope.Phone ?? "";
             requester = Scope.UserId;
         }
 
-        var details = new OrderDetails(title!, input.Description?.Trim(), platformId.Value, menuItem?.Id, input.Address?.Trim(),
+        var details = new OrderDetails(title!, input.Description?.Trim(), platformId!.Value, menuItem?.Id, input.Address?.Trim(),
             point?.Lat ?? unit.Latitude, point?.Lng ?? unit.Longitude, input.WantedAt?.ToUniversalTime(), contactName, contactPhone);
         var order = new Order(Scope.DistrictId, workflow, NewNumber(now), details, unit.Id, channel, requester,
             channel == OrderChannel.GridWorker ? Scope.UserId : null, now);
-        var places = await access.PlacesAsync(unit.Id, unit.Path, ct);
+        var places = OrderAccess.Places(unit.Id, line);
         string? confirmToken = null;
         if (channel == OrderChannel.GridWorker)
         {
             confirmToken = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', '-').Replace('/', '_');
         }
 
-        var actorName = channel == OrderChannel.Open311
-            ? $"{partnerName}（Open311）"
-            : await db.Users.Where(u => u.Id == Scope.UserId).Select(u => u.DisplayName).SingleAsync(ct) + (channel == OrderChannel.GridWorker ? "（网格员）" : "");
         order.File(new OrderActor(Scope.UserId, actorName, false, true, false, null), places, confirmToken is null ? null : Open311Key.Hash(confirmToken),
             partnerName, now);
-        var duplicate = await FindDuplicateAsync(order, ct);
-        if (duplicate is not null)
+        // Only a point the caller gave says where the need is; the station's own point (the fallback) says nothing.
+        if (point is not null && await FindDuplicateAsync(order, ct) is { } duplicate)
         {
-            order.FlagPossibleDuplicate(duplicate.Value);
+            order.FlagPossibleDuplicate(duplicate);
         }
 
         db.Add(order);
@@ -552,9 +562,11 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
 /// <summary>The district's current workflow: the newest version, created from the district's preset the first time.</summary>
 internal static class Workflows
 {
+    public const string CacheKind = "workflow";
+
     public static async Task<WorkflowDefinition> CurrentAsync(AppDbContext db, Guid districtId, TimeProvider clock, CancellationToken ct)
     {
-        var current = await db.Set<WorkflowDefinition>().Where(w => w.DistrictId == districtId).OrderByDescending(w => w.Version).FirstOrDefaultAsync(ct);
+        var current = await NewestAsync(db, districtId, tracked: true, ct);
         if (current is not null)
         {
             return current;
@@ -564,5 +576,30 @@ internal static class Workflows
         var created = WorkflowPresets.Create(districtId, preset, clock.GetUtcNow());
         db.Add(created);
         return created;
+    }
+
+    /// <summary>
+    /// The current workflow for placing an order, from <see cref="DistrictCache"/>: a new version saved in another
+    /// instance reaches new orders here within <see cref="DistrictCache.Lifetime"/>. The copy is attached to
+    /// <paramref name="db"/> unchanged.
+    /// </summary>
+    public static async Task<WorkflowDefinition> ForNewOrderAsync(AppDbContext db, DistrictCache cache, Guid districtId, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var cached = await cache.GetAsync(CacheKind, districtId, c => NewestAsync(db, districtId, tracked: false, c), ct);
+        if (cached is null)
+        {
+            return await CurrentAsync(db, districtId, clock, ct);
+        }
+
+        var copy = cached.Copy();
+        db.Attach(copy);
+        return copy;
+    }
+
+    private static async Task<WorkflowDefinition?> NewestAsync(AppDbContext db, Guid districtId, bool tracked, CancellationToken ct)
+    {
+        var query = db.Set<WorkflowDefinition>().Where(w => w.DistrictId == districtId);
+        return await (tracked ? query : query.AsNoTracking()).OrderByDescending(w => w.Version).FirstOrDefaultAsync(ct);
     }
 }

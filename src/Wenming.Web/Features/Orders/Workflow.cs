@@ -102,6 +102,13 @@ internal sealed class WorkflowDefinition : IDistrictOwned
     public Guid? CreatedById { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>A detached copy of this version (steps shared: they are immutable), for a unit of work to attach.</summary>
+    public WorkflowDefinition Copy()
+    {
+        _ = Steps; // read once here, not once per copy
+        return (WorkflowDefinition)MemberwiseClone();
+    }
+
     public IReadOnlyList<WorkflowStep> Steps => _steps ??= JsonSerializer.Deserialize<List<WorkflowStep>>(StepsJson, Json) ?? [];
 
     /// <summary>The first step a person handles after the order is filed.</summary>

@@ -14,7 +14,7 @@ internal sealed record PlatformInput(Guid? Id, string? Name);
 /// The district's platform list, edited as a whole by a center admin: the order given is the display order,
 /// names may change, and a platform left out is retired (never deleted: things filed under it keep it).
 /// </summary>
-internal sealed class SavePlatforms(AppDbContext db, AuditLog audit)
+internal sealed class SavePlatforms(AppDbContext db, AuditLog audit, DistrictCache cache)
 {
     public async Task<IReadOnlyList<PlatformView>> ListAsync(CancellationToken ct) =>
         await db.Platforms.Where(p => p.IsActive).OrderBy(p => p.SortOrder)
@@ -82,6 +82,22 @@ internal sealed class SavePlatforms(AppDbContext db, AuditLog audit)
         audit.Add("platforms.saved", "district", db.Scope.DistrictId.ToString(), db.Scope.RootPaths(Role.Admin) is [var top, ..] ? top : null,
             string.Join("、", names));
         await db.SaveChangesAsync(ct);
+        cache.Forget(PlatformDirectory.CacheKind, db.Scope.DistrictId);
         return await ListAsync(ct);
     }
+}
+
+internal sealed record PlatformName(Guid Id, string Name, bool IsActive);
+
+/// <summary>A district's platforms, retired ones included (orders keep their names), from <see cref="DistrictCache"/>.</summary>
+internal static class PlatformDirectory
+{
+    public const string CacheKind = "platforms";
+
+    public static async Task<PlatformName[]> AllAsync(AppDbContext db, DistrictCache cache, Guid districtId, CancellationToken ct) =>
+        await cache.GetAsync(CacheKind, districtId, async c => await db.Platforms.AsNoTracking().Where(p => p.DistrictId == districtId)
+            .Select(p => new PlatformName(p.Id, p.Name, p.IsActive)).ToArrayAsync(c), ct) ?? [];
+
+    public static async Task<string> NameAsync(AppDbContext db, DistrictCache cache, Guid districtId, Guid platformId, CancellationToken ct) =>
+        (await AllAsync(db, cache, districtId, ct)).FirstOrDefault(p => p.Id == platformId)?.Name ?? "";
 }

@@ -14,7 +14,7 @@ internal static class Database
         var connectionString = config.GetConnectionString("Default") ?? "Data Source=data/wenming.db";
         if (provider.Equals("PostgreSql", StringComparison.OrdinalIgnoreCase) || provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
         {
-            services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(connectionString));
+            services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(PostgresDefaults(connectionString)));
         }
         else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
@@ -33,6 +33,26 @@ internal static class Database
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// The operator's PostgreSQL connection string with the platform's defaults where it names none: statements prepared
+    /// automatically once used twice on a connection (PostgreSQL plans them once per connection instead of on every call,
+    /// which was most of its CPU per placed order). <c>Max Auto Prepare=0</c> turns that off.
+    /// </summary>
+    public static string PostgresDefaults(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!builder.ContainsKey("Max Auto Prepare"))
+        {
+            builder.MaxAutoPrepare = 64;
+            if (!builder.ContainsKey("Auto Prepare Min Usages"))
+            {
+                builder.AutoPrepareMinUsages = 2;
+            }
+        }
+
+        return builder.ConnectionString;
     }
 
     /// <summary>WAL for concurrent readers, synchronous=FULL so a committed change survives power loss.</summary>

@@ -1008,6 +1008,8 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
 
                     b.HasIndex("WorkflowId");
 
+                    b.HasIndex("DistrictId", "Latitude");
+
                     b.HasIndex("DistrictId", "Number")
                         .IsUnique();
 

@@ -998,6 +998,8 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("WorkflowId");
 
+                    b.HasIndex("DistrictId", "Latitude");
+
                     b.HasIndex("DistrictId", "Number")
                         .IsUnique();
 
