@@ -16,6 +16,9 @@ internal sealed class LoadResult(int ok, int failed, double seconds, List<double
     public double P99 => Percentile(0.99);
     public double Max => _sorted.Length == 0 ? double.NaN : _sorted[^1];
 
+    /// <summary>In the order the requests were issued (open loop: one per due time).</summary>
+    public IReadOnlyList<double> InOrder => latenciesMs;
+
     public double Percentile(double p) => _sorted.Length == 0 ? double.NaN : _sorted[Math.Min(_sorted.Length - 1, (int)(_sorted.Length * p))];
 }
 

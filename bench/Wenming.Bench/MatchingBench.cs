@@ -424,8 +424,9 @@ internal static class MatchingBench
     }
 
     /// <summary>
-    /// The ceiling of the volunteer search: one SELECT of the rows the ranking reads (active volunteers of the 60 stations
-    /// nearest the order within the holder's subtree, with their station's name and place), raw Npgsql, no ranking.
+    /// The ceiling of the volunteer search: one SELECT of as many rows as the ranking reads (at most 400 active volunteers
+    /// of the 60 stations nearest the order within the holder's subtree, with their station's name and place), raw
+    /// Npgsql, no ranking.
     /// </summary>
     private static async Task<Timings> RawCandidatesAsync(NpgsqlDataSource db, Haidian haidian, List<Placed> orders, bool atCenter)
     {
@@ -445,7 +446,7 @@ internal static class MatchingBench
                                                               u."Name", u."Latitude", u."Longitude"
                                                        FROM volunteers v JOIN units u ON u."Id" = v."HomeUnitId"
                                                        WHERE v."HomeUnitId" = ANY($1) AND v."Status" = 2
-                                                       LIMIT 1200
+                                                       LIMIT 400
                                                        """);
                 cmd.Parameters.Add(new NpgsqlParameter { Value = near });
                 var count = 0;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Runtime;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,7 +53,7 @@ internal static class OrderIntakeBench
         Console.WriteLine("Starting a throwaway PostgreSQL cluster…");
         // Durable unless asked otherwise: the throwaway cluster's default is fsync off, which no production commit is.
         using var cluster = PostgresCluster.Start("bench-orders", durable: fsync);
-        var cs = Wenming.Web.Infrastructure.Data.Database.PostgresDefaults(cluster.ConnectionString("wenming_orders") + (prepare ? "" : ";Max Auto Prepare=0"));
+        var cs = Wenming.Web.Infrastructure.Data.Database.PostgresDefaults(cluster.ConnectionString("wenming_orders") + (prepare ? "" : ";Max Auto Prepare=0") + Environment.GetEnvironmentVariable("BENCH_CS_EXTRA"));
         await BenchHost.CreateDatabaseAsync(cluster.ConnectionString("postgres"), "wenming_orders");
         await using var ceilingSource = NpgsqlDataSource.Create(cs);
         using var host = new BenchHost(cs, volunteersPerDistrict: 200, services =>
@@ -108,19 +109,25 @@ internal static class OrderIntakeBench
         Console.WriteLine($"Closed loop, {clients} clients, {seconds} s each…");
         var commits = await CommitsAsync(ceilingSource);
         var cpu = MachineLoad.Now(cluster.Port);
+        var allocated = GC.GetTotalAllocatedBytes();
         var raw = Expect(await LoadGenerator.ClosedLoopAsync(http, ceiling, clients, duration), "ceiling");
         var rawCpu = MachineLoad.Now(cluster.Port) - cpu;
+        var rawAllocated = GC.GetTotalAllocatedBytes() - allocated;
         var afterRaw = await CommitsAsync(ceilingSource);
         cpu = MachineLoad.Now(cluster.Port);
+        allocated = GC.GetTotalAllocatedBytes();
         var max = Expect(await LoadGenerator.ClosedLoopAsync(http, orders, clients, duration), "orders");
         var maxCpu = MachineLoad.Now(cluster.Port) - cpu;
+        var maxAllocated = GC.GetTotalAllocatedBytes() - allocated;
         var afterMax = await CommitsAsync(ceilingSource);
         var rate = max.Rate * 0.8;
         var openSeconds = Math.Max(10, seconds);
         Console.WriteLine($"Open loop at {rate:F0} orders/s (80 % of {max.Rate:F0}) for {openSeconds} s…");
         cpu = MachineLoad.Now(cluster.Port);
+        var (pauseBefore, gcBefore, gc0Before) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2), GC.CollectionCount(0));
         var at80 = Expect(await LoadGenerator.OpenLoopAsync(http, orders, rate, TimeSpan.FromSeconds(openSeconds)), "orders at 80 %");
         var at80Cpu = MachineLoad.Now(cluster.Port) - cpu;
+        var (pause, gen2, collections) = (GC.GetTotalPauseDuration() - pauseBefore, GC.CollectionCount(2) - gcBefore, GC.CollectionCount(0) - gc0Before);
         var rows = await CountAsync(ceilingSource);
 
         Console.WriteLine();
@@ -129,6 +136,13 @@ internal static class OrderIntakeBench
         Console.WriteLine($"ceiling (same pipeline, one raw INSERT) {raw.Rate,8:F0} inserts/s  p50 {raw.P50,6:F1} ms  p99 {raw.P99,6:F1} ms  ({raw.Ok:N0} in {raw.Seconds:F1} s)");
         Console.WriteLine($"orders at their most                   {max.Rate,8:F0} orders/s   p50 {max.P50,6:F1} ms  p99 {max.P99,6:F1} ms  ({max.Ok:N0} in {max.Seconds:F1} s)");
         Console.WriteLine($"orders at 80 % ({rate:F0}/s, open loop)     {at80.Rate,8:F0} orders/s   p50 {at80.P50,6:F1} ms  p99 {at80.P99,6:F1} ms  max {at80.Max:F1} ms ({at80.Ok:N0} sent)");
+        // Where the tail came from: the worst seconds of the open loop, and the garbage collector's pauses meanwhile.
+        var bySecond = at80.InOrder.Select((ms, i) => (Second: (int)(i / rate), Ms: ms)).GroupBy(x => x.Second)
+            .Select(g => (g.Key, P99: g.Select(x => x.Ms).Order().ElementAt((int)Math.Min(g.Count() - 1, Math.Ceiling(g.Count() * 0.99) - 1)))).ToList();
+        Console.WriteLine("  worst seconds of the open loop (p99): " + string.Join(", ", bySecond.OrderByDescending(x => x.P99).Take(4).Select(x => $"s{x.Key} {x.P99:F0} ms")) +
+                          $"; median second {bySecond.Select(x => x.P99).Order().ElementAt(bySecond.Count / 2):F0} ms; GC pauses meanwhile {pause.TotalMilliseconds:F0} ms in all over {collections} collections, {gen2} of them gen-2");
+        Console.WriteLine($"  allocated per request (this process, load generator included): ceiling {rawAllocated / 1024.0 / raw.Ok:F0} KB, orders {maxAllocated / 1024.0 / max.Ok:F0} KB" +
+                          $"; GC {(GCSettings.IsServerGC ? "server" : "workstation")}");
         var ratio = max.Rate / raw.Rate;
         Console.WriteLine($"orders/s / ceiling inserts/s: {ratio:F2} (target ≥ {RatioTarget}) {Verdict(ratio >= RatioTarget)}");
         Console.WriteLine($"p99 at 80 % of the most: {at80.P99:F1} ms (target < {P99At80Target} ms) {Verdict(at80.P99 < P99At80Target)}");

@@ -35,6 +35,9 @@ internal static class PlatformSetup
         services.AddHttpContextAccessor();
         services.AddScoped<DataScope>();
         services.AddSingleton<DistrictCache>();
+        // What DistrictCache holds comes from these; a save that changes one forgets its district's entries.
+        services.AddSingleton(sp => new DistrictCache.Invalidation(sp.GetRequiredService<DistrictCache>(), typeof(Unit), typeof(Features.Teams.Team),
+            typeof(Platform), typeof(Features.Orders.WorkflowDefinition)));
         services.AddScoped<AuditLog>();
         services.AddDatabase(config);
 

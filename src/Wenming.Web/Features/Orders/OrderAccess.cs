@@ -19,11 +19,20 @@ internal sealed class OrderAccess(AppDbContext db)
 {
     private DataScope Scope => db.Scope;
 
-    /// <summary>The caller's active volunteer record in this district, if any.</summary>
-    public async Task<Guid?> VolunteerIdAsync(CancellationToken ct) =>
-        Scope.UserId is { } uid
-            ? await db.Set<Volunteer>().Where(v => v.UserId == uid && v.Status == VolunteerStatus.Active).Select(v => (Guid?)v.Id).FirstOrDefaultAsync(ct)
-            : null;
+    private (bool Read, Guid? Id) _volunteer;
+
+    /// <summary>The caller's active volunteer record in this district, if any (read once per request).</summary>
+    public async Task<Guid?> VolunteerIdAsync(CancellationToken ct)
+    {
+        if (!_volunteer.Read)
+        {
+            _volunteer = (true, Scope.UserId is { } uid
+                ? await db.Set<Volunteer>().Where(v => v.UserId == uid && v.Status == VolunteerStatus.Active).Select(v => (Guid?)v.Id).FirstOrDefaultAsync(ct)
+                : null);
+        }
+
+        return _volunteer.Id;
+    }
 
     public async Task<IQueryable<Order>> VisibleAsync(CancellationToken ct)
     {
@@ -74,7 +83,7 @@ internal sealed class OrderAccess(AppDbContext db)
         }
 
         var uid = Scope.UserId!.Value;
-        var name = await db.Users.Where(u => u.Id == uid).Select(u => u.DisplayName).FirstOrDefaultAsync(ct) ?? "";
+        var name = Scope.DisplayName ?? await db.Users.Where(u => u.Id == uid).Select(u => u.DisplayName).FirstOrDefaultAsync(ct) ?? "";
         var administers = Scope.CanAdminister(order.HolderUnit!.Path);
         var leads = false;
         if (order.HolderTeamId is { } teamId)
@@ -98,15 +107,12 @@ internal sealed class OrderAccess(AppDbContext db)
 
     public async Task<OrderPlaces> PlacesAsync(Guid unitId, string path, CancellationToken ct)
     {
-        var ids = PathIds(path);
+        var ids = Unit.PathIds(path);
         var line = await db.Units.Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.Kind, u.Depth }).ToListAsync(ct);
         return Places(unitId, line.Select(u => (u.Id, u.Kind, u.Depth)));
     }
 
     public static OrderPlaces Places(Guid unitId, IEnumerable<Unit> line) => Places(unitId, line.Select(u => (u.Id, u.Kind, u.Depth)));
-
-    /// <summary>The ids on a unit's materialised path, the district's root first and the unit itself last.</summary>
-    public static List<Guid> PathIds(string path) => [.. path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(s => Guid.ParseExact(s, "N"))];
 
     private static OrderPlaces Places(Guid unitId, IEnumerable<(Guid Id, UnitKind Kind, int Depth)> line)
     {

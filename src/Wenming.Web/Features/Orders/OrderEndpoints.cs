@@ -109,7 +109,7 @@ internal static class OrderEndpoints
 }
 
 /// <summary>The center admin's workflow editor: every save is a new version; orders keep the version they were placed under.</summary>
-internal sealed class WorkflowEditor(AppDbContext db, AuditLog audit, DistrictCache cache, TimeProvider clock)
+internal sealed class WorkflowEditor(AppDbContext db, AuditLog audit, TimeProvider clock)
 {
     public async Task<WorkflowView> ViewAsync(CancellationToken ct)
     {
@@ -187,7 +187,6 @@ internal sealed class WorkflowEditor(AppDbContext db, AuditLog audit, DistrictCa
         db.Add(next);
         audit.Add("workflow.changed", "workflow", next.Id.ToString(), null, $"v{next.Version} {name}: " + string.Join(" → ", steps.Select(s => s.Name)));
         await db.SaveChangesAsync(ct); // the unique (district, version) index lets one of two concurrent saves win
-        cache.Forget(Workflows.CacheKind, db.Scope.DistrictId);
         return await ViewAsync(ct);
     }
 

@@ -44,11 +44,12 @@ internal sealed class OrderMappings : IEntityTypeConfiguration<WorkflowDefinitio
         b.HasIndex(o => new { o.HolderUnitId, o.State });
         b.HasIndex(o => new { o.UnitId, o.CreatedAt });
         b.HasIndex(o => o.RequesterUserId);
-        b.HasIndex(o => o.HolderTeamId);
-        b.HasIndex(o => o.ConfirmTokenHash);
-        b.HasIndex(o => new { o.DistrictId, o.OpenForClaim });
-        b.HasIndex(o => new { o.DistrictId, o.Latitude }); // the possible-duplicate check: open orders within 50 m
-        b.HasIndex(o => o.ProjectId);
+        // Every placed order writes each index: those on columns most orders leave empty are partial.
+        b.HasIndex(o => o.HolderTeamId).HasFilter("\"HolderTeamId\" IS NOT NULL");
+        b.HasIndex(o => o.ConfirmTokenHash).HasFilter("\"ConfirmTokenHash\" IS NOT NULL");
+        b.HasIndex(o => new { o.DistrictId, o.OpenForClaim }).HasFilter("\"OpenForClaim\"");
+        b.HasIndex(o => new { o.PlatformId, o.Latitude }); // the possible-duplicate check (open orders within 50 m); also the platform's key
+        b.HasIndex(o => o.ProjectId).HasFilter("\"ProjectId\" IS NOT NULL");
         b.HasOne<Activities.Project>().WithMany().HasForeignKey(o => o.ProjectId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(o => o.Workflow).WithMany().HasForeignKey(o => o.WorkflowId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(o => o.Unit).WithMany().HasForeignKey(o => o.UnitId).OnDelete(DeleteBehavior.Restrict);
@@ -95,7 +96,7 @@ internal sealed class OrderMappings : IEntityTypeConfiguration<WorkflowDefinitio
         b.ToTable("order_notices");
         b.Property(n => n.Text).HasMaxLength(300);
         b.HasIndex(n => new { n.UnitId, n.CreatedAt });
-        b.HasIndex(n => new { n.UserId, n.CreatedAt });
+        b.HasIndex(n => new { n.UserId, n.CreatedAt }).HasFilter("\"UserId\" IS NOT NULL");
     }
 
     public void Configure(EntityTypeBuilder<Open311Key> b)

@@ -13,14 +13,27 @@ internal sealed record Recommendations(IReadOnlyList<Recommendation> Teams, IRea
 
 /// <summary>
 /// Who should take an order: teams and volunteers ranked by platform and skills, distance, availability at the wanted
-/// time and current load, each with the reasons for its place. Volunteers are drawn from the stations nearest the
-/// order (widening until enough are found), so a district of 100,000 volunteers costs the same as one of 2,000.
+/// time and current load, each with the reasons for its place. The <see cref="EnoughVolunteers"/> candidates are the
+/// volunteers of the places nearest the order, nearest first (widening until enough are found), so a district of
+/// 100,000 volunteers costs the same as one of 2,000.
 /// </summary>
-internal sealed class OrderMatching(AppDbContext db, OrderAccess access, TimeProvider clock)
+internal sealed class OrderMatching(AppDbContext db, OrderAccess access, DistrictCache cache, TimeProvider clock)
 {
     private const int EnoughVolunteers = 400;
     private const int MostForLoad = 5;
     private static readonly double[] RadiiKm = [3, 8, 20, 60];
+
+    /// <summary>A district's open places and its teams, as ranking reads them: from <see cref="DistrictCache"/>.</summary>
+    private sealed record Directory(Place[] Places, TeamCandidate[] Teams);
+
+    private sealed record Place(Guid Id, string Name, string Path, double Latitude, double Longitude);
+
+    private async Task<Directory> DirectoryAsync(Guid districtId, CancellationToken ct) =>
+        (await cache.GetAsync("matching", districtId, async c => new Directory(
+            await db.Units.AsNoTracking().Where(u => u.DistrictId == districtId && u.ClosedAt == null && u.Latitude != null && u.Longitude != null)
+                .Select(u => new Place(u.Id, u.Name, u.Path, u.Latitude!.Value, u.Longitude!.Value)).ToArrayAsync(c),
+            await db.Set<Team>().AsNoTracking().Where(t => t.DistrictId == districtId && t.Unit!.ClosedAt == null)
+                .Select(t => new TeamCandidate(t.Id, t.Name, t.PlatformId, t.Unit!.Path, t.Unit.Name, t.Unit.Latitude, t.Unit.Longitude)).ToArrayAsync(c)), ct))!;
 
     public async Task<Recommendations> RecommendAsync(Guid orderId, CancellationToken ct)
     {
@@ -46,14 +59,14 @@ internal sealed class OrderMatching(AppDbContext db, OrderAccess access, TimePro
         // Held orders weigh on teams.
         var heldByTeam = await db.Set<Order>().Where(o => o.HolderTeamId != null && (o.State == OrderState.Open || o.State == OrderState.InService))
             .GroupBy(o => o.HolderTeamId!.Value).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var teams = await db.Set<Team>().AsNoTracking().Where(t => t.Unit!.Path.StartsWith(holderPath) && t.Unit.ClosedAt == null)
-            .Select(t => new TeamCandidate(t.Id, t.Name, t.PlatformId, t.Unit!.Name, t.Unit.Latitude, t.Unit.Longitude)).Take(2_000).ToListAsync(ct);
+        var directory = await DirectoryAsync(order.DistrictId, ct);
+        var teams = directory.Teams.Where(t => t.UnitPath.StartsWith(holderPath, StringComparison.Ordinal)).ToList();
         var menuTeam = order.MenuItemId is { } menuId ? await db.Set<MenuItem>().Where(m => m.Id == menuId).Select(m => (Guid?)m.TeamId).FirstOrDefaultAsync(ct) : null;
         // Scored without words first; only the ten shown get their reasons written.
         var rankedTeams = Top(teams, t => Km(order, t.Latitude, t.Longitude), (t, km, reasons) => ScoreTeam(t, km, order, menuTeam, heldByTeam, reasons),
             (t, km, score, reasons) => new Recommendation(t.Id, t.Name, null, t.UnitName, km, score, reasons));
 
-        var candidates = await NearbyVolunteersAsync(order, holderPath, ct);
+        var candidates = await NearbyVolunteersAsync(order, holderPath, directory, ct);
         var rankedVolunteers = await RankVolunteersAsync(order, text, Slot(order.WantedAt), candidates, monthAgo, ct);
 
         return new Recommendations(rankedTeams, rankedVolunteers, candidates.Count);
@@ -219,13 +232,13 @@ internal sealed class OrderMatching(AppDbContext db, OrderAccess access, TimePro
         return MostForLoad;
     }
 
-    private sealed record TeamCandidate(Guid Id, string Name, Guid? PlatformId, string UnitName, double? Latitude, double? Longitude);
+    private sealed record TeamCandidate(Guid Id, string Name, Guid? PlatformId, string UnitPath, string UnitName, double? Latitude, double? Longitude);
 
     private sealed record Candidate(Guid Id, string Name, string? Number, List<string> Skills, List<string> ServiceCategories, List<Guid> PreferredPlatformIds,
         int Availability, string UnitName, double? Latitude, double? Longitude);
 
     /// <summary>Active volunteers of the holder's subtree whose home stations are nearest the order, widening the circle until enough.</summary>
-    private async Task<List<Candidate>> NearbyVolunteersAsync(Order order, string holderPath, CancellationToken ct)
+    private async Task<List<Candidate>> NearbyVolunteersAsync(Order order, string holderPath, Directory directory, CancellationToken ct)
     {
         var volunteers = db.Set<Volunteer>().AsNoTracking().Where(v => v.Status == VolunteerStatus.Active);
         if (order.Latitude is not { } lat || order.Longitude is not { } lng)
@@ -236,45 +249,37 @@ internal sealed class OrderMatching(AppDbContext db, OrderAccess access, TimePro
                 .ToListAsync(ct);
         }
 
+        // The holder's places with a map point: once a box holds them all, a wider one finds no one new.
+        var subtree = directory.Places.Where(u => u.Path.StartsWith(holderPath, StringComparison.Ordinal)).ToList();
         List<Candidate> found = [];
-        List<Guid> asked = [];
+        var asked = new HashSet<Guid>();
         foreach (var km in RadiiKm)
         {
             var (dLat, dLng) = Geo.Box(lat, km * 1000);
-            // With the box, how many places the subtree has at all: once the box holds them all, a wider one finds no one new.
-            var units = await db.Units.Where(u => u.Path.StartsWith(holderPath) && u.Latitude >= lat - dLat && u.Latitude <= lat + dLat
-                                                  && u.Longitude >= lng - dLng && u.Longitude <= lng + dLng)
-                .Select(u => new
-                {
-                    u.Id,
-                    u.Name,
-                    u.Latitude,
-                    u.Longitude,
-                    All = db.Units.Count(x => x.Path.StartsWith(holderPath) && x.Latitude != null && x.Longitude != null),
-                })
-                .ToListAsync(ct);
-            var nearest = units.OrderBy(u => Geo.Meters(lat, lng, u.Latitude!.Value, u.Longitude!.Value)).Take(60).ToDictionary(u => u.Id);
-            var everywhere = units.Count > 0 && units.Count == units[0].All;
-            if (nearest.Count == 0)
+            var units = subtree.Where(u => u.Latitude >= lat - dLat && u.Latitude <= lat + dLat && u.Longitude >= lng - dLng && u.Longitude <= lng + dLng).ToList();
+            var everywhere = units.Count == subtree.Count;
+            // Places not read yet, nearest first. The places are the holder's, so no join is needed to keep to its subtree, and
+            // their names and coordinates are already here.
+            var nearest = units.Where(u => !asked.Contains(u.Id)).OrderBy(u => Geo.Meters(lat, lng, u.Latitude, u.Longitude)).Take(60).ToList();
+            for (var i = 0; i < nearest.Count && found.Count < EnoughVolunteers;)
             {
-                continue;
-            }
-
-            // The same places as the smaller box have the same volunteers. The places are the holder's, so no join is needed to
-            // keep to its subtree, and their names and coordinates are already here.
-            if (nearest.Count != asked.Count || nearest.Keys.Except(asked).Any())
-            {
-                asked = [.. nearest.Keys];
-                var ids = asked;
-                var rows = await volunteers.Where(v => ids.Contains(v.HomeUnitId)).Take(EnoughVolunteers * 3)
+                // Nearest places first, as many at a time as should fill the list at the volunteers per place seen so far
+                // (one place first, at most twice as many places as last time).
+                var perPlace = asked.Count == 0 ? 0 : Math.Max(1.0, (double)found.Count / asked.Count);
+                var take = perPlace == 0 ? 1 : Math.Clamp((int)Math.Ceiling((EnoughVolunteers - found.Count) / perPlace), 1, Math.Max(1, asked.Count * 2));
+                var part = nearest.Skip(i).Take(take).ToDictionary(u => u.Id);
+                i += part.Count;
+                asked.UnionWith(part.Keys);
+                var ids = part.Keys.ToList();
+                var rows = await volunteers.Where(v => ids.Contains(v.HomeUnitId)).Take(EnoughVolunteers - found.Count)
                     .Select(v => new { v.Id, v.Name, v.Number, v.Skills, v.ServiceCategories, v.PreferredPlatformIds, v.Availability, v.HomeUnitId })
                     .ToListAsync(ct);
-                found = [.. rows.Select(v =>
+                found.AddRange(rows.Select(v =>
                 {
-                    var home = nearest[v.HomeUnitId];
+                    var home = part[v.HomeUnitId];
                     return new Candidate(v.Id, v.Name, v.Number, v.Skills, v.ServiceCategories, v.PreferredPlatformIds, v.Availability, home.Name,
                         home.Latitude, home.Longitude);
-                })];
+                }));
             }
 
             if (found.Count >= EnoughVolunteers || everywhere)

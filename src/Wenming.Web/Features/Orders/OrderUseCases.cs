@@ -137,8 +137,7 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
         var path = partnerUnit?.Path ?? Scope.Grants.FirstOrDefault(g => g.UnitId == unitId)?.UnitPath
             ?? (unitId is null ? null : await db.Units.VisibleTo(Scope).Where(u => u.Id == unitId).Select(u => u.Path).FirstOrDefaultAsync(ct));
         // The place and every unit above it, in one read: the order's holders come from these, and so do the board's groups.
-        var lineIds = path is null ? [] : OrderAccess.PathIds(path);
-        var line = lineIds.Count == 0 ? [] : await db.Units.Where(u => lineIds.Contains(u.Id)).ToListAsync(ct);
+        var line = path is null ? [] : await UnitDirectory.LineAsync(db, cache, Scope.DistrictId, path, ct);
         var unit = line.FirstOrDefault(u => u.Id == unitId);
         if (unit is null || unit.IsClosed)
         {
@@ -167,13 +166,12 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
             channel = gridWorkerFiling ? OrderChannel.GridWorker : channel;
             actorName = channel == OrderChannel.Open311
                 ? $"{partnerName}（Open311）"
-                : await db.Users.Where(u => u.Id == Scope.UserId).Select(u => u.DisplayName).SingleAsync(ct) + "（网格员）";
+                : await MyNameAsync(ct) + "（网格员）";
         }
         else
         {
-            var me = await db.Users.Where(u => u.Id == Scope.UserId).Select(u => new { u.DisplayName, u.PhoneNumber }).SingleAsync(ct);
-            contactName = actorName = me.DisplayName;
-            contactPhone = me.PhoneNumber ?? Scope.Phone ?? "";
+            contactName = actorName = await MyNameAsync(ct);
+            contactPhone = Scope.Phone ?? "";
             requester = Scope.UserId;
         }
 
@@ -198,7 +196,7 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
 
         db.Add(order);
         notifier.Stage(order, "place");
-        await db.SaveChangesAsync(ct);
+        await db.SaveInOneTripAsync(ct); // the order, its first event and the holder's notice
         await notifier.PublishAsync(order, "place", confirmToken, ct);
         return order;
     }
@@ -513,6 +511,9 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
     private async Task<Unit?> ParentOfHolderAsync(Order order, CancellationToken ct) =>
         order.HolderUnit!.ParentId is { } parentId ? await db.Units.FirstOrDefaultAsync(u => u.Id == parentId, ct) : null;
 
+    private async Task<string> MyNameAsync(CancellationToken ct) =>
+        Scope.DisplayName ?? await db.Users.Where(u => u.Id == Scope.UserId).Select(u => u.DisplayName).SingleAsync(ct);
+
     /// <summary>An open order of the same service within 50 m: perhaps the same need, filed twice.</summary>
     private async Task<Guid?> FindDuplicateAsync(Order order, CancellationToken ct)
     {
@@ -522,10 +523,10 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
         }
 
         var (dLat, dLng) = Geo.Box(lat, DuplicateMeters);
-        var query = db.Set<Order>().Where(o => o.State != OrderState.Closed && o.State != OrderState.Cancelled && o.State != OrderState.Rejected
+        var query = db.Set<Order>().Where(o => o.PlatformId == order.PlatformId && o.State != OrderState.Closed && o.State != OrderState.Cancelled && o.State != OrderState.Rejected
                                                && o.State != OrderState.Merged
                                                && o.Latitude >= lat - dLat && o.Latitude <= lat + dLat && o.Longitude >= lng - dLng && o.Longitude <= lng + dLng);
-        query = order.MenuItemId is { } menuId ? query.Where(o => o.MenuItemId == menuId) : query.Where(o => o.MenuItemId == null && o.PlatformId == order.PlatformId);
+        query = order.MenuItemId is { } menuId ? query.Where(o => o.MenuItemId == menuId) : query.Where(o => o.MenuItemId == null);
         var near = await query.OrderByDescending(o => o.CreatedAt).Take(20).Select(o => new { o.Id, o.Latitude, o.Longitude }).ToListAsync(ct);
         return near.FirstOrDefault(o => Geo.Meters(lat, lng, o.Latitude!.Value, o.Longitude!.Value) <= DuplicateMeters)?.Id;
     }

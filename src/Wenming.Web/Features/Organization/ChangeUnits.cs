@@ -56,7 +56,7 @@ internal sealed record MoveUnitInput(Guid? NewParentId, int? Version);
 /// Moves a unit and its whole subtree under a new parent. Everything attached to those units (roles now, orders and
 /// volunteers later) refers to them by id, so it follows; the paths of the descendants are rewritten in one statement.
 /// </summary>
-internal sealed class MoveUnit(AppDbContext db, UnitQueries units, AuditLog audit, TimeProvider clock)
+internal sealed class MoveUnit(AppDbContext db, UnitQueries units, AuditLog audit, DistrictCache cache, TimeProvider clock)
 {
     public async Task<Unit> RunAsync(Guid id, MoveUnitInput input, CancellationToken ct)
     {
@@ -93,6 +93,7 @@ internal sealed class MoveUnit(AppDbContext db, UnitQueries units, AuditLog audi
                 .SetProperty(u => u.Depth, u => u.Depth + depthShift), ct);
 #pragma warning restore CA1845
         await tx.CommitAsync(ct);
+        cache.Forget(db.Scope.DistrictId); // the subtree's paths changed without the change tracker seeing them
         return unit;
     }
 }

@@ -14,7 +14,7 @@ internal sealed record PlatformInput(Guid? Id, string? Name);
 /// The district's platform list, edited as a whole by a center admin: the order given is the display order,
 /// names may change, and a platform left out is retired (never deleted: things filed under it keep it).
 /// </summary>
-internal sealed class SavePlatforms(AppDbContext db, AuditLog audit, DistrictCache cache)
+internal sealed class SavePlatforms(AppDbContext db, AuditLog audit)
 {
     public async Task<IReadOnlyList<PlatformView>> ListAsync(CancellationToken ct) =>
         await db.Platforms.Where(p => p.IsActive).OrderBy(p => p.SortOrder)
@@ -82,7 +82,6 @@ internal sealed class SavePlatforms(AppDbContext db, AuditLog audit, DistrictCac
         audit.Add("platforms.saved", "district", db.Scope.DistrictId.ToString(), db.Scope.RootPaths(Role.Admin) is [var top, ..] ? top : null,
             string.Join("、", names));
         await db.SaveChangesAsync(ct);
-        cache.Forget(PlatformDirectory.CacheKind, db.Scope.DistrictId);
         return await ListAsync(ct);
     }
 }

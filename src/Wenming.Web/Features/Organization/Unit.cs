@@ -27,6 +27,14 @@ internal sealed class Unit : IDistrictOwned
         UpdatedAt = now;
     }
 
+    /// <summary>A detached copy, for a unit of work to attach unchanged (see <see cref="UnitDirectory"/>).</summary>
+    public Unit Copy()
+    {
+        var copy = (Unit)MemberwiseClone();
+        copy.PlatformIds = [.. PlatformIds];
+        return copy;
+    }
+
     public Guid Id { get; private set; }
     public Guid DistrictId { get; private set; }
     public Guid? ParentId { get; private set; }
@@ -52,6 +60,9 @@ internal sealed class Unit : IDistrictOwned
     public bool IsClosed => ClosedAt is not null;
 
     public static string Segment(Guid id) => id.ToString("N") + "/";
+
+    /// <summary>The ids on a materialised path, the district's root first and the unit itself last.</summary>
+    public static List<Guid> PathIds(string path) => [.. path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(s => Guid.ParseExact(s, "N"))];
 
     public static Unit CreateRoot(Guid districtId, string name, string code, DateTimeOffset now) =>
         new(Ids.New(), districtId, null, UnitKind.Center, name, code, now);

@@ -20,6 +20,10 @@ internal sealed class DataScope
 
     public Guid? UserId { get; private set; }
     public string? Phone { get; private set; }
+
+    /// <summary>The caller's name as the platform shows it, read with the grants; null for the system and in jobs.</summary>
+    public string? DisplayName { get; private set; }
+
     public IReadOnlyList<Grant> Grants { get; private set; } = [];
 
     public bool IsSignedIn => UserId is not null;
@@ -29,9 +33,10 @@ internal sealed class DataScope
 
     public void SetDistrict(Guid districtId) => DistrictId = districtId;
 
-    public void SetUser(Guid userId, Guid districtId, string? phone, IReadOnlyList<Grant> grants)
+    public void SetUser(Guid userId, Guid districtId, string? phone, IReadOnlyList<Grant> grants, string? displayName = null)
     {
         UserId = userId;
+        DisplayName = displayName;
         DistrictId = districtId;
         Phone = phone;
         Grants = grants;

@@ -19,12 +19,23 @@ internal static class ScopeLoader
                 var scope = http.RequestServices.GetRequiredService<DataScope>();
                 scope.SetDistrict(districtId);
                 var db = http.RequestServices.GetRequiredService<AppDbContext>();
-                var grants = await LoadGrantsAsync(db, userId, http.RequestAborted);
-                scope.SetUser(userId, districtId, user.FindFirstValue(ClaimTypes.Name), grants);
+                var caller = await LoadCallerAsync(db, userId, http.RequestAborted);
+                scope.SetUser(userId, districtId, caller?.PhoneNumber ?? user.FindFirstValue(ClaimTypes.Name), caller?.Grants ?? [], caller?.DisplayName);
             }
 
             await next(http);
         });
+
+    private sealed record Caller(string DisplayName, string? PhoneNumber, List<Grant> Grants);
+
+    /// <summary>The caller's name, phone and live grants in one query (every signed-in request runs it).</summary>
+    private static async Task<Caller?> LoadCallerAsync(AppDbContext db, Guid userId, CancellationToken ct) =>
+        await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new Caller(u.DisplayName, u.PhoneNumber, db.RoleAssignments
+                .Where(r => r.UserId == u.Id && r.RevokedAt == null && r.Unit!.ClosedAt == null)
+                .OrderBy(r => r.Unit!.Depth)
+                .Select(r => new Grant(r.Id, r.Role, r.UnitId, r.Unit!.Path, r.Unit.Kind, r.Unit.Name)).ToList()))
+            .FirstOrDefaultAsync(ct);
 
     public static async Task<IReadOnlyList<Grant>> LoadGrantsAsync(AppDbContext db, Guid userId, CancellationToken ct) =>
         await db.RoleAssignments.AsNoTracking()

@@ -986,26 +986,28 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ConfirmTokenHash");
+                    b.HasIndex("ConfirmTokenHash")
+                        .HasFilter("\"ConfirmTokenHash\" IS NOT NULL");
 
-                    b.HasIndex("HolderTeamId");
+                    b.HasIndex("HolderTeamId")
+                        .HasFilter("\"HolderTeamId\" IS NOT NULL");
 
-                    b.HasIndex("PlatformId");
-
-                    b.HasIndex("ProjectId");
+                    b.HasIndex("ProjectId")
+                        .HasFilter("\"ProjectId\" IS NOT NULL");
 
                     b.HasIndex("RequesterUserId");
 
                     b.HasIndex("WorkflowId");
 
-                    b.HasIndex("DistrictId", "Latitude");
-
                     b.HasIndex("DistrictId", "Number")
                         .IsUnique();
 
-                    b.HasIndex("DistrictId", "OpenForClaim");
+                    b.HasIndex("DistrictId", "OpenForClaim")
+                        .HasFilter("\"OpenForClaim\"");
 
                     b.HasIndex("HolderUnitId", "State");
+
+                    b.HasIndex("PlatformId", "Latitude");
 
                     b.HasIndex("UnitId", "CreatedAt");
 
@@ -1161,7 +1163,8 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("UnitId", "CreatedAt");
 
-                    b.HasIndex("UserId", "CreatedAt");
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasFilter("\"UserId\" IS NOT NULL");
 
                     b.ToTable("order_notices", (string)null);
                 });
