@@ -24,6 +24,8 @@ namespace Wenming.Web.Infrastructure;
 /// <summary>The table of contents of the application: what Program.cs calls.</summary>
 internal static class PlatformSetup
 {
+    public const string OrderIntakePolicy = "order-intake";
+
     public const string SmartScheme = "cookie-or-bearer";
     public static readonly CultureInfo[] Cultures = [new("zh-CN"), new("en")];
 
@@ -87,6 +89,12 @@ internal static class PlatformSetup
             o.AddPolicy("auth", http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) }));
+            // Admission control for placing orders: at most this many at once per instance, the rest wait their turn (oldest
+            // first) before any work is done for them. In a surge, more at once only contend for the same cores and database
+            // connections: measured, the platform then fell seconds behind at 80 % of the rate it managed with 16 at once.
+            var intake = config.GetValue("Orders:IntakeConcurrency", Math.Max(8, 4 * Environment.ProcessorCount));
+            o.AddPolicy(OrderIntakePolicy, _ => RateLimitPartition.GetConcurrencyLimiter("intake",
+                _ => new ConcurrencyLimiterOptions { PermitLimit = intake, QueueLimit = 5_000, QueueProcessingOrder = QueueProcessingOrder.OldestFirst }));
         });
 
         services.AddLocalization(o => o.ResourcesPath = "Resources");

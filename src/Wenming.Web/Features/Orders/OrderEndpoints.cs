@@ -39,7 +39,8 @@ internal static class OrderEndpoints
         {
             var order = await orders.PlaceAsync(input, ct);
             return TypedResults.Created($"/api/v1/orders/{order.Id}", await queries.ViewPlacedAsync(order, ct));
-        }).WithSummary("点单: order a service (resident), or record one for a resident (grid worker: give contactName and contactPhone)");
+        }).RequireRateLimiting(Infrastructure.PlatformSetup.OrderIntakePolicy)
+            .WithSummary("点单: order a service (resident), or record one for a resident (grid worker: give contactName and contactPhone)");
         g.MapGet("/", async (OrderQueries q, CancellationToken ct, string? view = null, string? state = null, Guid? unit = null, double? lat = null,
                 double? lng = null, double? radiusKm = null, int page = 1, int pageSize = 50) =>
                 TypedResults.Ok(await q.ListAsync(view, state, unit, lat, lng, radiusKm, page, pageSize, ct)))

@@ -177,8 +177,6 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
 
         var details = new OrderDetails(title!, input.Description?.Trim(), platformId!.Value, menuItem?.Id, input.Address?.Trim(),
             point?.Lat ?? unit.Latitude, point?.Lng ?? unit.Longitude, input.WantedAt?.ToUniversalTime(), contactName, contactPhone);
-        var order = new Order(Scope.DistrictId, workflow, NewNumber(now), details, unit.Id, channel, requester,
-            channel == OrderChannel.GridWorker ? Scope.UserId : null, now);
         var places = OrderAccess.Places(unit.Id, line);
         string? confirmToken = null;
         if (channel == OrderChannel.GridWorker)
@@ -186,20 +184,53 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
             confirmToken = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', '-').Replace('/', '_');
         }
 
-        order.File(new OrderActor(Scope.UserId, actorName, false, true, false, null), places, confirmToken is null ? null : Open311Key.Hash(confirmToken),
-            partnerName, now);
-        // Only a point the caller gave says where the need is; the station's own point (the fallback) says nothing.
-        if (point is not null && await FindDuplicateAsync(order, ct) is { } duplicate)
+        Guid? duplicate = null;
+        for (var attempt = 1; ; attempt++)
         {
-            order.FlagPossibleDuplicate(duplicate);
-        }
+            var order = new Order(Scope.DistrictId, workflow, NewNumber(now), details, unit.Id, channel, requester,
+                channel == OrderChannel.GridWorker ? Scope.UserId : null, now);
+            order.File(new OrderActor(Scope.UserId, actorName, false, true, false, null), places, confirmToken is null ? null : Open311Key.Hash(confirmToken),
+                partnerName, now);
+            // Only a point the caller gave says where the need is; the station's own point (the fallback) says nothing.
+            if (attempt == 1 && point is not null)
+            {
+                duplicate = await FindDuplicateAsync(order, ct);
+            }
 
-        db.Add(order);
-        notifier.Stage(order, "place");
-        await db.SaveInOneTripAsync(ct); // the order, its first event and the holder's notice
-        await notifier.PublishAsync(order, "place", confirmToken, ct);
-        return order;
+            if (duplicate is { } d)
+            {
+                order.FlagPossibleDuplicate(d);
+            }
+
+            UnitDirectory.Track(db, line, order.UnitId, order.HolderUnitId);
+            db.Add(order);
+            notifier.Stage(order, "place");
+            try
+            {
+                await db.SaveInOneTripAsync(ct); // the order, its first event and the holder's notice
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                if (!await NumberTakenAsync(order.Number, ct))
+                {
+                    throw;
+                }
+
+                // Two orders drew the same number the same day (one in a billion per pair): nothing was saved; draw again.
+                foreach (var added in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added).ToList())
+                {
+                    added.State = EntityState.Detached;
+                }
+
+                continue;
+            }
+
+            await notifier.PublishAsync(order, "place", confirmToken, ct);
+            return order;
+        }
     }
+
+    private async Task<bool> NumberTakenAsync(string number, CancellationToken ct) => await db.Set<Order>().AnyAsync(o => o.Number == number, ct);
 
     /// <summary>Moves an order by one of <see cref="Actions"/>; 404 if the caller cannot see it, 403/409/422 when the order's rules say no.</summary>
     public async Task<Order> ActAsync(Guid id, string action, OrderActionInput input, CancellationToken ct)
@@ -581,7 +612,7 @@ internal static class Workflows
 
     /// <summary>
     /// The current workflow for placing an order, from <see cref="DistrictCache"/>: a new version saved in another
-    /// instance reaches new orders here within <see cref="DistrictCache.Lifetime"/>. The copy is attached to
+    /// instance reaches new orders here within <see cref="DistrictCache.Longest"/>. The copy is attached to
     /// <paramref name="db"/> unchanged.
     /// </summary>
     public static async Task<WorkflowDefinition> ForNewOrderAsync(AppDbContext db, DistrictCache cache, Guid districtId, TimeProvider clock,

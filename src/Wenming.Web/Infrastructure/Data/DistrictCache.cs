@@ -8,40 +8,77 @@ namespace Wenming.Web.Infrastructure.Data;
 
 /// <summary>
 /// A district's reference data that every order reads and admins seldom change (its platforms, its current workflow, its
-/// places and teams for matching), kept for <see cref="Lifetime"/> per app instance. A save through this instance that
+/// places and teams for matching), kept for 30 to 40 s per app instance. A save through this instance that
 /// touches any of them forgets the district's entries at once (<see cref="Invalidation"/>); other instances see the
-/// change within <see cref="Lifetime"/>. Values must be immutable or copied by the caller before use.
+/// change within <see cref="Longest"/>. Values must be immutable or copied by the caller before use.
 /// </summary>
 internal sealed class DistrictCache(TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
-    private readonly ConcurrentDictionary<(string Kind, Guid District), (object Value, DateTimeOffset Until)> _entries = new();
+    /// <summary>The longest a value is kept: other instances see a change within this (and one read).</summary>
+    public static readonly TimeSpan Longest = Lifetime + Lifetime / 3;
 
-    /// <summary>The cached value, or <paramref name="load"/>'s (cached unless null).</summary>
+    private readonly ConcurrentDictionary<(string Kind, Guid District), Entry> _entries = new();
+
+    /// <summary>
+    /// The cached value, or <paramref name="load"/>'s (cached unless null). When a value has outlived its lifetime, the
+    /// first caller to notice reads it again while the others go on with the old one for that moment: a busy instance
+    /// never has every request reading the same thing at once. Lifetimes vary by up to a third, so that a district's
+    /// entries do not all run out in the same second.
+    /// </summary>
     public async Task<T?> GetAsync<T>(string kind, Guid districtId, Func<CancellationToken, Task<T?>> load, CancellationToken ct) where T : class
     {
         var now = clock.GetUtcNow();
-        if (_entries.TryGetValue((kind, districtId), out var entry) && entry.Until > now && entry.Value is T value)
+        if (_entries.TryGetValue((kind, districtId), out var entry) && entry.Value is T value)
         {
-            return value;
+            if (entry.Until > now || Interlocked.CompareExchange(ref entry.Refreshing, 1, 0) != 0)
+            {
+                return value;
+            }
+
+            try
+            {
+                return Store(kind, districtId, await load(ct), now);
+            }
+            finally
+            {
+                entry.Refreshing = 0;
+            }
         }
 
-        var loaded = await load(ct);
-        if (loaded is not null)
+        return Store(kind, districtId, await load(ct), now);
+    }
+
+    private T? Store<T>(string kind, Guid districtId, T? loaded, DateTimeOffset now) where T : class
+    {
+        if (loaded is null)
         {
-            _entries[(kind, districtId)] = (loaded, now + Lifetime);
+            _entries.TryRemove((kind, districtId), out _);
+        }
+        else
+        {
+            _entries[(kind, districtId)] = new Entry(loaded, now + Lifetime + Lifetime / 3 * Random.Shared.NextDouble());
         }
 
         return loaded;
     }
 
+    /// <summary>At once: the next read of any of the district's entries reads the database.</summary>
     public void Forget(Guid districtId)
     {
         foreach (var key in _entries.Keys.Where(k => k.District == districtId))
         {
             _entries.TryRemove(key, out _);
         }
+    }
+
+    private sealed class Entry(object value, DateTimeOffset until)
+    {
+        public int Refreshing;
+
+        public object Value { get; } = value;
+        public DateTimeOffset Until { get; } = until;
     }
 
     /// <summary>

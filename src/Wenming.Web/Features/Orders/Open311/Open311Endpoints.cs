@@ -36,6 +36,7 @@ internal static class Open311Endpoints
             .Produces(StatusCodes.Status200OK, contentType: "text/xml", additionalContentTypes: ["application/json"]);
         g.MapPost("/requests.{format}", (HttpContext http, GeoReport api, CancellationToken ct) =>
                 AnswerAsync(http, async () => await api.CreateAsync(await FormArgsAsync(http, ct), ct)))
+            .RequireRateLimiting(Infrastructure.PlatformSetup.OrderIntakePolicy)
             .WithSummary("File a service request (application/x-www-form-urlencoded): api_key, service_code, lat & long or address_string, " +
                          "description, first_name, last_name, phone (required here: the station calls back), attribute[code]=value; " +
                          "it becomes an order in the district's workflow")
