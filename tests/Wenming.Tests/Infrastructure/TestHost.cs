@@ -35,6 +35,8 @@ public sealed class TestHost : WebApplicationFactory<Program>
 
     internal CapturingSmsSender Sms { get; } = new();
 
+    internal ScriptedOrderNumbers OrderNumbers { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -48,6 +50,8 @@ public sealed class TestHost : WebApplicationFactory<Program>
         {
             services.RemoveAll<ISmsSender>();
             services.AddSingleton<ISmsSender>(Sms);
+            services.RemoveAll<Wenming.Web.Features.Orders.OrderNumbers>();
+            services.AddSingleton<Wenming.Web.Features.Orders.OrderNumbers>(OrderNumbers);
         });
     }
 
@@ -78,6 +82,19 @@ public sealed class TestHost : WebApplicationFactory<Program>
         scope.ServiceProvider.GetRequiredService<DataScope>().EnterSystem();
         return await work(scope.ServiceProvider.GetRequiredService<AppDbContext>());
     }
+}
+
+/// <summary>Order numbers as drawn, unless a test has said what a district's next draw is (to make two orders collide).</summary>
+internal sealed class ScriptedOrderNumbers : Wenming.Web.Features.Orders.OrderNumbers
+{
+    private readonly ConcurrentDictionary<Guid, ConcurrentQueue<string>> _next = new();
+
+    public void Script(Guid districtId, string number) => _next.GetOrAdd(districtId, _ => new()).Enqueue(number);
+
+    public int Pending(Guid districtId) => _next.TryGetValue(districtId, out var queue) ? queue.Count : 0;
+
+    public override string Next(Guid districtId, DateTimeOffset now) =>
+        _next.TryGetValue(districtId, out var queue) && queue.TryDequeue(out var number) ? number : base.Next(districtId, now);
 }
 
 internal sealed class CapturingSmsSender : ISmsSender

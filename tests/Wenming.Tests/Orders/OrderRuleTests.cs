@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
 using Wenming.Tests.Infrastructure;
 using Wenming.Web.Infrastructure;
 using static Wenming.Tests.Infrastructure.TestData;
@@ -148,6 +149,45 @@ public sealed class OrderRuleTests
 
         var other = await host.ClientAsAsync(TestHost.Phone(haidian, "10"));
         Assert.Contains("accept", Actions(await other.GetJsonAsync($"/api/v1/orders/{own.GetProperty("id")}")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task An_order_number_drawn_twice_the_same_day_is_drawn_again(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var ledu = await host.WithDbAsync(db => db.Districts.Where(d => d.Code == "630202").Select(d => d.Id).SingleAsync());
+        var first = await ResidentOrdersAsync(host, Ledu, "帮忙修理楼道的灯");
+        var taken = first.GetProperty("number").GetString()!;
+        host.OrderNumbers.Script(ledu, taken); // the next order in Ledu draws the first one's number
+
+        var second = await ResidentOrdersAsync(host, Ledu, "帮忙修理楼道的灯"); // 201: drawn again, not a 500
+        Assert.Equal(0, host.OrderNumbers.Pending(ledu));
+        Assert.NotEqual(taken, second.GetProperty("number").GetString());
+        Assert.Equal(1, await host.WithDbAsync(db => db.Set<Wenming.Web.Features.Orders.Order>().CountAsync(o => o.Number == taken)));
+        Assert.Single(Timeline(second), a => a == "place");
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_burst_of_orders_waits_its_turn_and_every_one_is_placed(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var resident = await host.ClientAsAsync(TestHost.Phone(Ledu, "20"));
+        var platform = (await resident.GetJsonAsync("/api/v1/platforms")).EnumerateArray().First().GetProperty("id").GetGuid();
+        // Five times the instance's concurrency limit for placing orders, all at once.
+        var burst = Math.Max(8, 4 * Environment.ProcessorCount) * 5;
+        var responses = await Task.WhenAll(Enumerable.Range(0, burst).Select(i =>
+            resident.PostJsonAsync("/api/v1/orders", new { title = $"集中点单第 {i + 1} 单", platformId = platform })));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var numbers = new List<string>();
+        foreach (var r in responses)
+        {
+            numbers.Add((await r.JsonAsync()).GetProperty("number").GetString()!);
+            r.Dispose();
+        }
+
+        Assert.Equal(burst, numbers.Distinct().Count());
     }
 
     [Theory]

@@ -25,7 +25,7 @@ internal static class OrderEndpoints
     public static IServiceCollection AddOrders(this IServiceCollection services)
     {
         services.AddScoped<OrderAccess>().AddScoped<OrderUseCases>().AddScoped<OrderQueries>().AddScoped<OrderMatching>().AddScoped<OrderNotifier>()
-            .AddScoped<WorkflowEditor>().AddSingleton<OrderDeadlines>()
+            .AddScoped<WorkflowEditor>().AddSingleton<OrderDeadlines>().AddSingleton<OrderNumbers>()
             .AddHostedService<OrderDeadlines.Scanner>()
             .AddOpen311();
         services.AddSignalR();

@@ -44,7 +44,8 @@ internal sealed record OrderActionInput(
     int? Version = null);
 
 /// <summary>Placing orders and moving them: every move goes through the order's own methods, then is told to whoever holds it next.</summary>
-internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNotifier notifier, AuditLog audit, DistrictCache cache, TimeProvider clock)
+internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNotifier notifier, AuditLog audit, DistrictCache cache, OrderNumbers numbers,
+    TimeProvider clock)
 {
     public static readonly string[] Actions =
     [
@@ -187,7 +188,7 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
         Guid? duplicate = null;
         for (var attempt = 1; ; attempt++)
         {
-            var order = new Order(Scope.DistrictId, workflow, NewNumber(now), details, unit.Id, channel, requester,
+            var order = new Order(Scope.DistrictId, workflow, numbers.Next(Scope.DistrictId, now), details, unit.Id, channel, requester,
                 channel == OrderChannel.GridWorker ? Scope.UserId : null, now);
             order.File(new OrderActor(Scope.UserId, actorName, false, true, false, null), places, confirmToken is null ? null : Open311Key.Hash(confirmToken),
                 partnerName, now);
@@ -576,19 +577,6 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
         string.IsNullOrWhiteSpace(text) || text.Trim().Length > 500
             ? throw new InputException(new Dictionary<string, string[]> { [field] = [message] })
             : text.Trim();
-
-    /// <summary>A number people can read out on the phone: date and six letters or digits that are hard to confuse.</summary>
-    private static string NewNumber(DateTimeOffset now)
-    {
-        const string alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-        Span<char> tail = stackalloc char[6];
-        for (var i = 0; i < tail.Length; i++)
-        {
-            tail[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
-        }
-
-        return now.ToOffset(TimeSpan.FromHours(8)).ToString("yyMMdd", System.Globalization.CultureInfo.InvariantCulture) + tail.ToString();
-    }
 }
 
 /// <summary>The district's current workflow: the newest version, created from the district's preset the first time.</summary>
@@ -633,5 +621,25 @@ internal static class Workflows
     {
         var query = db.Set<WorkflowDefinition>().Where(w => w.DistrictId == districtId);
         return await (tracked ? query : query.AsNoTracking()).OrderByDescending(w => w.Version).FirstOrDefaultAsync(ct);
+    }
+}
+
+/// <summary>
+/// A number people can read out on the phone: the date and six letters or digits that are hard to confuse. Drawn at
+/// random, so two orders of a district may draw the same one on the same day (about one in a billion per pair): the
+/// unique index refuses the second, and placing draws again.
+/// </summary>
+internal class OrderNumbers
+{
+    public virtual string Next(Guid districtId, DateTimeOffset now)
+    {
+        const string alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+        Span<char> tail = stackalloc char[6];
+        for (var i = 0; i < tail.Length; i++)
+        {
+            tail[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
+        }
+
+        return now.ToOffset(TimeSpan.FromHours(8)).ToString("yyMMdd", System.Globalization.CultureInfo.InvariantCulture) + tail.ToString();
     }
 }
