@@ -56,7 +56,7 @@ internal static class OrderIntakeBench
         Console.WriteLine("Starting a throwaway PostgreSQL cluster…");
         // Durable unless asked otherwise: the throwaway cluster's default is fsync off, which no production commit is.
         using var cluster = PostgresCluster.Start("bench-orders", durable: fsync);
-        var cs = Wenming.Web.Infrastructure.Data.Database.PostgresDefaults(cluster.ConnectionString("wenming_orders") + (prepare ? "" : ";Max Auto Prepare=0") + Environment.GetEnvironmentVariable("BENCH_CS_EXTRA"));
+        var cs = Wenming.Web.Infrastructure.Data.Database.PostgresDefaults(cluster.ConnectionString("wenming_orders") + (prepare ? "" : ";Max Auto Prepare=0"));
         await BenchHost.CreateDatabaseAsync(cluster.ConnectionString("postgres"), "wenming_orders");
         await using var ceilingSource = NpgsqlDataSource.Create(cs);
         using var host = new BenchHost(cs, volunteersPerDistrict: 200, services =>
@@ -135,6 +135,7 @@ internal static class OrderIntakeBench
         Console.WriteLine($"Open loop at {rate:F0} orders/s (80 % of {max.Rate:F0}) for {openSeconds} s…");
         cpu = MachineLoad.Now(cluster.Port);
         var openStart = DateTimeOffset.UtcNow;
+        var checkpointsBefore = await CheckpointsAsync(ceilingSource);
         var (pauseBefore, gcBefore, gc0Before) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2), GC.CollectionCount(0));
         var at80 = Expect(await LoadGenerator.OpenLoopAsync(http, orders, rate, TimeSpan.FromSeconds(openSeconds)), "orders at 80 %");
         var at80Cpu = MachineLoad.Now(cluster.Port) - cpu;
@@ -154,7 +155,8 @@ internal static class OrderIntakeBench
                           $"; median second {bySecond.Select(x => x.P99).Order().ElementAt(bySecond.Count / 2):F0} ms; GC pauses meanwhile {pause.TotalMilliseconds:F0} ms in all over {collections} collections, {gen2} of them gen-2");
         Console.WriteLine($"  allocated per request (this process, load generator included): ceiling {rawAllocated / 1024.0 / raw.Ok:F0} KB, orders {maxAllocated / 1024.0 / max.Ok:F0} KB" +
                           $"; GC {(GCSettings.IsServerGC ? "server" : "workstation")}");
-        Console.WriteLine("  PostgreSQL's own work during the open loop (s = seconds into it): " + await HousekeepingAsync(ceilingSource, openStart));
+        Console.WriteLine("  PostgreSQL's own work during the open loop (s = seconds into it): " + await HousekeepingAsync(ceilingSource, openStart) +
+                          $"; checkpoints {await CheckpointsAsync(ceilingSource) - checkpointsBefore}");
         var ratio = max.Rate / raw.Rate;
         Console.WriteLine($"orders/s / ceiling inserts/s: {ratio:F2} (target ≥ {RatioTarget}) {Verdict(ratio >= RatioTarget)}");
         Console.WriteLine($"p99 at 80 % of the most: {at80.P99:F1} ms (target < {P99At80Target} ms) {Verdict(at80.P99 < P99At80Target)}");
@@ -332,6 +334,12 @@ internal static class OrderIntakeBench
         }
 
         return parts.Count == 0 ? "no autovacuum" : "autovacuum " + string.Join("; ", parts);
+    }
+
+    private static async Task<long> CheckpointsAsync(NpgsqlDataSource db)
+    {
+        await using var cmd = db.CreateCommand("SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter");
+        return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
     private static async Task CheckpointAsync(NpgsqlDataSource db)
