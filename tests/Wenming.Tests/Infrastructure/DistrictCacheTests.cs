@@ -56,4 +56,16 @@ public sealed class DistrictCacheTests
         Assert.Equal("new", await cache.GetAsync("units", District, _ => Task.FromResult<string?>("again"), CancellationToken.None));
         Assert.Equal(1, reads);
     }
+
+    [Fact]
+    public async Task A_read_under_way_when_a_save_forgets_the_district_is_not_kept()
+    {
+        var cache = new DistrictCache(new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var reading = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var before = cache.GetAsync("workflow", District, _ => reading.Task, CancellationToken.None);
+        cache.Forget(District); // a save lands while the read above is still on its way
+        reading.SetResult("before the save");
+        Assert.Equal("before the save", await before); // its caller uses what it read
+        Assert.Equal("after the save", await cache.GetAsync("workflow", District, _ => Task.FromResult<string?>("after the save"), CancellationToken.None));
+    }
 }

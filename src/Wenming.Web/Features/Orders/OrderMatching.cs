@@ -23,17 +23,10 @@ internal sealed class OrderMatching(AppDbContext db, OrderAccess access, Distric
     private const int MostForLoad = 5;
     private static readonly double[] RadiiKm = [3, 8, 20, 60];
 
-    /// <summary>A district's open places and its teams, as ranking reads them: from <see cref="DistrictCache"/>.</summary>
-    private sealed record Directory(Place[] Places, TeamCandidate[] Teams);
-
-    private sealed record Place(Guid Id, string Name, string Path, double Latitude, double Longitude);
-
-    private async Task<Directory> DirectoryAsync(Guid districtId, CancellationToken ct) =>
-        (await cache.GetAsync("matching", districtId, async c => new Directory(
-            await db.Units.AsNoTracking().Where(u => u.DistrictId == districtId && u.ClosedAt == null && u.Latitude != null && u.Longitude != null)
-                .Select(u => new Place(u.Id, u.Name, u.Path, u.Latitude!.Value, u.Longitude!.Value)).ToArrayAsync(c),
-            await db.Set<Team>().AsNoTracking().Where(t => t.DistrictId == districtId && t.Unit!.ClosedAt == null)
-                .Select(t => new TeamCandidate(t.Id, t.Name, t.PlatformId, t.Unit!.Path, t.Unit.Name, t.Unit.Latitude, t.Unit.Longitude)).ToArrayAsync(c)), ct))!;
+    /// <summary>A district's teams at open places, as ranking reads them: from <see cref="DistrictCache"/>.</summary>
+    private async Task<TeamCandidate[]> TeamsAsync(Guid districtId, CancellationToken ct) =>
+        await cache.GetAsync("teams", districtId, async c => await db.Set<Team>().AsNoTracking().Where(t => t.DistrictId == districtId && t.Unit!.ClosedAt == null)
+            .Select(t => new TeamCandidate(t.Id, t.Name, t.PlatformId, t.Unit!.Path, t.Unit.Name, t.Unit.Latitude, t.Unit.Longitude)).ToArrayAsync(c), ct) ?? [];
 
     public async Task<Recommendations> RecommendAsync(Guid orderId, CancellationToken ct)
     {
@@ -59,14 +52,13 @@ internal sealed class OrderMatching(AppDbContext db, OrderAccess access, Distric
         // Held orders weigh on teams.
         var heldByTeam = await db.Set<Order>().Where(o => o.HolderTeamId != null && (o.State == OrderState.Open || o.State == OrderState.InService))
             .GroupBy(o => o.HolderTeamId!.Value).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var directory = await DirectoryAsync(order.DistrictId, ct);
-        var teams = directory.Teams.Where(t => t.UnitPath.StartsWith(holderPath, StringComparison.Ordinal)).ToList();
+        var teams = (await TeamsAsync(order.DistrictId, ct)).Where(t => t.UnitPath.StartsWith(holderPath, StringComparison.Ordinal)).ToList();
         var menuTeam = order.MenuItemId is { } menuId ? await db.Set<MenuItem>().Where(m => m.Id == menuId).Select(m => (Guid?)m.TeamId).FirstOrDefaultAsync(ct) : null;
         // Scored without words first; only the ten shown get their reasons written.
         var rankedTeams = Top(teams, t => Km(order, t.Latitude, t.Longitude), (t, km, reasons) => ScoreTeam(t, km, order, menuTeam, heldByTeam, reasons),
             (t, km, score, reasons) => new Recommendation(t.Id, t.Name, null, t.UnitName, km, score, reasons));
 
-        var candidates = await NearbyVolunteersAsync(order, holderPath, directory, ct);
+        var candidates = await NearbyVolunteersAsync(order, holderPath, ct);
         var rankedVolunteers = await RankVolunteersAsync(order, text, Slot(order.WantedAt), candidates, monthAgo, ct);
 
         return new Recommendations(rankedTeams, rankedVolunteers, candidates.Count);
@@ -238,7 +230,7 @@ internal sealed class OrderMatching(AppDbContext db, OrderAccess access, Distric
         int Availability, string UnitName, double? Latitude, double? Longitude);
 
     /// <summary>Active volunteers of the holder's subtree whose home stations are nearest the order, widening the circle until enough.</summary>
-    private async Task<List<Candidate>> NearbyVolunteersAsync(Order order, string holderPath, Directory directory, CancellationToken ct)
+    private async Task<List<Candidate>> NearbyVolunteersAsync(Order order, string holderPath, CancellationToken ct)
     {
         var volunteers = db.Set<Volunteer>().AsNoTracking().Where(v => v.Status == VolunteerStatus.Active);
         if (order.Latitude is not { } lat || order.Longitude is not { } lng)
@@ -250,7 +242,8 @@ internal sealed class OrderMatching(AppDbContext db, OrderAccess access, Distric
         }
 
         // The holder's places with a map point: once a box holds them all, a wider one finds no one new.
-        var subtree = directory.Places.Where(u => u.Path.StartsWith(holderPath, StringComparison.Ordinal)).ToList();
+        var subtree = (await Organization.UnitDirectory.AllAsync(db, cache, order.DistrictId, ct)).Values
+            .Where(u => !u.IsClosed && u.Latitude is not null && u.Longitude is not null && u.Path.StartsWith(holderPath, StringComparison.Ordinal)).ToList();
         List<Candidate> found = [];
         var asked = new HashSet<Guid>();
         foreach (var km in RadiiKm)
@@ -260,7 +253,7 @@ internal sealed class OrderMatching(AppDbContext db, OrderAccess access, Distric
             var everywhere = units.Count == subtree.Count;
             // Places not read yet, nearest first. The places are the holder's, so no join is needed to keep to its subtree, and
             // their names and coordinates are already here.
-            var nearest = units.Where(u => !asked.Contains(u.Id)).OrderBy(u => Geo.Meters(lat, lng, u.Latitude, u.Longitude)).Take(60).ToList();
+            var nearest = units.Where(u => !asked.Contains(u.Id)).OrderBy(u => Geo.Meters(lat, lng, u.Latitude!.Value, u.Longitude!.Value)).Take(60).ToList();
             for (var i = 0; i < nearest.Count && found.Count < EnoughVolunteers;)
             {
                 // Nearest places first, as many at a time as should fill the list at the volunteers per place seen so far

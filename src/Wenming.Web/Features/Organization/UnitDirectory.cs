@@ -11,6 +11,12 @@ internal static class UnitDirectory
 {
     public const string CacheKind = "units";
 
+    /// <summary>The district's units, closed ones included, by id: to read only, shared with other requests.</summary>
+    public static async Task<IReadOnlyDictionary<Guid, Unit>> AllAsync(AppDbContext db, DistrictCache cache, Guid districtId, CancellationToken ct) =>
+        await cache.GetAsync(CacheKind, districtId, async c =>
+            (IReadOnlyDictionary<Guid, Unit>)(await db.Units.AsNoTracking().Where(u => u.DistrictId == districtId).ToListAsync(c)).ToDictionary(u => u.Id), ct)
+        ?? new Dictionary<Guid, Unit>();
+
     /// <summary>
     /// The units on <paramref name="path"/>, root first, to read only: shared with other requests unless read from the
     /// database because the cache does not know them yet. <see cref="Track"/> gives a unit of work its own.
@@ -18,9 +24,8 @@ internal static class UnitDirectory
     public static async Task<List<Unit>> LineAsync(AppDbContext db, DistrictCache cache, Guid districtId, string path, CancellationToken ct)
     {
         var ids = Unit.PathIds(path);
-        var all = await cache.GetAsync(CacheKind, districtId, async c =>
-            (IReadOnlyDictionary<Guid, Unit>)(await db.Units.AsNoTracking().Where(u => u.DistrictId == districtId).ToListAsync(c)).ToDictionary(u => u.Id), ct);
-        if (all is null || ids.Any(id => !all.ContainsKey(id)))
+        var all = await AllAsync(db, cache, districtId, ct);
+        if (ids.Any(id => !all.ContainsKey(id)))
         {
             // Newer than the cache: read the line itself.
             return await db.Units.AsNoTracking().Where(u => ids.Contains(u.Id)).OrderBy(u => u.Depth).ToListAsync(ct);

@@ -21,6 +21,9 @@ internal sealed class DistrictCache(TimeProvider clock)
 
     private readonly ConcurrentDictionary<(string Kind, Guid District), Entry> _entries = new();
 
+    /// <summary>Counts each district's forgetting: a read that started before one is not kept.</summary>
+    private readonly ConcurrentDictionary<Guid, int> _generations = new();
+
     /// <summary>
     /// The cached value, or <paramref name="load"/>'s (cached unless null). When a value has outlived its lifetime, the
     /// first caller to notice reads it again while the others go on with the old one for that moment: a busy instance
@@ -30,6 +33,7 @@ internal sealed class DistrictCache(TimeProvider clock)
     public async Task<T?> GetAsync<T>(string kind, Guid districtId, Func<CancellationToken, Task<T?>> load, CancellationToken ct) where T : class
     {
         var now = clock.GetUtcNow();
+        var generation = _generations.GetValueOrDefault(districtId);
         if (_entries.TryGetValue((kind, districtId), out var entry) && entry.Value is T value)
         {
             if (entry.Until > now || Interlocked.CompareExchange(ref entry.Refreshing, 1, 0) != 0)
@@ -39,7 +43,7 @@ internal sealed class DistrictCache(TimeProvider clock)
 
             try
             {
-                return Store(kind, districtId, await load(ct), now);
+                return Store(kind, districtId, generation, await load(ct), now);
             }
             finally
             {
@@ -47,16 +51,17 @@ internal sealed class DistrictCache(TimeProvider clock)
             }
         }
 
-        return Store(kind, districtId, await load(ct), now);
+        return Store(kind, districtId, generation, await load(ct), now);
     }
 
-    private T? Store<T>(string kind, Guid districtId, T? loaded, DateTimeOffset now) where T : class
+    /// <summary>Keeps what was read, unless the district was forgotten meanwhile: then it may predate the save.</summary>
+    private T? Store<T>(string kind, Guid districtId, int generation, T? loaded, DateTimeOffset now) where T : class
     {
         if (loaded is null)
         {
             _entries.TryRemove((kind, districtId), out _);
         }
-        else
+        else if (_generations.GetValueOrDefault(districtId) == generation)
         {
             _entries[(kind, districtId)] = new Entry(loaded, now + Lifetime + Lifetime / 3 * Random.Shared.NextDouble());
         }
@@ -67,6 +72,7 @@ internal sealed class DistrictCache(TimeProvider clock)
     /// <summary>At once: the next read of any of the district's entries reads the database.</summary>
     public void Forget(Guid districtId)
     {
+        _generations.AddOrUpdate(districtId, 1, (_, g) => g + 1);
         foreach (var key in _entries.Keys.Where(k => k.District == districtId))
         {
             _entries.TryRemove(key, out _);
