@@ -20,6 +20,11 @@ internal sealed class LoadResult(int ok, int failed, double seconds, List<double
     public IReadOnlyList<double> InOrder => latenciesMs;
 
     public double Percentile(double p) => _sorted.Length == 0 ? double.NaN : _sorted[Math.Min(_sorted.Length - 1, (int)(_sorted.Length * p))];
+
+    /// <summary>Several phases of the same load as one: their successes over their summed time, every latency.</summary>
+    public static LoadResult Combine(IReadOnlyList<LoadResult> parts) =>
+        new(parts.Sum(p => p.Ok), parts.Sum(p => p.Failed), parts.Sum(p => p.Seconds), [.. parts.SelectMany(p => p.InOrder)],
+            parts.Select(p => p.FirstError).FirstOrDefault(e => e is not null));
 }
 
 /// <summary>

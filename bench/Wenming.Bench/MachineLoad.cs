@@ -23,6 +23,8 @@ internal readonly record struct MachineLoad(double Own, double Postgres, double 
 
     public static MachineLoad operator -(MachineLoad a, MachineLoad b) => new(a.Own - b.Own, a.Postgres - b.Postgres, a.Machine - b.Machine, a.Wall - b.Wall);
 
+    public static MachineLoad operator +(MachineLoad a, MachineLoad b) => new(a.Own + b.Own, a.Postgres + b.Postgres, a.Machine + b.Machine, a.Wall + b.Wall);
+
     /// <summary>Shares of all the machine's cores over the phase.</summary>
     public string Describe()
     {

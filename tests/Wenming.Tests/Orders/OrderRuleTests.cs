@@ -192,6 +192,44 @@ public sealed class OrderRuleTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Beyond_the_intake_queue_an_order_is_refused_in_the_users_language_and_nothing_is_saved(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        // The same platform and database, with one order at a time and none waiting.
+        using var strict = host.WithWebHostBuilder(b => b.UseSetting("Orders:IntakeConcurrency", "1").UseSetting("Orders:IntakeQueue", "0"));
+        var signedIn = await host.ClientAsAsync(TestHost.Phone(Ledu, "20"));
+        using var resident = strict.CreateClient();
+        resident.DefaultRequestHeaders.Authorization = signedIn.DefaultRequestHeaders.Authorization;
+        var platform = (await resident.GetJsonAsync("/api/v1/platforms")).EnumerateArray().First().GetProperty("id").GetGuid();
+        var title = $"排队测试 {Guid.NewGuid():N}"[..20];
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => resident.PostJsonAsync("/api/v1/orders", new { title, platformId = platform })));
+        var refused = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        var placed = responses.Count(r => r.StatusCode == HttpStatusCode.Created);
+        Assert.Equal(12, placed + refused.Count);
+        Assert.NotEmpty(refused);
+        Assert.Equal("application/problem+json", refused[0].Content.Headers.ContentType?.MediaType);
+        var problem = await refused[0].JsonAsync();
+        Assert.Equal("too-many-requests", problem.GetProperty("code").GetString());
+        Assert.Contains("请", problem.GetProperty("detail").GetString());
+        Assert.True(int.Parse(refused[0].Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        Assert.Equal(placed, await host.WithDbAsync(db => db.Set<Wenming.Web.Features.Orders.Order>().CountAsync(o => o.Title == title)));
+
+        var burst = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ =>
+        {
+            var r = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders?culture=en") { Content = JsonContent.Create(new { title, platformId = platform }) };
+            return resident.SendAsync(r);
+        }));
+        var englishRefusal = burst.FirstOrDefault(r => r.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.NotNull(englishRefusal);
+        Assert.StartsWith("Too many requests", (await englishRefusal.JsonAsync()).GetProperty("detail").GetString());
+        foreach (var r in responses.Concat(burst))
+        {
+            r.Dispose();
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Orders_without_a_map_point_are_not_called_duplicates_of_each_other(string provider)
     {
         var host = TestHosts.Get(provider);

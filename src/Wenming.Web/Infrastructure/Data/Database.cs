@@ -14,7 +14,10 @@ internal static class Database
         var connectionString = config.GetConnectionString("Default") ?? "Data Source=data/wenming.db";
         if (provider.Equals("PostgreSql", StringComparison.OrdinalIgnoreCase) || provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
         {
-            services.AddDbContext<AppDbContext, PostgresAppDbContext>((sp, o) => o.UseNpgsql(PostgresDefaults(connectionString)).AddInterceptors(Interceptors(sp)));
+            // The options are built once per instance, not on every request (they depend on nothing a request has).
+            var withDefaults = PostgresDefaults(connectionString);
+            services.AddDbContext<AppDbContext, PostgresAppDbContext>((sp, o) => o.UseNpgsql(withDefaults).AddInterceptors(Interceptors(sp)),
+                optionsLifetime: ServiceLifetime.Singleton);
         }
         else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
@@ -25,7 +28,8 @@ internal static class Database
                 Directory.CreateDirectory(folder);
             }
 
-            services.AddDbContext<AppDbContext, SqliteAppDbContext>((sp, o) => o.UseSqlite(connectionString).AddInterceptors([new SqlitePragmas(), .. Interceptors(sp)]));
+            services.AddDbContext<AppDbContext, SqliteAppDbContext>((sp, o) => o.UseSqlite(connectionString).AddInterceptors([new SqlitePragmas(), .. Interceptors(sp)]),
+                optionsLifetime: ServiceLifetime.Singleton);
         }
         else
         {
