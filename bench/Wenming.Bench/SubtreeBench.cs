@@ -97,7 +97,7 @@ internal static class SubtreeBench
     {
         var scope = new DataScope();
         scope.EnterSystem();
-        return new PostgresAppDbContext(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql(cs).Options, scope);
+        return new PostgresAppDbContext(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql(cs).Options) { Scope = scope };
     }
 
     private static async Task<(List<(Guid Id, string Path)> Districts, List<string> Institutes, List<Guid> All)> GenerateAsync(string cs)

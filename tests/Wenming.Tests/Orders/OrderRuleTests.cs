@@ -176,7 +176,7 @@ public sealed class OrderRuleTests
         var resident = await host.ClientAsAsync(TestHost.Phone(Ledu, "20"));
         var platform = (await resident.GetJsonAsync("/api/v1/platforms")).EnumerateArray().First().GetProperty("id").GetGuid();
         // Ten times the instance's concurrency limit for placing orders, all at once.
-        var burst = Math.Max(4, 2 * Environment.ProcessorCount) * 10;
+        var burst = PlatformSetup.DefaultIntakeConcurrency * 10;
         var responses = await Task.WhenAll(Enumerable.Range(0, burst).Select(i =>
             resident.PostJsonAsync("/api/v1/orders", new { title = $"集中点单第 {i + 1} 单", platformId = platform })));
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
@@ -202,7 +202,8 @@ public sealed class OrderRuleTests
         resident.DefaultRequestHeaders.Authorization = signedIn.DefaultRequestHeaders.Authorization;
         var platform = (await resident.GetJsonAsync("/api/v1/platforms")).EnumerateArray().First().GetProperty("id").GetGuid();
         var title = $"排队测试 {Guid.NewGuid():N}"[..20];
-        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => resident.PostJsonAsync("/api/v1/orders", new { title, platformId = platform })));
+        // Each on its own thread: on SQLite a request can run to its end before the call returns, and then none would overlap.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(() => resident.PostJsonAsync("/api/v1/orders", new { title, platformId = platform }))));
         var refused = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
         var placed = responses.Count(r => r.StatusCode == HttpStatusCode.Created);
         Assert.Equal(12, placed + refused.Count);
@@ -214,11 +215,11 @@ public sealed class OrderRuleTests
         Assert.True(int.Parse(refused[0].Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
         Assert.Equal(placed, await host.WithDbAsync(db => db.Set<Wenming.Web.Features.Orders.Order>().CountAsync(o => o.Title == title)));
 
-        var burst = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ =>
+        var burst = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(() =>
         {
             var r = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders?culture=en") { Content = JsonContent.Create(new { title, platformId = platform }) };
             return resident.SendAsync(r);
-        }));
+        })));
         var englishRefusal = burst.FirstOrDefault(r => r.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.NotNull(englishRefusal);
         Assert.StartsWith("Too many requests", (await englishRefusal.JsonAsync()).GetProperty("detail").GetString());

@@ -15,14 +15,33 @@ namespace Wenming.Web.Infrastructure.Data;
 /// </summary>
 internal abstract class AppDbContext : IdentityDbContext<AppUser, IdentityRole<Guid>, Guid>
 {
-    private readonly DataScope _scope;
+    private DataScope _scope = new();
 
-    protected AppDbContext(DbContextOptions options, DataScope scope) : base(options)
+    protected AppDbContext(DbContextOptions options) : base(options)
     {
-        _scope = scope;
     }
 
-    public DataScope Scope => _scope;
+    /// <summary>
+    /// The caller's scope, which the query filters read. Instances are pooled: each request leases one and sets its own
+    /// scope (<see cref="Database.Lease{TContext}"/>); a returned instance keeps an empty scope, which sees no district.
+    /// </summary>
+    public DataScope Scope
+    {
+        get => _scope;
+        internal set => _scope = value;
+    }
+
+    public override void Dispose()
+    {
+        _scope = new DataScope();
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        _scope = new DataScope();
+        return base.DisposeAsync();
+    }
 
     // Read by the query filters: EF evaluates these per query, against this context instance.
     private bool ScopeIsSystem => _scope.IsSystem;

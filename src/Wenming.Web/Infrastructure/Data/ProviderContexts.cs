@@ -7,8 +7,7 @@ using Wenming.Web.Infrastructure.Tenancy;
 namespace Wenming.Web.Infrastructure.Data;
 
 /// <summary>The embedded default. Times are stored as sortable integers: SQLite cannot ORDER BY a DateTimeOffset.</summary>
-internal sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options, DataScope scope)
-    : AppDbContext(options, scope)
+internal sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options) : AppDbContext(options)
 {
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -18,8 +17,7 @@ internal sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> op
 }
 
 /// <summary>Production. Unit paths use the C collation so a subtree prefix scan is a plain b-tree range.</summary>
-internal sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options, DataScope scope)
-    : AppDbContext(options, scope)
+internal sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options) : AppDbContext(options)
 {
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -31,7 +29,7 @@ internal sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext
 internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteAppDbContext>
 {
     public SqliteAppDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite("Data Source=design.db").Options, SystemScope());
+        new(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite("Data Source=design.db").Options) { Scope = SystemScope() };
 
     internal static DataScope SystemScope()
     {
@@ -44,6 +42,8 @@ internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<Sqli
 internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresAppDbContext>
 {
     public PostgresAppDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql("Host=127.0.0.1;Database=design").Options,
-            SqliteDesignTimeFactory.SystemScope());
+        new(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql("Host=127.0.0.1;Database=design").Options)
+        {
+            Scope = SqliteDesignTimeFactory.SystemScope(),
+        };
 }
