@@ -115,15 +115,21 @@ internal static class OrderIntakeBench
             await AllocationsAsync(host, http, orders, ceiling);
         }
 
-        // The two closed loops take turns in short phases (ceiling first in odd rounds, orders first in even ones), so a
-        // machine whose speed drifts over a minute slows both alike and the ratio stays a property of the platform.
+        // Rounds: the two closed loops take turns in short phases (ceiling first in odd rounds, orders first in even ones), so
+        // a machine whose speed drifts over a minute slows both alike and the ratio stays a property of the platform. Each
+        // round ends with the open loop at 80 % of the orders' most in that same round: "80 %" of the speed the machine has
+        // now, not of an average over a minute in which it drifted by a quarter.
         var rounds = NamedArg(args, "--rounds", 3);
         var phase = TimeSpan.FromSeconds(seconds / (double)rounds);
-        Console.WriteLine($"Closed loop, {clients} clients, {seconds} s each, in {rounds} alternating rounds…");
+        var openPhase = TimeSpan.FromSeconds(Math.Max(10, seconds) / (double)rounds);
+        Console.WriteLine($"{rounds} rounds: closed loops of {clients} clients, {phase.TotalSeconds:F0} s each, then the open loop for {openPhase.TotalSeconds:F0} s…");
         var rawParts = new List<LoadResult>();
         var maxParts = new List<LoadResult>();
-        MachineLoad rawCpu = default, maxCpu = default;
-        long rawAllocated = 0, maxAllocated = 0, rawCommits = 0, maxCommits = 0;
+        var openParts = new List<(LoadResult Result, double Rate)>();
+        MachineLoad rawCpu = default, maxCpu = default, at80Cpu = default;
+        long rawAllocated = 0, maxAllocated = 0, rawCommits = 0, maxCommits = 0, checkpoints = 0;
+        var (pause, gen2, collections) = (TimeSpan.Zero, 0, 0);
+        var housekeeping = new List<string>();
         for (var round = 0; round < rounds; round++)
         {
             foreach (var ofOrders in round % 2 == 0 ? new[] { false, true } : [true, false])
@@ -146,25 +152,28 @@ internal static class OrderIntakeBench
                     rawParts.Add(part);
                 }
             }
+
+            // The closed loops just wrote thousands of rows into tables that were nearly empty, which puts each past
+            // autovacuum's threshold at once: that catch-up belongs to the setup, not to the open loop's window (at a
+            // steady rate on tables of real size it comes rarely and one table at a time). Likewise a checkpoint.
+            await VacuumAsync(ceilingSource);
+            await CheckpointAsync(ceilingSource);
+            var rate = maxParts[^1].Rate * 0.8;
+            var openCpu = MachineLoad.Now(cluster.Port);
+            var openStart = DateTimeOffset.UtcNow;
+            var checkpointsBefore = await CheckpointsAsync(ceilingSource);
+            var (pauseBefore, gcBefore, gc0Before) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2), GC.CollectionCount(0));
+            openParts.Add((Expect(await LoadGenerator.OpenLoopAsync(http, orders, rate, openPhase), "orders at 80 %"), rate));
+            at80Cpu += MachineLoad.Now(cluster.Port) - openCpu;
+            (pause, gen2, collections) = (pause + GC.GetTotalPauseDuration() - pauseBefore, gen2 + GC.CollectionCount(2) - gcBefore,
+                collections + GC.CollectionCount(0) - gc0Before);
+            checkpoints += await CheckpointsAsync(ceilingSource) - checkpointsBefore;
+            housekeeping.Add($"round {round + 1}: " + await HousekeepingAsync(ceilingSource, openStart));
         }
 
         var raw = LoadResult.Combine(rawParts);
         var max = LoadResult.Combine(maxParts);
-        var rate = max.Rate * 0.8;
-        var openSeconds = Math.Max(10, seconds);
-        Console.WriteLine($"Open loop at {rate:F0} orders/s (80 % of {max.Rate:F0}) for {openSeconds} s…");
-        // The closed loops wrote tens of thousands of rows a minute into tables that were nearly empty, which puts each
-        // past autovacuum's threshold at once: that catch-up belongs to the setup, not to the open loop's window (at a
-        // steady rate on tables of real size it comes rarely and one table at a time). Likewise a checkpoint.
-        await VacuumAsync(ceilingSource);
-        await CheckpointAsync(ceilingSource);
-        var openCpu = MachineLoad.Now(cluster.Port);
-        var openStart = DateTimeOffset.UtcNow;
-        var checkpointsBefore = await CheckpointsAsync(ceilingSource);
-        var (pauseBefore, gcBefore, gc0Before) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2), GC.CollectionCount(0));
-        var at80 = Expect(await LoadGenerator.OpenLoopAsync(http, orders, rate, TimeSpan.FromSeconds(openSeconds)), "orders at 80 %");
-        var at80Cpu = MachineLoad.Now(cluster.Port) - openCpu;
-        var (pause, gen2, collections) = (GC.GetTotalPauseDuration() - pauseBefore, GC.CollectionCount(2) - gcBefore, GC.CollectionCount(0) - gc0Before);
+        var at80 = LoadResult.Combine([.. openParts.Select(p => p.Result)]);
         var rows = await CountAsync(ceilingSource);
 
         Console.WriteLine();
@@ -172,16 +181,17 @@ internal static class OrderIntakeBench
                           (keys ? ", an Idempotency-Key on every request" : ", no Idempotency-Key") + (prepare ? ", Npgsql auto-prepare (the platform's default)" : ", Npgsql auto-prepare off"));
         Console.WriteLine($"ceiling (same pipeline, one raw INSERT) {raw.Rate,8:F0} inserts/s  p50 {raw.P50,6:F1} ms  p99 {raw.P99,6:F1} ms  ({raw.Ok:N0} in {raw.Seconds:F1} s)");
         Console.WriteLine($"orders at their most                   {max.Rate,8:F0} orders/s   p50 {max.P50,6:F1} ms  p99 {max.P99,6:F1} ms  ({max.Ok:N0} in {max.Seconds:F1} s)");
-        Console.WriteLine($"orders at 80 % ({rate:F0}/s, open loop)     {at80.Rate,8:F0} orders/s   p50 {at80.P50,6:F1} ms  p99 {at80.P99,6:F1} ms  max {at80.Max:F1} ms ({at80.Ok:N0} sent)");
+        Console.WriteLine($"orders at 80 % (open loop)              {at80.Rate,8:F0} orders/s   p50 {at80.P50,6:F1} ms  p99 {at80.P99,6:F1} ms  max {at80.Max:F1} ms ({at80.Ok:N0} sent)");
+        Console.WriteLine("  each round, orders per second closed, then 80 % of it open (its p99): " + string.Join("; ", maxParts.Zip(openParts).Select((p, i) =>
+            $"{i + 1}: {p.First.Rate:F0}, {p.Second.Rate:F0} ({p.Second.Result.P99:F1} ms)")));
         // Where the tail came from: the worst seconds of the open loop, and the garbage collector's pauses meanwhile.
-        var bySecond = at80.InOrder.Select((ms, i) => (Second: (int)(i / rate), Ms: ms)).GroupBy(x => x.Second)
+        var bySecond = openParts.SelectMany((p, r) => p.Result.InOrder.Select((ms, i) => (Second: $"r{r + 1}s{(int)(i / p.Rate)}", Ms: ms))).GroupBy(x => x.Second)
             .Select(g => (g.Key, P99: g.Select(x => x.Ms).Order().ElementAt((int)Math.Min(g.Count() - 1, Math.Ceiling(g.Count() * 0.99) - 1)))).ToList();
-        Console.WriteLine("  worst seconds of the open loop (p99): " + string.Join(", ", bySecond.OrderByDescending(x => x.P99).Take(4).Select(x => $"s{x.Key} {x.P99:F0} ms")) +
+        Console.WriteLine("  worst seconds of the open loop (p99): " + string.Join(", ", bySecond.OrderByDescending(x => x.P99).Take(4).Select(x => $"{x.Key} {x.P99:F0} ms")) +
                           $"; median second {bySecond.Select(x => x.P99).Order().ElementAt(bySecond.Count / 2):F0} ms; GC pauses meanwhile {pause.TotalMilliseconds:F0} ms in all over {collections} collections, {gen2} of them gen-2");
         Console.WriteLine($"  allocated per request (this process, load generator included): ceiling {rawAllocated / 1024.0 / raw.Ok:F0} KB, orders {maxAllocated / 1024.0 / max.Ok:F0} KB" +
                           $"; GC {(GCSettings.IsServerGC ? "server" : "workstation")}");
-        Console.WriteLine("  PostgreSQL's own work during the open loop (s = seconds into it): " + await HousekeepingAsync(ceilingSource, openStart) +
-                          $"; checkpoints {await CheckpointsAsync(ceilingSource) - checkpointsBefore}");
+        Console.WriteLine("  PostgreSQL's own work during the open loop (s = seconds into it): " + string.Join("; ", housekeeping) + $"; checkpoints {checkpoints}");
         Console.WriteLine("  each round, ceiling and orders per second: " + string.Join("; ", rawParts.Zip(maxParts).Select((p, i) =>
             $"{i + 1}: {p.First.Rate:F0} and {p.Second.Rate:F0} ({p.Second.Rate / p.First.Rate:F2})")));
         var ratio = max.Rate / raw.Rate;
