@@ -94,6 +94,14 @@ internal static class PlatformSetup
             {
                 var retryAfter = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 5;
                 ctx.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                if (ctx.HttpContext.Request.Path.StartsWithSegments("/open311", StringComparison.Ordinal))
+                {
+                    // Civic-request clients read the GeoReport error document, not problem details.
+                    await Features.Orders.Open311.Open311Endpoints.RefuseAsync(ctx.HttpContext, 429,
+                        $"请求过多，请 {retryAfter} 秒后再试（too many requests: retry after {retryAfter} s）");
+                    return;
+                }
+
                 await Problems.Problems.Create(ctx.HttpContext, 429, "too-many-requests", $"请求过于频繁或当前人数较多，请 {retryAfter} 秒后再试")
                     .ExecuteAsync(ctx.HttpContext);
             };

@@ -303,6 +303,37 @@ public sealed class Open311Tests
 
         Assert.Equal(0, await host.WithDbAsync(db => db.Set<Order>().IgnoreQueryFilters().CountAsync(o => o.ContactPhone == phone)));
 
+        // Beyond the intake queue (here one request at a time and none waiting), a partner's request is refused with the
+        // spec's error document and Retry-After, in the format it asked for; nothing of it is saved.
+        using (var strict = host.WithWebHostBuilder(b => b.UseSetting("Orders:IntakeConcurrency", "1").UseSetting("Orders:IntakeQueue", "0")))
+        {
+            using var partner = strict.CreateClient();
+            var busyPhone = NewPhone();
+            var burst = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+                Task.Run(() => PostFormAsync(partner, i % 2 == 0 ? "json" : "xml", Good(("phone", busyPhone))))));
+            var refusedJson = burst.Where((r, i) => i % 2 == 0 && r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+            var refusedXml = burst.Where((r, i) => i % 2 == 1 && r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+            Assert.NotEmpty(refusedJson.Concat(refusedXml));
+            foreach (var r in refusedJson)
+            {
+                AssertValid("errors", await r.JsonAsync());
+                Assert.True(r.Headers.Contains("Retry-After"));
+            }
+
+            foreach (var r in refusedXml)
+            {
+                Assert.Equal("errors", XDocument.Parse(await r.Content.ReadAsStringAsync()).Root!.Name.LocalName);
+            }
+
+            var placed = burst.Count(r => r.StatusCode == HttpStatusCode.OK);
+            Assert.Equal(12, placed + refusedJson.Count + refusedXml.Count);
+            Assert.Equal(placed, await host.WithDbAsync(db => db.Set<Order>().IgnoreQueryFilters().CountAsync(o => o.ContactPhone == busyPhone)));
+            foreach (var r in burst)
+            {
+                r.Dispose();
+            }
+        }
+
         // A good call with the same fields does go through: the refusals above were for what each one changed.
         using (var good = await PostFormAsync(client, "json", Good()))
         {

@@ -101,6 +101,10 @@ internal static class Open311Endpoints
         }
     }
 
+    /// <summary>A refusal before the resource ran (the intake queue is full): the spec's error document, in the format asked for.</summary>
+    public static Task RefuseAsync(HttpContext http, int status, string description) =>
+        Error(SparkWriter.TryParseFormat(Route(http, "format"), out var format) ? format : Open311Format.Xml, status, [description]).ExecuteAsync(http);
+
     private static Open311Result Error(Open311Format format, int status, IReadOnlyList<string> descriptions) =>
         new(Open311Errors.Document(status, descriptions), format, status);
 
