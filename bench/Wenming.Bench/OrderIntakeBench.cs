@@ -112,7 +112,7 @@ internal static class OrderIntakeBench
 
         if (args.Contains("--alloc"))
         {
-            await AllocationsAsync(host, http, orders, ceiling);
+            await CostBreakdownAsync(host, http, orders, ceiling);
         }
 
         // Rounds: the ceiling, then the orders, each in closed loop for a short phase, so that a machine whose speed drifts
@@ -265,7 +265,7 @@ internal static class OrderIntakeBench
     /// each (the cores busy, as under load): over HTTP, then in process the caller's scope alone (what every request pays),
     /// the use case, and the use case with its view and JSON.
     /// </summary>
-    private static async Task AllocationsAsync(BenchHost host, HttpClient http, Func<long, HttpRequestMessage> orders, Func<long, HttpRequestMessage> ceiling)
+    private static async Task CostBreakdownAsync(BenchHost host, HttpClient http, Func<long, HttpRequestMessage> orders, Func<long, HttpRequestMessage> ceiling)
     {
         async Task<string> PerRequest(Func<long, Task> one)
         {

@@ -112,7 +112,7 @@ internal static class PlatformSetup
             // first) before any work is done for them. In a surge, more at once only contend for the same cores and database
             // connections: measured on 2 cores, 16 at once fell behind at 80 % of the rate it managed (p99 113 ms); 4 at
             // once idled the cores while orders waited on the database (ratio to the ceiling 0.48 twice); 8 kept that ratio
-            // at 0.50-0.63 in seven runs, with a p99 at 80 % of 38-51 ms while the machine held its speed.
+            // at 0.50-0.63 in 17 runs.
             var intake = config.GetValue("Orders:IntakeConcurrency", DefaultIntakeConcurrency);
             var waiting = config.GetValue("Orders:IntakeQueue", 5_000);
             o.AddPolicy(OrderIntakePolicy, _ => RateLimitPartition.GetConcurrencyLimiter("intake",

@@ -55,6 +55,10 @@ public sealed class TestHost : WebApplicationFactory<Program>
         });
     }
 
+    /// <summary>The same platform and database, placing one order at a time with none waiting: a second one at once is refused.</summary>
+    public WebApplicationFactory<Program> WithOneOrderAtATime() =>
+        WithWebHostBuilder(b => b.UseSetting("Orders:IntakeConcurrency", "1").UseSetting("Orders:IntakeQueue", "0"));
+
     /// <summary>An HTTP client signed in (bearer token) as the demo account with this phone.</summary>
     public async Task<HttpClient> ClientAsAsync(string phone)
     {

@@ -305,7 +305,7 @@ public sealed class Open311Tests
 
         // Beyond the intake queue (here one request at a time and none waiting), a partner's request is refused with the
         // spec's error document and Retry-After, in the format it asked for; nothing of it is saved.
-        using (var strict = host.WithWebHostBuilder(b => b.UseSetting("Orders:IntakeConcurrency", "1").UseSetting("Orders:IntakeQueue", "0")))
+        using (var strict = host.WithOneOrderAtATime())
         {
             using var partner = strict.CreateClient();
             var busyPhone = NewPhone();
@@ -323,6 +323,7 @@ public sealed class Open311Tests
             foreach (var r in refusedXml)
             {
                 Assert.Equal("errors", XDocument.Parse(await r.Content.ReadAsStringAsync()).Root!.Name.LocalName);
+                Assert.True(r.Headers.Contains("Retry-After"));
             }
 
             var placed = burst.Count(r => r.StatusCode == HttpStatusCode.OK);

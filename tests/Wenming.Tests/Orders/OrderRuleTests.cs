@@ -195,8 +195,7 @@ public sealed class OrderRuleTests
     public async Task Beyond_the_intake_queue_an_order_is_refused_in_the_users_language_and_nothing_is_saved(string provider)
     {
         var host = TestHosts.Get(provider);
-        // The same platform and database, with one order at a time and none waiting.
-        using var strict = host.WithWebHostBuilder(b => b.UseSetting("Orders:IntakeConcurrency", "1").UseSetting("Orders:IntakeQueue", "0"));
+        using var strict = host.WithOneOrderAtATime();
         var signedIn = await host.ClientAsAsync(TestHost.Phone(Ledu, "20"));
         using var resident = strict.CreateClient();
         resident.DefaultRequestHeaders.Authorization = signedIn.DefaultRequestHeaders.Authorization;
