@@ -115,15 +115,20 @@ internal static class OrderIntakeBench
             await CostBreakdownAsync(host, http, orders, ceiling);
         }
 
-        // Rounds: the ceiling, then the orders, each in closed loop for a short phase, so that a machine whose speed drifts
-        // over a minute slows both alike and the ratio stays a property of the platform. Each round ends with the open
-        // loop at 80 % of what the orders did just before: "80 %" of the speed the machine has now, not of an average over
-        // a minute in which it drifted by a quarter (measured: with the ceiling's phase between the two, the open loop ran
-        // at a rate set 6 s earlier, and in every run that round's window had the worst tail).
+        // Rounds: the ceiling and the orders in closed loop, then the orders in open loop. Within a round the two closed loops
+        // take turns in slices of a second or so (ceiling, orders, ceiling, …): the machine's speed drifts by a fifth within
+        // seconds (measured: with one 6 s phase each, the rounds' ratios of one run spread over 0.40–0.72), and alternating
+        // slices give both sides the same drift, so the ratio stays a property of the platform. Each round ends with the open
+        // loop at 80 % of what the orders did just before: "80 %" of the speed the machine has now, not of an average over a
+        // minute in which it drifted by a quarter (measured: with the ceiling's phase between the two, the open loop ran at a
+        // rate set 6 s earlier, and in every run that round's window had the worst tail).
         var rounds = NamedArg(args, "--rounds", 3);
+        var slices = NamedArg(args, "--slices", 6);
         var phase = TimeSpan.FromSeconds(seconds / (double)rounds);
+        var slice = phase / slices;
         var openPhase = TimeSpan.FromSeconds(Math.Max(10, seconds) / (double)rounds);
-        Console.WriteLine($"{rounds} rounds: closed loops of {clients} clients, {phase.TotalSeconds:F0} s each, then the open loop for {openPhase.TotalSeconds:F0} s…");
+        Console.WriteLine($"{rounds} rounds: closed loops of {clients} clients, {phase.TotalSeconds:F0} s each in {slices} slices taking turns, " +
+                          $"then the open loop for {openPhase.TotalSeconds:F0} s…");
         var rawParts = new List<LoadResult>();
         var maxParts = new List<LoadResult>();
         var openParts = new List<(LoadResult Result, double Rate)>();
@@ -133,26 +138,31 @@ internal static class OrderIntakeBench
         var housekeeping = new List<string>();
         for (var round = 0; round < rounds; round++)
         {
-            foreach (var ofOrders in new[] { false, true })
+            var (rawSlices, maxSlices) = (new List<LoadResult>(), new List<LoadResult>());
+            for (var turn = 0; turn < 2 * slices; turn++)
             {
+                var ofOrders = turn % 2 == 1;
                 var commits = await CommitsAsync(ceilingSource);
                 var cpu = MachineLoad.Now(cluster.Port);
                 var allocated = GC.GetTotalAllocatedBytes();
-                var part = Expect(await LoadGenerator.ClosedLoopAsync(http, ofOrders ? orders : ceiling, clients, phase), ofOrders ? "orders" : "ceiling");
+                var part = Expect(await LoadGenerator.ClosedLoopAsync(http, ofOrders ? orders : ceiling, clients, slice), ofOrders ? "orders" : "ceiling");
                 var used = MachineLoad.Now(cluster.Port) - cpu;
                 var bytes = GC.GetTotalAllocatedBytes() - allocated;
                 var committed = await CommitsAsync(ceilingSource) - commits;
                 if (ofOrders)
                 {
                     (maxCpu, maxAllocated, maxCommits) = (maxCpu + used, maxAllocated + bytes, maxCommits + committed);
-                    maxParts.Add(part);
+                    maxSlices.Add(part);
                 }
                 else
                 {
                     (rawCpu, rawAllocated, rawCommits) = (rawCpu + used, rawAllocated + bytes, rawCommits + committed);
-                    rawParts.Add(part);
+                    rawSlices.Add(part);
                 }
             }
+
+            rawParts.Add(LoadResult.Combine(rawSlices));
+            maxParts.Add(LoadResult.Combine(maxSlices));
 
             // The closed loops just wrote thousands of rows into tables that were nearly empty, which puts each past
             // autovacuum's threshold at once: that catch-up belongs to the setup, not to the open loop's window (at a

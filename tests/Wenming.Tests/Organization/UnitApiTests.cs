@@ -90,6 +90,46 @@ public sealed class UnitApiTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task A_list_of_platforms_changed_in_place_is_saved_and_one_left_alone_is_not_written(string provider)
+    {
+        // The platform's own comparer for lists of plain values (ListComparer): the snapshot must be a copy, or a change made
+        // to the list itself would compare equal to it and be lost.
+        var host = TestHosts.Get(provider);
+        var id = await host.UnitIdAsync($"{HongtaCode}-01");
+        var original = await host.WithDbAsync(async db =>
+        {
+            var unit = await db.Units.SingleAsync(u => u.Id == id);
+            db.ChangeTracker.DetectChanges();
+            Assert.Equal(EntityState.Unchanged, db.Entry(unit).State);
+            Assert.Equal(0, await db.SaveChangesAsync());
+            return unit.PlatformIds.ToList();
+        });
+        Assert.NotEmpty(original);
+        var taken = original[^1];
+
+        Task<List<Guid>> SavedAsync() => host.WithDbAsync(db => db.Units.Where(u => u.Id == id).Select(u => u.PlatformIds).SingleAsync());
+        Task<int> ChangeAsync(Action<List<Guid>> change) => host.WithDbAsync(async db =>
+        {
+            var unit = await db.Units.SingleAsync(u => u.Id == id);
+            change(unit.PlatformIds);
+            return await db.SaveChangesAsync();
+        });
+
+        try
+        {
+            Assert.Equal(1, await ChangeAsync(list => list.Remove(taken)));
+            Assert.Equal(original[..^1], await SavedAsync());
+        }
+        finally
+        {
+            Assert.Equal(1, await ChangeAsync(list => list.Add(taken)));
+        }
+
+        Assert.Equal(original, await SavedAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Bad_input_gets_field_errors_in_Chinese_or_English_and_changes_nothing(string provider)
     {
         var host = TestHosts.Get(provider);

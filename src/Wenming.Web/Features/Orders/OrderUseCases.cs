@@ -633,8 +633,18 @@ internal class OrderNumbers
 {
     public virtual string Next(Guid districtId, DateTimeOffset now)
     {
-        // One draw from the system's generator for all six (each separate draw costs a call into it).
-        return now.ToOffset(TimeSpan.FromHours(8)).ToString("yyMMdd", System.Globalization.CultureInfo.InvariantCulture)
-               + RandomNumberGenerator.GetString("23456789ABCDEFGHJKLMNPQRSTUVWXYZ", 6);
+        // Six characters from the random bits of a fresh GUID, which come from the system's secure generator too, more cheaply:
+        // in a profile of placing orders, one call into RandomNumberGenerator took 5 % of it, the GUIDs of its three rows 3 %
+        // together. 32 characters, five bits each: every character is equally likely.
+        const string alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+        Span<byte> bits = stackalloc byte[16];
+        Guid.NewGuid().TryWriteBytes(bits);
+        Span<char> code = stackalloc char[6];
+        for (var i = 0; i < code.Length; i++)
+        {
+            code[i] = alphabet[bits[i] & 31];
+        }
+
+        return now.ToOffset(TimeSpan.FromHours(8)).ToString("yyMMdd", System.Globalization.CultureInfo.InvariantCulture) + new string(code);
     }
 }

@@ -67,6 +67,8 @@ internal abstract class AppDbContext : IdentityDbContext<AppUser, IdentityRole<G
             typeof(AppDbContext).GetMethod(nameof(FilterByDistrict), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
                 .MakeGenericMethod(type.ClrType).Invoke(this, [builder]);
         }
+
+        ListComparers.UseForPrimitiveLists(builder.Model);
     }
 
     protected void FilterByDistrict<T>(ModelBuilder builder)
