@@ -102,7 +102,7 @@ internal static class PlatformSetup
                     return;
                 }
 
-                await Problems.Problems.Create(ctx.HttpContext, 429, "too-many-requests", $"请求过于频繁或当前人数较多，请 {retryAfter} 秒后再试")
+                await Problems.Problems.Create(ctx.HttpContext, 429, "too-many-requests", $"请求过于频繁或当前人数较多，请 {retryAfter} 秒后再试", null, retryAfter)
                     .ExecuteAsync(ctx.HttpContext);
             };
             o.AddPolicy("auth", http => RateLimitPartition.GetFixedWindowLimiter(

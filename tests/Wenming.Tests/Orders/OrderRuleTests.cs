@@ -210,7 +210,7 @@ public sealed class OrderRuleTests
         Assert.Equal("application/problem+json", refused[0].Content.Headers.ContentType?.MediaType);
         var problem = await refused[0].JsonAsync();
         Assert.Equal("too-many-requests", problem.GetProperty("code").GetString());
-        Assert.Contains("请", problem.GetProperty("detail").GetString());
+        Assert.Contains($"请 {refused[0].Headers.GetValues("Retry-After").Single()} 秒后再试", problem.GetProperty("detail").GetString());
         Assert.True(int.Parse(refused[0].Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
         Assert.Equal(placed, await host.WithDbAsync(db => db.Set<Wenming.Web.Features.Orders.Order>().CountAsync(o => o.Title == title)));
 
@@ -221,7 +221,9 @@ public sealed class OrderRuleTests
         })));
         var englishRefusal = burst.FirstOrDefault(r => r.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.NotNull(englishRefusal);
-        Assert.StartsWith("Too many requests", (await englishRefusal.JsonAsync()).GetProperty("detail").GetString());
+        // Both languages say when to try again: the same number of seconds as Retry-After.
+        var seconds = englishRefusal.Headers.GetValues("Retry-After").Single();
+        Assert.Equal($"Too many requests right now. Please try again in {seconds} seconds.", (await englishRefusal.JsonAsync()).GetProperty("detail").GetString());
         foreach (var r in responses.Concat(burst))
         {
             r.Dispose();

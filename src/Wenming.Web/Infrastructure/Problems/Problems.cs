@@ -12,12 +12,13 @@ internal static class Problems
 {
     public const string TypePrefix = "urn:wenming:problem:";
 
+    /// <param name="englishArguments">What the English text's placeholders ({0}, …) stand for; the Chinese detail is written out already.</param>
     public static ProblemHttpResult Create(HttpContext http, int status, string code, string chineseDetail,
-        IDictionary<string, string[]>? errors = null)
+        IDictionary<string, string[]>? errors = null, params object[] englishArguments)
     {
         var l = http.RequestServices.GetRequiredService<IStringLocalizer<SharedResource>>();
         var english = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "en";
-        var detail = english ? Localized(l, code, chineseDetail) : chineseDetail;
+        var detail = english ? Localized(l, code, chineseDetail, englishArguments) : chineseDetail;
         var extensions = new Dictionary<string, object?> { ["code"] = code };
         if (errors is not null)
         {
@@ -50,9 +51,10 @@ internal static class Problems
         _ => english ? "Something went wrong" : "服务出错",
     };
 
-    private static string Localized(IStringLocalizer l, string code, string fallback)
+    private static string Localized(IStringLocalizer l, string code, string fallback, object[] arguments)
     {
-        var s = l["problem." + code];
+        // Formatted only with arguments: a text without placeholders may hold braces of its own.
+        var s = arguments.Length == 0 ? l["problem." + code] : l["problem." + code, arguments];
         return s.ResourceNotFound ? fallback : s.Value;
     }
 }
