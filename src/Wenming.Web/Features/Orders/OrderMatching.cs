@@ -264,6 +264,9 @@ internal sealed class OrderMatching(AppDbContext db, OrderAccess access, Distric
                 i += part.Count;
                 asked.UnionWith(part.Keys);
                 var ids = part.Keys.ToList();
+                // Any of these places' volunteers fill the list (the ranking below orders them), so the limit has no ORDER BY,
+                // and EF warns of that once per process. With one (by id), PostgreSQL reads and sorts every volunteer of the
+                // places before it stops (matching bench, one run each: p50 at the center 3.68 ms without, 5.10 ms with).
                 var rows = await volunteers.Where(v => ids.Contains(v.HomeUnitId)).Take(EnoughVolunteers - found.Count)
                     .Select(v => new { v.Id, v.Name, v.Number, v.Skills, v.ServiceCategories, v.PreferredPlatformIds, v.Availability, v.HomeUnitId })
                     .ToListAsync(ct);
