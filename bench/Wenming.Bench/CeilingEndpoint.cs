@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -18,6 +17,8 @@ namespace Wenming.Bench;
 internal sealed class CeilingEndpoint(NpgsqlDataSource dataSource) : IStartupFilter
 {
     public const string Path = "/api/v1/bench/ceiling";
+
+    private static readonly Wenming.Web.Features.Orders.OrderNumbers Numbers = new();
 
     private const string Table = """
                                  CREATE TABLE IF NOT EXISTS bench_orders (
@@ -74,7 +75,8 @@ internal sealed class CeilingEndpoint(NpgsqlDataSource dataSource) : IStartupFil
         cmd.Parameters.AddWithValue("id", id);
         cmd.Parameters.AddWithValue("district", scope.DistrictId);
         cmd.Parameters.AddWithValue("user", userId);
-        cmd.Parameters.AddWithValue("number", now.ToString("yyMMdd", System.Globalization.CultureInfo.InvariantCulture) + RandomNumberGenerator.GetHexString(6));
+        // A number drawn as an order's is (the same cost on both sides).
+        cmd.Parameters.AddWithValue("number", Numbers.Next(scope.DistrictId, now));
         cmd.Parameters.AddWithValue("title", input.Title.Trim());
         cmd.Parameters.AddWithValue("description", NpgsqlDbType.Varchar, (object?)input.Description?.Trim() ?? DBNull.Value);
         cmd.Parameters.AddWithValue("platform", input.PlatformId.Value);

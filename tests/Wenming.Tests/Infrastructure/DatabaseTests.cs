@@ -67,8 +67,9 @@ public sealed class DatabaseTests
 
     /// <summary>
     /// Pooled connections are handed on without a reset (<see cref="Database.PostgresDefaults"/>), which is safe only while
-    /// no request leaves state on its session. After the platform has served requests that read and write, every connection
-    /// in the pool is looked at: no session settings, temporary tables, LISTEN channels, advisory locks or open cursors.
+    /// no request leaves state on its session. After the platform has served requests that read and write (and after the
+    /// tests before this one), every connection in the pool is looked at: no session settings, temporary tables, LISTEN
+    /// channels, advisory locks or open cursors.
     /// </summary>
     [Theory]
     [MemberData(nameof(Providers))]
@@ -94,8 +95,12 @@ public sealed class DatabaseTests
                                          (SELECT string_agg('advisory-lock:' || objid, ' ') FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()),
                                          (SELECT string_agg('cursor:' || name, ' ') FROM pg_cursors WHERE name <> ''))
                                      """;
-        // All of the pool at once, so each lease is a different connection.
-        var leases = Enumerable.Range(0, postgres ? Database.DefaultPoolSize : 4).Select(_ => host.Services.CreateAsyncScope()).ToList();
+        // All of the pool at once (its size as this host's connection string sets it), so each lease is a different
+        // connection and every one the earlier tests left idle is looked at.
+        var poolSize = postgres
+            ? await host.WithDbAsync(db => Task.FromResult(new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()).MaxPoolSize))
+            : 4;
+        var leases = Enumerable.Range(0, poolSize).Select(_ => host.Services.CreateAsyncScope()).ToList();
         try
         {
             foreach (var lease in leases)

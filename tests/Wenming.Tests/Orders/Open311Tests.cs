@@ -309,8 +309,7 @@ public sealed class Open311Tests
         {
             using var partner = strict.CreateClient();
             var busyPhone = NewPhone();
-            var burst = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
-                Task.Run(() => PostFormAsync(partner, i % 2 == 0 ? "json" : "xml", Good(("phone", busyPhone))))));
+            var burst = await AtOnceAsync(12, i => PostFormAsync(partner, i % 2 == 0 ? "json" : "xml", Good(("phone", busyPhone))));
             var refusedJson = burst.Where((r, i) => i % 2 == 0 && r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
             var refusedXml = burst.Where((r, i) => i % 2 == 1 && r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
             Assert.NotEmpty(refusedJson.Concat(refusedXml));

@@ -201,8 +201,7 @@ public sealed class OrderRuleTests
         resident.DefaultRequestHeaders.Authorization = signedIn.DefaultRequestHeaders.Authorization;
         var platform = (await resident.GetJsonAsync("/api/v1/platforms")).EnumerateArray().First().GetProperty("id").GetGuid();
         var title = $"排队测试 {Guid.NewGuid():N}"[..20];
-        // Each on its own thread: on SQLite a request can run to its end before the call returns, and then none would overlap.
-        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(() => resident.PostJsonAsync("/api/v1/orders", new { title, platformId = platform }))));
+        var responses = await AtOnceAsync(12, _ => resident.PostJsonAsync("/api/v1/orders", new { title, platformId = platform }));
         var refused = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
         var placed = responses.Count(r => r.StatusCode == HttpStatusCode.Created);
         Assert.Equal(12, placed + refused.Count);
@@ -214,16 +213,16 @@ public sealed class OrderRuleTests
         Assert.True(int.Parse(refused[0].Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
         Assert.Equal(placed, await host.WithDbAsync(db => db.Set<Wenming.Web.Features.Orders.Order>().CountAsync(o => o.Title == title)));
 
-        var burst = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(() =>
+        var burst = await AtOnceAsync(12, _ =>
         {
             var r = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders?culture=en") { Content = JsonContent.Create(new { title, platformId = platform }) };
             return resident.SendAsync(r);
-        })));
+        });
         var englishRefusal = burst.FirstOrDefault(r => r.StatusCode == HttpStatusCode.TooManyRequests);
         Assert.NotNull(englishRefusal);
         // Both languages say when to try again: the same number of seconds as Retry-After.
         var seconds = englishRefusal.Headers.GetValues("Retry-After").Single();
-        Assert.Equal($"Too many requests right now. Please try again in {seconds} seconds.", (await englishRefusal.JsonAsync()).GetProperty("detail").GetString());
+        Assert.Equal($"Too many requests right now. Please try again in {seconds} s.", (await englishRefusal.JsonAsync()).GetProperty("detail").GetString());
         foreach (var r in responses.Concat(burst))
         {
             r.Dispose();

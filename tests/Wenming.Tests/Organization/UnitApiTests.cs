@@ -95,6 +95,9 @@ public sealed class UnitApiTests
         // The platform's own comparer for lists of plain values (ListComparer): the snapshot must be a copy, or a change made
         // to the list itself would compare equal to it and be lost.
         var host = TestHosts.Get(provider);
+        var comparer = await host.WithDbAsync(db => Task.FromResult(db.Model.FindEntityType(typeof(Wenming.Web.Features.Organization.Unit))!
+            .FindProperty(nameof(Wenming.Web.Features.Organization.Unit.PlatformIds))!.GetValueComparer()));
+        Assert.IsType<Wenming.Web.Infrastructure.Data.ListComparer<Guid>>(comparer);
         var id = await host.UnitIdAsync($"{HongtaCode}-01");
         var original = await host.WithDbAsync(async db =>
         {

@@ -263,7 +263,8 @@ internal sealed class GeoReport(AppDbContext db, OrderUseCases orders, IConfigur
 
     private async Task<List<Service>> ListServicesAsync(CancellationToken ct)
     {
-        var platforms = await db.Platforms.AsNoTracking().Where(p => p.IsActive).OrderBy(p => p.SortOrder).Select(p => new { p.Id, p.Name })
+        // In the same order on every call (ties broken by id): partners page through it, and XML and JSON must agree.
+        var platforms = await db.Platforms.AsNoTracking().Where(p => p.IsActive).OrderBy(p => p.SortOrder).ThenBy(p => p.Id).Select(p => new { p.Id, p.Name })
             .ToListAsync(ct);
         var platformIds = platforms.Select(p => p.Id).ToList();
         var menu = await db.Set<MenuItem>().AsNoTracking().Where(m => m.IsActive && platformIds.Contains(m.PlatformId))
@@ -272,7 +273,8 @@ internal sealed class GeoReport(AppDbContext db, OrderUseCases orders, IConfigur
         var services = new List<Service>();
         foreach (var p in platforms)
         {
-            foreach (var m in menu.Where(m => m.PlatformId == p.Id).OrderBy(m => m.Title, StringComparer.Ordinal).ThenBy(m => m.Team, StringComparer.Ordinal))
+            foreach (var m in menu.Where(m => m.PlatformId == p.Id).OrderBy(m => m.Title, StringComparer.Ordinal).ThenBy(m => m.Team, StringComparer.Ordinal)
+                         .ThenBy(m => m.Id))
             {
                 var about = string.Concat(new[] { m.Description, $"服务范围：{m.Unit}", m.Availability is { } a ? $"服务时间：{a}" : null }
                     .Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => Sentence(s!)));
