@@ -64,7 +64,9 @@ internal static class Database
     /// reset statements (it cannot use DISCARD ALL, which drops the prepared statements) to the next command on every lease:
     /// two leases per request, and PostgreSQL counted 3.7 transactions per request of the order-intake ceiling with the
     /// reset and 1.8 without. The platform keeps no session state on a connection (no SET, temporary tables, LISTEN or
-    /// advisory locks; checked by <c>DatabaseTests.Pooled_connections_carry_no_session_state_from_one_request_to_the_next</c>); whatever needs one must run on a connection of its own;</item>
+    /// advisory locks; checked by
+    /// <c>DatabaseTests.Pooled_connections_carry_no_session_state_from_one_request_to_the_next</c>); whatever needs one
+    /// must run on a connection of its own;</item>
     /// <item>at most <see cref="DefaultPoolSize"/> connections per app instance. PostgreSQL does the most with a few
     /// busy connections per core; past that, a burst opens more connections that contend instead of working, and a
     /// backlog never drains (measured: the order-intake benchmark fell seconds behind at 80 % of its rate with

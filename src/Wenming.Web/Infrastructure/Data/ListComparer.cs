@@ -7,8 +7,8 @@ namespace Wenming.Web.Infrastructure.Data;
 /// Change tracking for a list of plain values (a unit's platforms, a volunteer's skills), element by element. EF's own
 /// comparer for such lists hands its element comparison to its helpers as a lambda inside the compiled snapshot and
 /// equality code, and a lambda inside a compiled expression is turned into a new delegate
-/// (<c>DynamicMethod.CreateDelegate</c>) every time that code runs: measured as a tenth of the CPU of placing an order,
-/// which tracks copies of its place and holder units. These call plain methods instead.
+/// (<c>DynamicMethod.CreateDelegate</c>) every time that code runs: a tenth of the order endpoint's CPU in a profile, as
+/// placing an order tracks copies of its place and holder units (0.4 % with this comparer). These call plain methods.
 /// </summary>
 internal sealed class ListComparer<T>() : ValueComparer<List<T>>((a, b) => Same(a, b), list => Hash(list), list => Copy(list))
 {

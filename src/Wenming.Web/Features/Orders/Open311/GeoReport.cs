@@ -263,7 +263,7 @@ internal sealed class GeoReport(AppDbContext db, OrderUseCases orders, IConfigur
 
     private async Task<List<Service>> ListServicesAsync(CancellationToken ct)
     {
-        // In the same order on every call (ties broken by id): partners page through it, and XML and JSON must agree.
+        // In the same order on every call (ties broken by id): a partner's calls, in XML or JSON, must agree.
         var platforms = await db.Platforms.AsNoTracking().Where(p => p.IsActive).OrderBy(p => p.SortOrder).ThenBy(p => p.Id).Select(p => new { p.Id, p.Name })
             .ToListAsync(ct);
         var platformIds = platforms.Select(p => p.Id).ToList();
