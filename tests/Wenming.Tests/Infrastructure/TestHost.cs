@@ -55,9 +55,24 @@ public sealed class TestHost : WebApplicationFactory<Program>
         });
     }
 
-    /// <summary>The same platform and database, placing one order at a time with none waiting: a second one at once is refused.</summary>
-    public WebApplicationFactory<Program> WithOneOrderAtATime() =>
-        WithWebHostBuilder(b => b.UseSetting("Orders:IntakeConcurrency", "1").UseSetting("Orders:IntakeQueue", "0"));
+    /// <summary>
+    /// The same platform and database, placing one order at a time with none waiting: a second one at once is refused.
+    /// With <paramref name="sms"/>, that host's text messages go there (a <see cref="HoldingSmsSender"/> keeps an order
+    /// that texts its resident in its place until let go).
+    /// </summary>
+    internal WebApplicationFactory<Program> WithOneOrderAtATime(ISmsSender? sms = null) =>
+        WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Orders:IntakeConcurrency", "1").UseSetting("Orders:IntakeQueue", "0");
+            if (sms is not null)
+            {
+                b.ConfigureServices(services =>
+                {
+                    services.RemoveAll<ISmsSender>();
+                    services.AddSingleton(sms);
+                });
+            }
+        });
 
     /// <summary>An HTTP client signed in (bearer token) as the demo account with this phone.</summary>
     public async Task<HttpClient> ClientAsAsync(string phone)
@@ -99,6 +114,19 @@ internal sealed class ScriptedOrderNumbers : Wenming.Web.Features.Orders.OrderNu
 
     public override string Next(Guid districtId, DateTimeOffset now) =>
         _next.TryGetValue(districtId, out var queue) && queue.TryDequeue(out var number) ? number : base.Next(districtId, now);
+}
+
+/// <summary>The SMS gateway's fake that holds the first message until let go: the request sending it keeps its place meanwhile.</summary>
+internal sealed class HoldingSmsSender : ISmsSender
+{
+    public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public TaskCompletionSource LetGo { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task SendAsync(string phone, string text, CancellationToken ct)
+    {
+        Reached.TrySetResult();
+        await LetGo.Task.WaitAsync(ct);
+    }
 }
 
 internal sealed class CapturingSmsSender : ISmsSender
