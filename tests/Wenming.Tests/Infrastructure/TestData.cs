@@ -7,26 +7,6 @@ namespace Wenming.Tests.Infrastructure;
 /// <summary>Finding the demo data the tests act on, by the codes the seeder gives (district code, -01 institute, -01-001 station).</summary>
 internal static class TestData
 {
-    /// <summary>
-    /// <paramref name="count"/> calls at once, each on a thread of its own, all let go together once every thread is ready.
-    /// With the in-memory test server and SQLite a request can run to its end on its caller's thread before the call
-    /// returns, so calls started one after another from the thread pool may never overlap.
-    /// </summary>
-    public static async Task<T[]> AtOnceAsync<T>(int count, Func<int, Task<T>> call)
-    {
-        using var ready = new CountdownEvent(count);
-        using var go = new ManualResetEventSlim();
-        var calls = Enumerable.Range(0, count).Select(i => Task.Factory.StartNew(() =>
-        {
-            ready.Signal();
-            go.Wait();
-            return call(i);
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()).ToArray();
-        ready.Wait();
-        go.Set();
-        return await Task.WhenAll(calls);
-    }
-
     public const int Hongta = 4;
     public const string HongtaCode = "530402";
     public const string JiulongpoCode = "500107";
