@@ -40,6 +40,21 @@ public sealed class DatabaseTests
         Assert.True(failed, "the unique key hash is refused");
         Assert.False(await host.WithDbAsync(db => db.Platforms.AnyAsync(p => p.Name == name)), "nothing of a failed save is kept");
 
+        // The same with new rows only, which PostgreSQL gets as one batch from the model (NewRows): a notice, then the
+        // refused key. The batch fails as SaveChanges would (DbUpdateException, which placing an order retries on), and the
+        // notice is not kept.
+        var notice = await host.WithDbAsync(async db =>
+        {
+            var added = new OrderNotice(districtId, Guid.NewGuid(), null, null, null, name, DateTimeOffset.UtcNow);
+            db.Add(added);
+            db.Add(new Open311Key(districtId, "重复的密钥", takenHash, null, DateTimeOffset.UtcNow));
+            Assert.NotNull(NewRows.Pending(db));
+            var refused = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveInOneTripAsync(CancellationToken.None));
+            Assert.Contains(refused.Entries, e => e.Entity is Open311Key);
+            return added.Id;
+        });
+        Assert.False(await host.WithDbAsync(db => db.Set<OrderNotice>().AnyAsync(n => n.Id == notice)), "nothing of a failed batch is kept");
+
         await host.WithDbAsync(async db =>
         {
             db.Add(new Platform(Guid.NewGuid(), districtId, name, 99));
@@ -49,6 +64,85 @@ public sealed class DatabaseTests
         Assert.Equal(2, await host.WithDbAsync(db => db.Platforms.CountAsync(p => p.Name.StartsWith(name))));
         await host.WithDbAsync(db => db.Platforms.Where(p => p.Name.StartsWith(name)).ExecuteDeleteAsync());
     }
+
+    /// <summary>
+    /// On PostgreSQL a save of new rows only is written by <see cref="NewRows"/> from EF's model rather than by
+    /// SaveChanges. Two orders (with their first events) and two notices are built alike; one of each is saved in one trip,
+    /// the other by SaveChanges (inside a transaction, where the one-trip path steps aside). Every column of their rows but
+    /// the keys and numbers must read the same: enums, nulls, times and texts go through the same type mappings.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task New_rows_saved_in_one_trip_are_the_rows_SaveChanges_writes(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var stationId = await host.WithDbAsync(db => db.Units.Where(u => u.Kind == UnitKind.Station && u.Code.StartsWith(HongtaCode))
+            .OrderBy(u => u.Code).Select(u => u.Id).FirstAsync());
+        var now = new DateTimeOffset(2026, 11, 30, 8, 15, 42, TimeSpan.Zero).AddTicks(1234567);
+
+        async Task<(Guid Order, Guid Notice)> SaveAsync(bool oneTrip)
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<DataScope>().EnterSystem();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var cache = scope.ServiceProvider.GetRequiredService<DistrictCache>();
+            var station = await db.Units.AsNoTracking().SingleAsync(u => u.Id == stationId);
+            var platform = await db.Platforms.Where(p => p.DistrictId == station.DistrictId).Select(p => p.Id).FirstAsync();
+            var line = await UnitDirectory.LineAsync(db, cache, station.DistrictId, station.Path, CancellationToken.None);
+            var workflow = await Workflows.ForNewOrderAsync(db, cache, station.DistrictId, TimeProvider.System, CancellationToken.None);
+            var order = new Order(station.DistrictId, workflow, "T" + Guid.NewGuid().ToString("N")[..11],
+                new OrderDetails("一行一行写", null, platform, null, "红塔区某街道 3 号", 24.35, 102.54, now.AddDays(1), "李桂芬", "13800000000"),
+                station.Id, OrderChannel.GridWorker, null, null, now);
+            order.File(new OrderActor(null, "网格员", false, true, false, null), OrderAccess.Places(station.Id, line), "hash", null, now);
+            UnitDirectory.Track(db, line, order.UnitId, order.HolderUnitId);
+            db.Add(order);
+            var notice = new OrderNotice(station.DistrictId, order.Id, order.HolderUnitId, null, null, "订单待您处理", now);
+            db.Add(notice);
+            if (oneTrip)
+            {
+                // Every change is a new row of a plain table: on PostgreSQL, the batch from the model writes them.
+                Assert.Equal(new[] { "Order", "OrderEvent", "OrderNotice" }, NewRows.Pending(db)!.Select(e => e.Metadata.ClrType.Name).Distinct().Order());
+                await db.SaveInOneTripAsync(CancellationToken.None);
+            }
+            else
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                await db.SaveInOneTripAsync(CancellationToken.None);
+                await transaction.CommitAsync();
+            }
+
+            Assert.All(db.ChangeTracker.Entries(), e => Assert.Equal(EntityState.Unchanged, e.State));
+            return (order.Id, notice.Id);
+        }
+
+        var batched = await SaveAsync(oneTrip: true);
+        var saved = await SaveAsync(oneTrip: false);
+        Assert.Equal(await RowsAsync(host, "orders", "Id", saved.Order), await RowsAsync(host, "orders", "Id", batched.Order));
+        Assert.Equal(await RowsAsync(host, "order_events", "OrderId", saved.Order), await RowsAsync(host, "order_events", "OrderId", batched.Order));
+        Assert.Equal(await RowsAsync(host, "order_notices", "Id", saved.Notice), await RowsAsync(host, "order_notices", "Id", batched.Notice));
+    }
+
+    /// <summary>Every column of the rows whose <paramref name="column"/> is <paramref name="id"/>, as text, but for keys and numbers.</summary>
+    private static Task<List<string>> RowsAsync(TestHost host, string table, string column, Guid id) => host.WithDbAsync(async db =>
+    {
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = $"SELECT * FROM {table} WHERE \"{column}\" = @id ORDER BY 1";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "id";
+        parameter.Value = db is SqliteAppDbContext ? id.ToString().ToUpperInvariant() : id;
+        command.Parameters.Add(parameter);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(string.Join("; ", Enumerable.Range(0, reader.FieldCount)
+                .Where(i => reader.GetName(i) is not ("Id" or "OrderId" or "Number"))
+                .Select(i => $"{reader.GetName(i)}={(reader.IsDBNull(i) ? "null" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))}")));
+        }
+
+        return rows.Order().ToList();
+    });
 
     [Fact]
     public void PostgreSQL_connections_get_the_platforms_defaults_unless_the_operator_set_them()

@@ -127,10 +127,13 @@ internal static class Database
 internal static class OneTrip
 {
     /// <summary>
-    /// Saves a few new rows in one round trip on PostgreSQL. Npgsql sends EF's batch with a single Sync, and PostgreSQL
-    /// runs the statements up to a Sync as one implicit transaction: all or none, committed durably at the Sync, without
-    /// the BEGIN and COMMIT of EF's own transaction (a COMMIT is a round trip of its own). Elsewhere, or inside a
-    /// transaction already begun, it is SaveChanges as usual. Only for saves EF sends as one batch: a handful of rows.
+    /// Saves a few new rows in one round trip on PostgreSQL. The statements go as one Npgsql batch with a single Sync, and
+    /// PostgreSQL runs the statements up to a Sync as one implicit transaction: all or none, committed durably at the Sync,
+    /// without the BEGIN and COMMIT of EF's own transaction (a COMMIT is a round trip of its own). When every change is a
+    /// new row (the usual case: a placed order, its first event and the holder's notice), the batch is written from EF's
+    /// model by <see cref="NewRows"/> and the changes accepted, which skips SaveChanges' own work per save (sorting the
+    /// commands, generating their SQL, and Npgsql parsing it again). Elsewhere, or inside a transaction already begun, it
+    /// is SaveChanges as usual. Only for a handful of rows.
     /// </summary>
     public static async Task<int> SaveInOneTripAsync(this AppDbContext db, CancellationToken ct)
     {
@@ -138,6 +141,13 @@ internal static class OneTrip
         if (db is not PostgresAppDbContext || db.Database.CurrentTransaction is not null)
         {
             return await db.SaveChangesAsync(ct);
+        }
+
+        if (NewRows.Pending(db) is { } added)
+        {
+            await NewRows.InsertAsync(db, added, ct);
+            db.ChangeTracker.AcceptAllChanges();
+            return added.Count;
         }
 
         var before = db.Database.AutoTransactionBehavior;

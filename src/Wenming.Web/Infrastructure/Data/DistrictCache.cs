@@ -120,6 +120,9 @@ internal sealed class DistrictCache(TimeProvider clock)
             return result;
         }
 
+        /// <summary>Whether a save of this type forgets a district's cached entries (its rows are never written past SaveChanges).</summary>
+        public bool Watches(Type type) => watched.Contains(type);
+
         private void Saving(DbContext? context)
         {
             if (context is null)

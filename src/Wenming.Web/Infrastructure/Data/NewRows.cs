@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace Wenming.Web.Infrastructure.Data;
+
+/// <summary>
+/// New rows written as one Npgsql batch straight from EF's model: per entity type, once, an INSERT of every mapped column
+/// in positional parameters; per row, its current values through the type mappings (and value converters) SaveChanges
+/// uses. Only plain tables qualify: no owned or complex types, inheritance, table splitting, JSON columns, values the
+/// database generates (EF would read them back) or foreign keys to their own table; and no type the district cache
+/// watches (its invalidation runs inside SaveChanges). Anything else goes through SaveChanges.
+/// </summary>
+internal static class NewRows
+{
+    private sealed record Statement(string Sql, IProperty[] Columns, RelationalTypeMapping[] Mappings);
+
+    private static readonly ConcurrentDictionary<IEntityType, Statement?> Statements = new();
+
+    /// <summary>
+    /// The tracked changes, principals before their dependents, if every one is a new row of a table that qualifies;
+    /// otherwise null (and the caller saves as usual).
+    /// </summary>
+    public static List<EntityEntry>? Pending(AppDbContext db)
+    {
+        // Entries() detects changes first: a tracked row changed in place is a Modified entry here, and refuses the batch.
+        var added = new List<EntityEntry>();
+        foreach (var entry in db.ChangeTracker.Entries())
+        {
+            if (entry.State == EntityState.Unchanged)
+            {
+                continue;
+            }
+
+            if (entry.State != EntityState.Added || For(db, entry.Metadata) is null)
+            {
+                return null;
+            }
+
+            added.Add(entry);
+        }
+
+        return added.Count == 0 ? null : InDependencyOrder(added);
+    }
+
+    /// <summary>Writes <paramref name="added"/> in one batch: one implicit transaction, all rows or none. Failures come as EF's DbUpdateException.</summary>
+    public static async Task InsertAsync(AppDbContext db, List<EntityEntry> added, CancellationToken ct)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var batch = connection.CreateBatch();
+            if (db.Database.GetCommandTimeout() is { } timeout)
+            {
+                batch.Timeout = timeout;
+            }
+
+            // Only a factory of parameters for the type mappings (which take a command); never executed.
+            await using var factory = new NpgsqlCommand();
+            foreach (var entry in added)
+            {
+                var statement = Statements[entry.Metadata]!;
+                var command = new NpgsqlBatchCommand(statement.Sql);
+                var values = entry.CurrentValues;
+                for (var i = 0; i < statement.Columns.Length; i++)
+                {
+                    var column = statement.Columns[i];
+                    command.Parameters.Add(statement.Mappings[i].CreateParameter(factory, "", values[column], column.IsNullable));
+                }
+
+                batch.BatchCommands.Add(command);
+            }
+
+            await batch.ExecuteNonQueryAsync(ct);
+        }
+        catch (DbException e)
+        {
+            // The whole batch failed as one: its rows, not only the one whose statement PostgreSQL refused.
+            throw new DbUpdateException("An error occurred while saving the new rows. See the inner exception for details.", e, added);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// Rows of a type after the rows of the types in the batch it has a foreign key to (a row's foreign keys are checked
+    /// when its INSERT ends); rows of one type in the order they were added. Null for a cycle: SaveChanges sorts those.
+    /// </summary>
+    private static List<EntityEntry>? InDependencyOrder(List<EntityEntry> added)
+    {
+        var types = added.Select(e => e.Metadata).Distinct().ToList();
+        if (types.Count == 1)
+        {
+            return added;
+        }
+
+        var ordered = new List<IEntityType>();
+        while (types.Count > 0)
+        {
+            var next = types.FirstOrDefault(t => !t.GetForeignKeys().Any(f => types.Contains(f.PrincipalEntityType)));
+            if (next is null)
+            {
+                return null;
+            }
+
+            ordered.Add(next);
+            types.Remove(next);
+        }
+
+        return [.. added.OrderBy(e => ordered.IndexOf(e.Metadata))];
+    }
+
+    private static Statement? For(AppDbContext db, IEntityType type) =>
+        Statements.TryGetValue(type, out var statement) ? statement : Statements.GetOrAdd(type, Build(db, type));
+
+    private static Statement? Build(AppDbContext db, IEntityType type)
+    {
+        var table = type.GetTableName();
+        var interceptors = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors ?? [];
+        if (table is null || type.BaseType is not null || type.GetDirectlyDerivedTypes().Any() || type.IsOwned() || type.IsMappedToJson()
+            || type.GetNavigations().Any(n => n.TargetEntityType.IsOwned()) || type.GetComplexProperties().Any()
+            || type.Model.GetEntityTypes().Count(t => t.GetTableName() == table && t.GetSchema() == type.GetSchema()) > 1
+            || interceptors.OfType<DistrictCache.Invalidation>().Any(i => i.Watches(type.ClrType))
+            || type.GetForeignKeys().Any(f => f.PrincipalEntityType == type))
+        {
+            return null;
+        }
+
+        var columns = type.GetProperties().ToArray();
+        if (columns.Any(p => p.GetComputedColumnSql() is not null || p.GetDefaultValueSql() is not null || p.TryGetDefaultValue(out _)
+                             || (p.ValueGenerated != ValueGenerated.Never && !(p.IsPrimaryKey() && p.ClrType == typeof(Guid)))))
+        {
+            return null;
+        }
+
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var text = new StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table, type.GetSchema())).Append(" (")
+            .AppendJoin(", ", columns.Select(c => sql.DelimitIdentifier(c.GetColumnName())))
+            .Append(") VALUES (").AppendJoin(", ", columns.Select((_, i) => $"${i + 1}")).Append(')');
+        return new Statement(text.ToString(), columns, [.. columns.Select(c => (RelationalTypeMapping)c.GetTypeMapping())]);
+    }
+}
