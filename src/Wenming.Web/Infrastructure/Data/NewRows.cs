@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -31,6 +31,7 @@ internal static class NewRows
     {
         // Entries() detects changes first: a tracked row changed in place is a Modified entry here, and refuses the batch.
         var added = new List<EntityEntry>();
+        IEnumerable<IInterceptor>? interceptors = null;
         foreach (var entry in db.ChangeTracker.Entries())
         {
             if (entry.State == EntityState.Unchanged)
@@ -38,7 +39,10 @@ internal static class NewRows
                 continue;
             }
 
-            if (entry.State != EntityState.Added || For(db, entry.Metadata) is null)
+            // This context's own interceptors, not those of whichever context first met the type.
+            interceptors ??= db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors ?? [];
+            if (entry.State != EntityState.Added || For(db, entry.Metadata) is null
+                || interceptors.OfType<DistrictCache.Invalidation>().Any(i => i.Watches(entry.Metadata.ClrType)))
             {
                 return null;
             }
@@ -53,6 +57,7 @@ internal static class NewRows
     public static async Task InsertAsync(AppDbContext db, List<EntityEntry> added, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        int written;
         await db.Database.OpenConnectionAsync(ct);
         try
         {
@@ -78,16 +83,23 @@ internal static class NewRows
                 batch.BatchCommands.Add(command);
             }
 
-            await batch.ExecuteNonQueryAsync(ct);
+            written = await batch.ExecuteNonQueryAsync(ct);
         }
-        catch (DbException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The whole batch failed as one: its rows, not only the one whose statement PostgreSQL refused.
+            // As SaveChanges does with whatever fails while it runs its commands. The whole batch failed as one: its rows,
+            // not only the one whose statement PostgreSQL refused.
             throw new DbUpdateException("An error occurred while saving the new rows. See the inner exception for details.", e, added);
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
+        }
+
+        if (written != added.Count)
+        {
+            // A row a trigger or rule swallowed: SaveChanges would not accept it as saved either.
+            throw new DbUpdateException($"Expected {added.Count} new rows to be written, but {written} were.", (Exception?)null, added);
         }
     }
 
@@ -120,16 +132,15 @@ internal static class NewRows
     }
 
     private static Statement? For(AppDbContext db, IEntityType type) =>
-        Statements.TryGetValue(type, out var statement) ? statement : Statements.GetOrAdd(type, Build(db, type));
+        Statements.TryGetValue(type, out var statement) ? statement : Statements.GetOrAdd(type, t => Build(db, t));
 
+    /// <summary>The INSERT of a type, or null if the type does not qualify (what it is, not which context writes it).</summary>
     private static Statement? Build(AppDbContext db, IEntityType type)
     {
         var table = type.GetTableName();
-        var interceptors = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors ?? [];
         if (table is null || type.BaseType is not null || type.GetDirectlyDerivedTypes().Any() || type.IsOwned() || type.IsMappedToJson()
             || type.GetNavigations().Any(n => n.TargetEntityType.IsOwned()) || type.GetComplexProperties().Any()
             || type.Model.GetEntityTypes().Count(t => t.GetTableName() == table && t.GetSchema() == type.GetSchema()) > 1
-            || interceptors.OfType<DistrictCache.Invalidation>().Any(i => i.Watches(type.ClrType))
             || type.GetForeignKeys().Any(f => f.PrincipalEntityType == type))
         {
             return null;
