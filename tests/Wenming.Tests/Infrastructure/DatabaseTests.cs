@@ -78,8 +78,11 @@ public sealed class DatabaseTests
         var host = TestHosts.Get(provider);
         var stationId = await host.WithDbAsync(db => db.Units.Where(u => u.Kind == UnitKind.Station && u.Code.StartsWith(HongtaCode))
             .OrderBy(u => u.Code).Select(u => u.Id).FirstAsync());
-        var now = new DateTimeOffset(2026, 11, 30, 8, 15, 42, TimeSpan.Zero).AddTicks(1234567);
+        // A month ahead of the host's clock, so that the deadline scanner finds neither order overdue and leaves both as saved.
+        var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(30);
 
+        // Both orders on one version of the workflow, though another test may edit the district's meanwhile.
+        Guid? workflowId = null;
         async Task<(Guid Order, Guid Notice)> SaveAsync(bool oneTrip)
         {
             await using var scope = host.Services.CreateAsyncScope();
@@ -89,7 +92,10 @@ public sealed class DatabaseTests
             var station = await db.Units.AsNoTracking().SingleAsync(u => u.Id == stationId);
             var platform = await db.Platforms.Where(p => p.DistrictId == station.DistrictId).Select(p => p.Id).FirstAsync();
             var line = await UnitDirectory.LineAsync(db, cache, station.DistrictId, station.Path, CancellationToken.None);
-            var workflow = await Workflows.ForNewOrderAsync(db, cache, station.DistrictId, TimeProvider.System, CancellationToken.None);
+            var workflow = workflowId is { } known
+                ? await db.Set<WorkflowDefinition>().SingleAsync(w => w.Id == known)
+                : await Workflows.ForNewOrderAsync(db, cache, station.DistrictId, TimeProvider.System, CancellationToken.None);
+            workflowId = workflow.Id;
             var order = new Order(station.DistrictId, workflow, "T" + Guid.NewGuid().ToString("N")[..11],
                 new OrderDetails("一行一行写", null, platform, null, "红塔区某街道 3 号", 24.35, 102.54, now.AddDays(1), "李桂芬", "13800000000"),
                 station.Id, OrderChannel.GridWorker, null, null, now);
