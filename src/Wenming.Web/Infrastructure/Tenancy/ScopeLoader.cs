@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Wenming.Web.Features.Accounts;
@@ -28,19 +29,18 @@ internal static class ScopeLoader
 
     private sealed record Caller(string DisplayName, string? PhoneNumber, List<Grant> Grants);
 
+    /// <summary>A role assignment that still holds: not revoked, on a unit that is not closed.</summary>
+    private static readonly Expression<Func<RoleAssignment, bool>> Live = r => r.RevokedAt == null && r.Unit!.ClosedAt == null;
+
+    private static readonly Expression<Func<RoleAssignment, Grant>> AsGrant = r => new Grant(r.Id, r.Role, r.UnitId, r.Unit!.Path, r.Unit.Kind, r.Unit.Name);
+
     /// <summary>The caller's name, phone and live grants in one query (every signed-in request runs it).</summary>
     private static async Task<Caller?> LoadCallerAsync(AppDbContext db, Guid userId, CancellationToken ct) =>
         await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new Caller(u.DisplayName, u.PhoneNumber, db.RoleAssignments
-                .Where(r => r.UserId == u.Id && r.RevokedAt == null && r.Unit!.ClosedAt == null)
-                .OrderBy(r => r.Unit!.Depth)
-                .Select(r => new Grant(r.Id, r.Role, r.UnitId, r.Unit!.Path, r.Unit.Kind, r.Unit.Name)).ToList()))
+            .Select(u => new Caller(u.DisplayName, u.PhoneNumber,
+                db.RoleAssignments.Where(r => r.UserId == u.Id).Where(Live).OrderBy(r => r.Unit!.Depth).Select(AsGrant).ToList()))
             .FirstOrDefaultAsync(ct);
 
     public static async Task<IReadOnlyList<Grant>> LoadGrantsAsync(AppDbContext db, Guid userId, CancellationToken ct) =>
-        await db.RoleAssignments.AsNoTracking()
-            .Where(r => r.UserId == userId && r.RevokedAt == null && r.Unit!.ClosedAt == null)
-            .OrderBy(r => r.Unit!.Depth)
-            .Select(r => new Grant(r.Id, r.Role, r.UnitId, r.Unit!.Path, r.Unit.Kind, r.Unit.Name))
-            .ToListAsync(ct);
+        await db.RoleAssignments.AsNoTracking().Where(r => r.UserId == userId).Where(Live).OrderBy(r => r.Unit!.Depth).Select(AsGrant).ToListAsync(ct);
 }
