@@ -1,13 +1,15 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Wenming.Bench;
 
 /// <summary>
 /// Where the machine's CPU went during a phase: this process (the platform and the load generator), the benchmark's
 /// PostgreSQL (its postmaster and backends, found by the cluster's port), and everything else, which on a shared
-/// machine is someone else's work competing with the figures. Linux /proc only; in milliseconds of CPU.
+/// machine is someone else's work competing with the figures. Linux /proc only; in milliseconds of CPU. Also the context
+/// switches of this process (all its threads, ended ones too) and of PostgreSQL's backends: a switch is costly on a VM.
 /// </summary>
-internal readonly record struct MachineLoad(double Own, double Postgres, double Machine, double Wall)
+internal readonly record struct MachineLoad(double Own, double Postgres, double Machine, double Wall, long OwnSwitches = 0, long PostgresSwitches = 0)
 {
     public double Others => Math.Max(0, Machine - Own - Postgres);
 
@@ -17,13 +19,33 @@ internal readonly record struct MachineLoad(double Own, double Postgres, double 
         // user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
         var busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7];
         using var self = Process.GetCurrentProcess();
-        return new MachineLoad(self.TotalProcessorTime.TotalMilliseconds, PostgresTicks(postgresPort) * TickMs, busy * TickMs,
-            Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency);
+        var (ticks, switches) = PostgresUsage(postgresPort);
+        return new MachineLoad(self.TotalProcessorTime.TotalMilliseconds, ticks * TickMs, busy * TickMs,
+            Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency, SwitchesOfThisProcess(), switches);
     }
 
-    public static MachineLoad operator -(MachineLoad a, MachineLoad b) => new(a.Own - b.Own, a.Postgres - b.Postgres, a.Machine - b.Machine, a.Wall - b.Wall);
+    public static MachineLoad operator -(MachineLoad a, MachineLoad b) => new(a.Own - b.Own, a.Postgres - b.Postgres, a.Machine - b.Machine, a.Wall - b.Wall,
+        a.OwnSwitches - b.OwnSwitches, a.PostgresSwitches - b.PostgresSwitches);
 
-    public static MachineLoad operator +(MachineLoad a, MachineLoad b) => new(a.Own + b.Own, a.Postgres + b.Postgres, a.Machine + b.Machine, a.Wall + b.Wall);
+    public static MachineLoad operator +(MachineLoad a, MachineLoad b) => new(a.Own + b.Own, a.Postgres + b.Postgres, a.Machine + b.Machine, a.Wall + b.Wall,
+        a.OwnSwitches + b.OwnSwitches, a.PostgresSwitches + b.PostgresSwitches);
+
+    /// <summary>getrusage(2)'s struct on 64-bit Linux: two timevals, then fourteen longs.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct ResourceUsage
+    {
+        public long UserSeconds, UserMicroseconds, SystemSeconds, SystemMicroseconds;
+        public long MaxResident, SharedText, UnsharedData, UnsharedStack, MinorFaults, MajorFaults, Swaps, BlocksIn, BlocksOut;
+        public long MessagesSent, MessagesReceived, Signals, VoluntarySwitches, InvoluntarySwitches;
+    }
+
+#pragma warning disable SYSLIB1054 // a bench-only call; LibraryImport would need unsafe code in this project
+    [DllImport("libc", EntryPoint = "getrusage")]
+    private static extern int GetResourceUsage(int who, out ResourceUsage usage);
+#pragma warning restore SYSLIB1054
+
+    /// <summary>Voluntary and involuntary switches of every thread of this process, ended ones included (RUSAGE_SELF).</summary>
+    private static long SwitchesOfThisProcess() => GetResourceUsage(0, out var usage) == 0 ? usage.VoluntarySwitches + usage.InvoluntarySwitches : 0;
 
     /// <summary>Shares of all the machine's cores over the phase.</summary>
     public string Describe()
@@ -36,8 +58,11 @@ internal readonly record struct MachineLoad(double Own, double Postgres, double 
     /// <summary>USER_HZ is 100 on Linux.</summary>
     private const double TickMs = 10;
 
-    /// <summary>The postmaster's own and reaped children's time, and its live children's.</summary>
-    private static long PostgresTicks(int port)
+    /// <summary>
+    /// The postmaster's own and reaped children's time, and its live children's; and the context switches of its live
+    /// children (the backends, which the pools keep for the whole run, and PostgreSQL's own processes).
+    /// </summary>
+    private static (long Ticks, long Switches) PostgresUsage(int port)
     {
         var stats = new List<(int Pid, int Parent, long Ticks, long Reaped)>();
         int? postmaster = null;
@@ -69,8 +94,24 @@ internal readonly record struct MachineLoad(double Own, double Postgres, double 
             }
         }
 
-        return postmaster is not { } pm
-            ? 0
-            : stats.Where(s => s.Pid == pm).Sum(s => s.Ticks + s.Reaped) + stats.Where(s => s.Parent == pm).Sum(s => s.Ticks);
+        if (postmaster is not { } pm)
+        {
+            return (0, 0);
+        }
+
+        var switches = 0L;
+        foreach (var child in stats.Where(s => s.Parent == pm))
+        {
+            try
+            {
+                switches += File.ReadLines($"/proc/{child.Pid}/status").Where(l => l.Contains("ctxt_switches:", StringComparison.Ordinal))
+                    .Sum(l => long.Parse(l[(l.IndexOf(':') + 1)..].Trim()));
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return (stats.Where(s => s.Pid == pm).Sum(s => s.Ticks + s.Reaped) + stats.Where(s => s.Parent == pm).Sum(s => s.Ticks), switches);
     }
 }

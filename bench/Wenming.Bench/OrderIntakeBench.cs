@@ -224,6 +224,9 @@ internal static class OrderIntakeBench
         Console.WriteLine($"CPU per request, this process (platform and load generator) + PostgreSQL: ceiling {rawCpu.Own / raw.Ok:F2} + {rawCpu.Postgres / raw.Ok:F2} ms, " +
                           $"orders {maxCpu.Own / max.Ok:F2} + {maxCpu.Postgres / max.Ok:F2} ms, orders at 80 % (open loop: fewer at once, less shared per wake-up and per commit) " +
                           $"{at80Cpu.Own / at80.Ok:F2} + {at80Cpu.Postgres / at80.Ok:F2} ms");
+        Console.WriteLine($"context switches per request, this process + PostgreSQL: ceiling {rawCpu.OwnSwitches / (double)raw.Ok:F1} + " +
+                          $"{rawCpu.PostgresSwitches / (double)raw.Ok:F1}, orders {maxCpu.OwnSwitches / (double)max.Ok:F1} + {maxCpu.PostgresSwitches / (double)max.Ok:F1}, " +
+                          $"orders at 80 % {at80Cpu.OwnSwitches / (double)at80.Ok:F1} + {at80Cpu.PostgresSwitches / (double)at80.Ok:F1}");
         // CPU per request hardly depends on who else uses the machine; the rate it allows is the figure a shared machine cannot spoil.
         var rawCpuBound = Environment.ProcessorCount * 1000 / ((rawCpu.Own + rawCpu.Postgres) / raw.Ok);
         var maxCpuBound = Environment.ProcessorCount * 1000 / ((maxCpu.Own + maxCpu.Postgres) / max.Ok);
