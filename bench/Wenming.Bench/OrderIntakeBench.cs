@@ -235,7 +235,7 @@ internal static class OrderIntakeBench
         Console.WriteLine($"ceiling phase: {rawCpu.Describe()}");
         Console.WriteLine($"orders phase:  {maxCpu.Describe()}");
         Console.WriteLine($"80 % phase:    {at80Cpu.Describe()}");
-        // The JIT still promotes methods to its optimized tier well after the warm-up (measured: 4,000–6,600 methods, 4–8 s
+        // The JIT still promotes methods to its optimized tier well after the warm-up (measured: 2,300–6,600 methods, 3.7–7.7 s
         // of compiling during the rounds); both sides share that, and the ratio did not move with it cut by half.
         Console.WriteLine($"JIT during the rounds: {System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods:N0} methods compiled in " +
                           $"{(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:F0} ms");
