@@ -115,3 +115,53 @@ internal readonly record struct MachineLoad(double Own, double Postgres, double 
         return (stats.Where(s => s.Pid == pm).Sum(s => s.Ticks + s.Reaped) + stats.Where(s => s.Parent == pm).Sum(s => s.Ticks), switches);
     }
 }
+
+/// <summary>
+/// This process's live threads grouped by name (the thread pool's workers, the socket engine, the load generator's issuer,
+/// …) with their context switches and CPU, and the thread pool's completed work items: read before a phase, then
+/// <see cref="Since"/> tells per request which threads woke and how often. Threads that ended meanwhile are not counted.
+/// </summary>
+internal sealed class ThreadUse
+{
+    /// <summary>USER_HZ is 100 on Linux.</summary>
+    private const double TickMs = 10;
+
+    private readonly Dictionary<string, (long Switches, long Ticks)> _byName = [];
+    private readonly long _workItems = ThreadPool.CompletedWorkItemCount;
+
+    public static ThreadUse Now()
+    {
+        var use = new ThreadUse();
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            try
+            {
+                var name = File.ReadAllText(Path.Combine(task, "comm")).Trim();
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var switches = File.ReadLines(Path.Combine(task, "status")).Where(l => l.Contains("ctxt_switches:", StringComparison.Ordinal))
+                    .Sum(l => long.Parse(l[(l.IndexOf(':') + 1)..].Trim()));
+                var (s, t) = use._byName.GetValueOrDefault(name);
+                // stat after "(comm) ": utime and stime are fields 11 and 12 counted from the state.
+                use._byName[name] = (s + switches, t + long.Parse(rest[11]) + long.Parse(rest[12]));
+            }
+            catch (IOException)
+            {
+                // The thread ended while we looked.
+            }
+        }
+
+        return use;
+    }
+
+    /// <summary>Per request since this reading: work items, then the thread names with the most switches (and their CPU).</summary>
+    public string Since(int requests)
+    {
+        var now = Now();
+        var threads = now._byName.Select(a => (a.Key, Switches: a.Value.Switches - _byName.GetValueOrDefault(a.Key).Switches,
+                Ticks: a.Value.Ticks - _byName.GetValueOrDefault(a.Key).Ticks))
+            .Where(x => x.Switches > 0).OrderByDescending(x => x.Switches).Take(4)
+            .Select(x => $"{x.Key} {x.Switches / (double)requests:F1} ({x.Ticks * TickMs / requests:F2} ms)");
+        return $"work items {(ThreadPool.CompletedWorkItemCount - _workItems) / (double)requests:F1}; " + string.Join(", ", threads);
+    }
+}

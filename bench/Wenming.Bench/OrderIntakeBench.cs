@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Runtime;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -78,12 +79,35 @@ internal static class OrderIntakeBench
         }
 
         // At most 64 connections, kept alive: what a reverse proxy in front of the platform holds upstream. A request waiting
-        // for one still counts its wait (open loop: latency runs from when the request was due).
+        // for one still counts its wait (open loop: latency runs from when the request was due). All 64 are opened in the
+        // warm-up and used again before each open loop, as on a busy day: with only the closed loops' 16 open, a burst in
+        // the window opened 28–48 new ones, the JIT compiled the code a new connection runs for 0.9–1.4 s of the window,
+        // and those windows' p99s were 61 and 243 ms (measured with --cold-connections, two runs).
+        var opened = 0;
+        // As before this option existed: connections opened only when needed, and closed after a minute idle.
+        var coldConnections = args.Contains("--cold-connections");
         using var http = new HttpClient(new SocketsHttpHandler
         {
             MaxConnectionsPerServer = Connections,
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            // Closed before Kestrel's keep-alive timeout (130 s) would close it from the other end, as a proxy's pool does.
+            PooledConnectionIdleTimeout = coldConnections ? TimeSpan.FromMinutes(1) : TimeSpan.FromSeconds(100),
             UseCookies = false,
+            ConnectCallback = async (context, ct) =>
+            {
+                Interlocked.Increment(ref opened);
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(context.DnsEndPoint, ct);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
         })
         {
             BaseAddress = baseAddress,
@@ -108,6 +132,14 @@ internal static class OrderIntakeBench
         // Warm both paths (the JIT, connection pools, buffer caches), then a checkpoint so none falls in a phase.
         Expect(await LoadGenerator.ClosedLoopAsync(http, orders, clients, TimeSpan.FromSeconds(warmUp)), "warm-up orders");
         Expect(await LoadGenerator.ClosedLoopAsync(http, ceiling, clients, TimeSpan.FromSeconds(Math.Max(4, warmUp / 3))), "warm-up ceiling");
+        // Every upstream connection open, as a proxy's pool is after its first busy minute: a burst in the open loop then
+        // finds one free rather than paying for a new connection (and the JIT for code a connection runs once) in the window.
+        if (!coldConnections)
+        {
+            Expect(await LoadGenerator.ClosedLoopAsync(http, ceiling, Connections, TimeSpan.FromSeconds(2)), "warm-up ceiling, every connection");
+        }
+
+        Console.WriteLine($"{opened} connections open after the warm-up");
         var historyCopies = NamedArg(args, "--history", 4);
         var history = Stopwatch.StartNew();
         var (historyOrders, historyCeiling) = await HistoryAsync(ceilingSource, historyCopies);
@@ -133,8 +165,12 @@ internal static class OrderIntakeBench
         var phase = TimeSpan.FromSeconds(seconds / (double)rounds);
         var slice = phase / slices;
         var openPhase = TimeSpan.FromSeconds(Math.Max(10, seconds) / (double)rounds);
-        Console.WriteLine($"{rounds} rounds: closed loops of {clients} clients, {phase.TotalSeconds:F0} s each in {slices} slices taking turns, " +
-                          $"then the open loop for {openPhase.TotalSeconds:F0} s…");
+        // --warm-rounds=0 measures from the first round, as before this option.
+        var warmRounds = args.FirstOrDefault(a => a.StartsWith("--warm-rounds=", StringComparison.Ordinal)) is { } w && int.TryParse(w["--warm-rounds=".Length..], out var wr)
+            ? Math.Max(0, wr)
+            : 1;
+        Console.WriteLine($"{rounds} rounds after {warmRounds} unmeasured: closed loops of {clients} clients, {phase.TotalSeconds:F0} s each in {slices} slices " +
+                          $"taking turns, then the open loop for {openPhase.TotalSeconds:F0} s…");
         var (jitMethods, jitTime) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
         var rawParts = new List<LoadResult>();
         var maxParts = new List<LoadResult>();
@@ -143,7 +179,8 @@ internal static class OrderIntakeBench
         long rawAllocated = 0, maxAllocated = 0, rawCommits = 0, maxCommits = 0, checkpoints = 0;
         var (pause, gen2, collections) = (TimeSpan.Zero, 0, 0);
         var housekeeping = new List<string>();
-        for (var round = 0; round < rounds; round++)
+        var (rawThreads, maxThreads, at80Threads, openJitTime) = ("", "", "", TimeSpan.Zero);
+        for (var round = -warmRounds; round < rounds; round++)
         {
             var (rawSlices, maxSlices) = (new List<LoadResult>(), new List<LoadResult>());
             for (var turn = 0; turn < 2 * slices; turn++)
@@ -152,17 +189,20 @@ internal static class OrderIntakeBench
                 var commits = await CommitsAsync(ceilingSource);
                 var cpu = MachineLoad.Now(cluster.Port);
                 var allocated = GC.GetTotalAllocatedBytes();
+                var threads = ThreadUse.Now();
                 var part = Expect(await LoadGenerator.ClosedLoopAsync(http, ofOrders ? orders : ceiling, clients, slice), ofOrders ? "orders" : "ceiling");
                 var used = MachineLoad.Now(cluster.Port) - cpu;
                 var bytes = GC.GetTotalAllocatedBytes() - allocated;
                 var committed = await CommitsAsync(ceilingSource) - commits;
                 if (ofOrders)
                 {
+                    maxThreads = threads.Since(part.Ok);
                     (maxCpu, maxAllocated, maxCommits) = (maxCpu + used, maxAllocated + bytes, maxCommits + committed);
                     maxSlices.Add(part);
                 }
                 else
                 {
+                    rawThreads = threads.Since(part.Ok);
                     (rawCpu, rawAllocated, rawCommits) = (rawCpu + used, rawAllocated + bytes, rawCommits + committed);
                     rawSlices.Add(part);
                 }
@@ -179,18 +219,38 @@ internal static class OrderIntakeBench
             await VacuumAsync(ceilingSource);
             // ANALYZE gave the tables new statistics, so every connection plans its prepared statements again on their next
             // use: done here, unmeasured, rather than by the window's first requests.
-            Expect(await LoadGenerator.ClosedLoopAsync(http, orders, clients, TimeSpan.FromSeconds(1)), "orders after VACUUM");
+            // With every connection: the closed loops used a few of them, and the open loop's bursts need more.
+            Expect(await LoadGenerator.ClosedLoopAsync(http, orders, coldConnections ? clients : Connections, TimeSpan.FromSeconds(1)), "orders after VACUUM");
             var rate = maxParts[^1].Rate * 0.8;
+            var openedBefore = opened;
             var openCpu = MachineLoad.Now(cluster.Port);
             var openStart = DateTimeOffset.UtcNow;
             var checkpointsBefore = await CheckpointsAsync(ceilingSource);
             var (pauseBefore, gcBefore, gc0Before) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2), GC.CollectionCount(0));
+            var openThreads = ThreadUse.Now();
+            var openJit = System.Runtime.JitInfo.GetCompilationTime();
             openParts.Add((Expect(await LoadGenerator.OpenLoopAsync(http, orders, rate, openPhase), "orders at 80 %"), rate));
+            openJitTime += System.Runtime.JitInfo.GetCompilationTime() - openJit;
+            at80Threads = openThreads.Since(openParts[^1].Result.Ok);
             at80Cpu += MachineLoad.Now(cluster.Port) - openCpu;
             (pause, gen2, collections) = (pause + GC.GetTotalPauseDuration() - pauseBefore, gen2 + GC.CollectionCount(2) - gcBefore,
                 collections + GC.CollectionCount(0) - gc0Before);
             checkpoints += await CheckpointsAsync(ceilingSource) - checkpointsBefore;
-            housekeeping.Add($"round {round + 1}: " + await HousekeepingAsync(ceilingSource, openStart));
+            housekeeping.Add($"round {round + 1}: " + await HousekeepingAsync(ceilingSource, openStart) + $", {opened - openedBefore} connections opened");
+            if (round < 0)
+            {
+                // A round run whole and forgotten: the code a round runs (the bench's between its phases too) is compiled
+                // by then at the JIT's last tier, work a server does once and never again in the windows that follow.
+                rawParts.Clear();
+                maxParts.Clear();
+                openParts.Clear();
+                housekeeping.Clear();
+                openJitTime = TimeSpan.Zero;
+                (rawCpu, maxCpu, at80Cpu) = (default, default, default);
+                (rawAllocated, maxAllocated, rawCommits, maxCommits, checkpoints) = (0, 0, 0, 0, 0);
+                (pause, gen2, collections) = (TimeSpan.Zero, 0, 0);
+                (jitMethods, jitTime) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
+            }
         }
 
         var raw = LoadResult.Combine(rawParts);
@@ -210,7 +270,8 @@ internal static class OrderIntakeBench
         var bySecond = openParts.SelectMany((p, r) => p.Result.InOrder.Select((ms, i) => (Second: $"r{r + 1}s{(int)(i / p.Rate)}", Ms: ms))).GroupBy(x => x.Second)
             .Select(g => (g.Key, P99: g.Select(x => x.Ms).Order().ElementAt((int)Math.Min(g.Count() - 1, Math.Ceiling(g.Count() * 0.99) - 1)))).ToList();
         Console.WriteLine("  worst seconds of the open loop (p99): " + string.Join(", ", bySecond.OrderByDescending(x => x.P99).Take(4).Select(x => $"{x.Key} {x.P99:F0} ms")) +
-                          $"; median second {bySecond.Select(x => x.P99).Order().ElementAt(bySecond.Count / 2):F0} ms; GC pauses meanwhile {pause.TotalMilliseconds:F0} ms in all over {collections} collections, {gen2} of them gen-2");
+                          $"; median second {bySecond.Select(x => x.P99).Order().ElementAt(bySecond.Count / 2):F0} ms; GC pauses meanwhile {pause.TotalMilliseconds:F0} ms in all over {collections} collections, {gen2} of them gen-2; " +
+                          $"JIT meanwhile {openJitTime.TotalMilliseconds:F0} ms");
         Console.WriteLine($"  allocated per request (this process, load generator included): ceiling {rawAllocated / 1024.0 / raw.Ok:F0} KB, orders {maxAllocated / 1024.0 / max.Ok:F0} KB" +
                           $"; GC {(GCSettings.IsServerGC ? "server" : "workstation")}");
         Console.WriteLine("  PostgreSQL's own work during the open loop (s = seconds into it): " + string.Join("; ", housekeeping) + $"; checkpoints {checkpoints}");
@@ -227,6 +288,10 @@ internal static class OrderIntakeBench
         Console.WriteLine($"context switches per request, this process + PostgreSQL: ceiling {rawCpu.OwnSwitches / (double)raw.Ok:F1} + " +
                           $"{rawCpu.PostgresSwitches / (double)raw.Ok:F1}, orders {maxCpu.OwnSwitches / (double)max.Ok:F1} + {maxCpu.PostgresSwitches / (double)max.Ok:F1}, " +
                           $"orders at 80 % {at80Cpu.OwnSwitches / (double)at80.Ok:F1} + {at80Cpu.PostgresSwitches / (double)at80.Ok:F1}");
+        // Which threads wake: in the open loop the thread pool's workers park between requests and are woken for each step.
+        Console.WriteLine($"  per request, by thread (switches, CPU): ceiling's last slice {rawThreads}");
+        Console.WriteLine($"  orders' last closed slice {maxThreads}");
+        Console.WriteLine($"  orders' last open loop {at80Threads}");
         // CPU per request hardly depends on who else uses the machine; the rate it allows is the figure a shared machine cannot spoil.
         var rawCpuBound = Environment.ProcessorCount * 1000 / ((rawCpu.Own + rawCpu.Postgres) / raw.Ok);
         var maxCpuBound = Environment.ProcessorCount * 1000 / ((maxCpu.Own + maxCpu.Postgres) / max.Ok);
