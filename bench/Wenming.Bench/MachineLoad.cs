@@ -117,16 +117,17 @@ internal readonly record struct MachineLoad(double Own, double Postgres, double 
 }
 
 /// <summary>
-/// This process's live threads grouped by name (the thread pool's workers, the socket engine, the load generator's issuer,
-/// …) with their context switches and CPU, and the thread pool's completed work items: read before a phase, then
-/// <see cref="Since"/> tells per request which threads woke and how often. Threads that ended meanwhile are not counted.
+/// This process's live threads (the thread pool's workers, the socket engine, the load generator's issuer, …) with their
+/// context switches and CPU, and the thread pool's completed work items: read before a phase, then <see cref="Since"/>
+/// tells per request which threads woke and how often, grouped by thread name. Each thread is compared with itself (a
+/// thread that started meanwhile from zero); a thread that ended meanwhile drops out with what it did in the phase.
 /// </summary>
 internal sealed class ThreadUse
 {
     /// <summary>USER_HZ is 100 on Linux.</summary>
     private const double TickMs = 10;
 
-    private readonly Dictionary<string, (long Switches, long Ticks)> _byName = [];
+    private readonly Dictionary<int, (string Name, long Switches, long Ticks)> _byId = [];
     private readonly long _workItems = ThreadPool.CompletedWorkItemCount;
 
     public static ThreadUse Now()
@@ -141,9 +142,8 @@ internal sealed class ThreadUse
                 var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                 var switches = File.ReadLines(Path.Combine(task, "status")).Where(l => l.Contains("ctxt_switches:", StringComparison.Ordinal))
                     .Sum(l => long.Parse(l[(l.IndexOf(':') + 1)..].Trim()));
-                var (s, t) = use._byName.GetValueOrDefault(name);
                 // stat after "(comm) ": utime and stime are fields 11 and 12 counted from the state.
-                use._byName[name] = (s + switches, t + long.Parse(rest[11]) + long.Parse(rest[12]));
+                use._byId[int.Parse(Path.GetFileName(task))] = (name, switches, long.Parse(rest[11]) + long.Parse(rest[12]));
             }
             catch (IOException)
             {
@@ -158,10 +158,11 @@ internal sealed class ThreadUse
     public string Since(int requests)
     {
         var now = Now();
-        var threads = now._byName.Select(a => (a.Key, Switches: a.Value.Switches - _byName.GetValueOrDefault(a.Key).Switches,
-                Ticks: a.Value.Ticks - _byName.GetValueOrDefault(a.Key).Ticks))
+        var threads = now._byId.Select(t => (t.Value.Name, Switches: t.Value.Switches - _byId.GetValueOrDefault(t.Key).Switches,
+                Ticks: t.Value.Ticks - _byId.GetValueOrDefault(t.Key).Ticks))
+            .GroupBy(t => t.Name, (name, ts) => (Name: name, Switches: ts.Sum(t => t.Switches), Ticks: ts.Sum(t => t.Ticks)))
             .Where(x => x.Switches > 0).OrderByDescending(x => x.Switches).Take(4)
-            .Select(x => $"{x.Key} {x.Switches / (double)requests:F1} ({x.Ticks * TickMs / requests:F2} ms)");
+            .Select(x => $"{x.Name} {x.Switches / (double)requests:F1} ({x.Ticks * TickMs / requests:F2} ms)");
         return $"work items {(ThreadPool.CompletedWorkItemCount - _workItems) / (double)requests:F1}; " + string.Join(", ", threads);
     }
 }

@@ -188,9 +188,9 @@ internal static class OrderIntakeBench
             {
                 var ofOrders = turn % 2 == 1;
                 var commits = await CommitsAsync(ceilingSource);
+                var threads = ThreadUse.Now();
                 var cpu = MachineLoad.Now(cluster.Port);
                 var allocated = GC.GetTotalAllocatedBytes();
-                var threads = ThreadUse.Now();
                 var part = Expect(await LoadGenerator.ClosedLoopAsync(http, ofOrders ? orders : ceiling, clients, slice), ofOrders ? "orders" : "ceiling");
                 var used = MachineLoad.Now(cluster.Port) - cpu;
                 var bytes = GC.GetTotalAllocatedBytes() - allocated;
@@ -221,19 +221,21 @@ internal static class OrderIntakeBench
             // ANALYZE gave the tables new statistics, so every connection plans its prepared statements again on their next
             // use: done here, unmeasured, rather than by the window's first requests.
             // With every connection: the closed loops used a few of them, and the open loop's bursts need more.
+            // The ceiling's statements too, so that neither side pays for its plans in the next round's first slice.
+            Expect(await LoadGenerator.ClosedLoopAsync(http, ceiling, clients, TimeSpan.FromSeconds(1)), "ceiling after VACUUM");
             Expect(await LoadGenerator.ClosedLoopAsync(http, orders, coldConnections ? clients : Connections, TimeSpan.FromSeconds(1)), "orders after VACUUM");
             var rate = maxParts[^1].Rate * 0.8;
             var openedBefore = opened;
+            var openThreads = ThreadUse.Now();
             var openCpu = MachineLoad.Now(cluster.Port);
             var openStart = DateTimeOffset.UtcNow;
             var checkpointsBefore = await CheckpointsAsync(ceilingSource);
             var (pauseBefore, gcBefore, gc0Before) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2), GC.CollectionCount(0));
-            var openThreads = ThreadUse.Now();
             var openJit = System.Runtime.JitInfo.GetCompilationTime();
             openParts.Add((Expect(await LoadGenerator.OpenLoopAsync(http, orders, rate, openPhase), "orders at 80 %"), rate));
             openJitTime += System.Runtime.JitInfo.GetCompilationTime() - openJit;
-            at80Threads = openThreads.Since(openParts[^1].Result.Ok);
             at80Cpu += MachineLoad.Now(cluster.Port) - openCpu;
+            at80Threads = openThreads.Since(openParts[^1].Result.Ok);
             (pause, gen2, collections) = (pause + GC.GetTotalPauseDuration() - pauseBefore, gen2 + GC.CollectionCount(2) - gcBefore,
                 collections + GC.CollectionCount(0) - gc0Before);
             checkpoints += await CheckpointsAsync(ceilingSource) - checkpointsBefore;
@@ -243,6 +245,9 @@ internal static class OrderIntakeBench
             after.Add(Expect(await LoadGenerator.ClosedLoopAsync(http, orders, clients, slice), "orders after the window").Rate);
             if (round < 0)
             {
+                Console.WriteLine($"unmeasured round {round + 1 + warmRounds} of {warmRounds}: ceiling {rawParts[^1].Rate:F0}/s, orders {maxParts[^1].Rate:F0}/s " +
+                                  $"({maxParts[^1].Rate / rawParts[^1].Rate:F2}), open loop {openParts[^1].Result.Rate:F0}/s with p99 {openParts[^1].Result.P99:F1} ms; " +
+                                  housekeeping[^1]);
                 // A round run whole and forgotten: the code a round runs (the bench's between its phases too) is compiled
                 // by then at the JIT's last tier, work a server does once and never again in the windows that follow.
                 rawParts.Clear();
@@ -306,8 +311,8 @@ internal static class OrderIntakeBench
         Console.WriteLine($"ceiling phase: {rawCpu.Describe()}");
         Console.WriteLine($"orders phase:  {maxCpu.Describe()}");
         Console.WriteLine($"80 % phase:    {at80Cpu.Describe()}");
-        // The JIT still promotes methods to its optimized tier well after the warm-up (measured: 2,300–6,600 methods, 3.7–7.7 s
-        // of compiling during the rounds); both sides share that, and the ratio did not move with it cut by half.
+        // The JIT promotes methods to its optimized tier well after the warm-up: without the unmeasured round, 2,170–6,600
+        // methods and 2.1–7.7 s of compiling during the rounds (measured over two sessions); with it, 680–870 and 0.8–1.7 s.
         Console.WriteLine($"JIT during the rounds: {System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods:N0} methods compiled in " +
                           $"{(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:F0} ms");
         if (explain)
