@@ -176,7 +176,7 @@ internal static class OrderIntakeBench
         var maxParts = new List<LoadResult>();
         var openParts = new List<(LoadResult Result, double Rate)>();
         MachineLoad rawCpu = default, maxCpu = default, at80Cpu = default;
-        long rawAllocated = 0, maxAllocated = 0, rawCommits = 0, maxCommits = 0, checkpoints = 0;
+        long rawAllocated = 0, maxAllocated = 0, rawCommits = 0, maxCommits = 0, checkpoints = 0, rawPages = 0, maxPages = 0;
         var (pause, gen2, collections) = (TimeSpan.Zero, 0, 0);
         var housekeeping = new List<string>();
         var after = new List<double>();
@@ -194,17 +194,17 @@ internal static class OrderIntakeBench
                 var part = Expect(await LoadGenerator.ClosedLoopAsync(http, ofOrders ? orders : ceiling, clients, slice), ofOrders ? "orders" : "ceiling");
                 var used = MachineLoad.Now(cluster.Port) - cpu;
                 var bytes = GC.GetTotalAllocatedBytes() - allocated;
-                var committed = await CommitsAsync(ceilingSource) - commits;
+                var (committed, pages) = await CommitsAsync(ceilingSource) - commits;
                 if (ofOrders)
                 {
                     maxThreads = threads.Since(part.Ok);
-                    (maxCpu, maxAllocated, maxCommits) = (maxCpu + used, maxAllocated + bytes, maxCommits + committed);
+                    (maxCpu, maxAllocated, maxCommits, maxPages) = (maxCpu + used, maxAllocated + bytes, maxCommits + committed, maxPages + pages);
                     maxSlices.Add(part);
                 }
                 else
                 {
                     rawThreads = threads.Since(part.Ok);
-                    (rawCpu, rawAllocated, rawCommits) = (rawCpu + used, rawAllocated + bytes, rawCommits + committed);
+                    (rawCpu, rawAllocated, rawCommits, rawPages) = (rawCpu + used, rawAllocated + bytes, rawCommits + committed, rawPages + pages);
                     rawSlices.Add(part);
                 }
             }
@@ -247,6 +247,7 @@ internal static class OrderIntakeBench
             {
                 Console.WriteLine($"unmeasured round {round + 1 + warmRounds} of {warmRounds}: ceiling {rawParts[^1].Rate:F0}/s, orders {maxParts[^1].Rate:F0}/s " +
                                   $"({maxParts[^1].Rate / rawParts[^1].Rate:F2}), open loop {openParts[^1].Result.Rate:F0}/s with p99 {openParts[^1].Result.P99:F1} ms; " +
+                                  $"whole pages to the WAL per request: ceiling {rawPages / (double)rawParts[^1].Ok:F2}, orders {maxPages / (double)maxParts[^1].Ok:F2}; " +
                                   housekeeping[^1]);
                 // A round run whole and forgotten: the code a round runs (the bench's between its phases too) is compiled
                 // by then at the JIT's last tier, work a server does once and never again in the windows that follow.
@@ -257,7 +258,7 @@ internal static class OrderIntakeBench
                 after.Clear();
                 openJitTime = TimeSpan.Zero;
                 (rawCpu, maxCpu, at80Cpu) = (default, default, default);
-                (rawAllocated, maxAllocated, rawCommits, maxCommits, checkpoints) = (0, 0, 0, 0, 0);
+                (rawAllocated, maxAllocated, rawCommits, maxCommits, checkpoints, rawPages, maxPages) = (0, 0, 0, 0, 0, 0, 0);
                 (pause, gen2, collections) = (TimeSpan.Zero, 0, 0);
                 (jitMethods, jitTime) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
             }
@@ -292,7 +293,8 @@ internal static class OrderIntakeBench
         Console.WriteLine($"orders/s / ceiling inserts/s: {ratio:F2} (target ≥ {RatioTarget}) {Verdict(ratio >= RatioTarget)}");
         Console.WriteLine($"p99 at 80 % of the most: {at80.P99:F1} ms (target < {P99At80Target} ms) {Verdict(at80.P99 < P99At80Target)}");
         Console.WriteLine($"database transactions per request (each statement outside a transaction is one): ceiling {rawCommits / (double)raw.Ok:F1}, " +
-                          $"orders {maxCommits / (double)max.Ok:F1}");
+                          $"orders {maxCommits / (double)max.Ok:F1}; whole pages written to the WAL per request (the first change to a page after a " +
+                          $"checkpoint): ceiling {rawPages / (double)raw.Ok:F2}, orders {maxPages / (double)max.Ok:F2}");
         Console.WriteLine($"CPU per request, this process (platform and load generator) + PostgreSQL: ceiling {rawCpu.Own / raw.Ok:F2} + {rawCpu.Postgres / raw.Ok:F2} ms, " +
                           $"orders {maxCpu.Own / max.Ok:F2} + {maxCpu.Postgres / max.Ok:F2} ms, orders at 80 % (open loop: fewer at once, less shared per wake-up and per commit) " +
                           $"{at80Cpu.Own / at80.Ok:F2} + {at80Cpu.Postgres / at80.Ok:F2} ms");
@@ -484,11 +486,20 @@ internal static class OrderIntakeBench
     }
 
     /// <summary>Transactions committed in this database so far (the statistics are flushed within a second).</summary>
-    private static async Task<long> CommitsAsync(NpgsqlDataSource db)
+    /// <summary>Transactions committed and whole pages written to the WAL (full-page images) so far in the database.</summary>
+    private readonly record struct Counters(long Commits, long Pages)
+    {
+        public static Counters operator -(Counters a, Counters b) => new(a.Commits - b.Commits, a.Pages - b.Pages);
+    }
+
+    private static async Task<Counters> CommitsAsync(NpgsqlDataSource db)
     {
         await Task.Delay(1_100);
-        await using var cmd = db.CreateCommand("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
-        return (long)(await cmd.ExecuteScalarAsync())!;
+        await using var cmd = db.CreateCommand(
+            "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()), (SELECT wal_fpi FROM pg_stat_wal)");
+        await using var reader = await cmd.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return new Counters(reader.GetInt64(0), reader.GetInt64(1));
     }
 
     /// <summary>Autovacuum runs since <paramref name="since"/>: PostgreSQL's own work, competing with requests on a shared machine.</summary>
