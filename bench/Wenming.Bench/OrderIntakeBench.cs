@@ -81,8 +81,8 @@ internal static class OrderIntakeBench
         // At most 64 connections, kept alive: what a reverse proxy in front of the platform holds upstream. A request waiting
         // for one still counts its wait (open loop: latency runs from when the request was due). All 64 are opened in the
         // warm-up and used again before each open loop, as on a busy day: with only the closed loops' 16 open, a burst in
-        // the window opened 28–48 new ones, the JIT compiled the code a new connection runs for 0.9–1.4 s of the window,
-        // and those windows' p99s were 61 and 243 ms (measured with --cold-connections, two runs).
+        // the window opened 28–48 new ones, the JIT compiled the code a new connection runs for 0.9–1.4 s of those runs'
+        // windows, and those windows' p99s were 61 and 243 ms (measured with --cold-connections, two runs).
         var opened = 0;
         // As before this option existed: connections opened only when needed, and closed after a minute idle.
         var coldConnections = args.Contains("--cold-connections");
@@ -241,7 +241,7 @@ internal static class OrderIntakeBench
             checkpoints += await CheckpointsAsync(ceilingSource) - checkpointsBefore;
             housekeeping.Add($"round {round + 1}: " + await HousekeepingAsync(ceilingSource, openStart) + $", {opened - openedBefore} connections opened");
             // The closed loop again, unmeasured but for its rate: what the machine gave right after the window. A window
-            // whose 80 % came close to it ran near capacity because the machine slowed, not because an order cost more.
+            // whose rate came close to it ran near capacity: the machine had slowed since the closed loop that set the rate.
             after.Add(Expect(await LoadGenerator.ClosedLoopAsync(http, orders, clients, slice), "orders after the window").Rate);
             if (round < 0)
             {
@@ -485,13 +485,13 @@ internal static class OrderIntakeBench
         return settings;
     }
 
-    /// <summary>Transactions committed in this database so far (the statistics are flushed within a second).</summary>
-    /// <summary>Transactions committed and whole pages written to the WAL (full-page images) so far in the database.</summary>
+    /// <summary>Transactions committed in this database, and whole pages written to the WAL (full-page images) in the cluster.</summary>
     private readonly record struct Counters(long Commits, long Pages)
     {
         public static Counters operator -(Counters a, Counters b) => new(a.Commits - b.Commits, a.Pages - b.Pages);
     }
 
+    /// <summary>The counters so far (the statistics are flushed within a second).</summary>
     private static async Task<Counters> CommitsAsync(NpgsqlDataSource db)
     {
         await Task.Delay(1_100);
