@@ -240,8 +240,9 @@ internal static class OrderIntakeBench
                 collections + GC.CollectionCount(0) - gc0Before);
             checkpoints += await CheckpointsAsync(ceilingSource) - checkpointsBefore;
             housekeeping.Add($"round {round + 1}: " + await HousekeepingAsync(ceilingSource, openStart) + $", {opened - openedBefore} connections opened");
-            // The closed loop again, unmeasured but for its rate: what the machine gave right after the window. A window
-            // whose rate came close to it ran near capacity: the machine had slowed since the closed loop that set the rate.
+            // The closed loop again, unmeasured but for its rate: what the machine gave right after the window. It reads
+            // faster than the round's own slices (measured: 607–781 orders/s against 604–684 in one run), so a window whose
+            // rate came close to it ran at or above capacity: the machine had slowed since the closed loop that set the rate.
             after.Add(Expect(await LoadGenerator.ClosedLoopAsync(http, orders, clients, slice), "orders after the window").Rate);
             if (round < 0)
             {
