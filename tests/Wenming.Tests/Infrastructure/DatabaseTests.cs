@@ -76,10 +76,14 @@ public sealed class DatabaseTests
     public async Task New_rows_saved_in_one_trip_are_the_rows_SaveChanges_writes(string provider)
     {
         var host = TestHosts.Get(provider);
-        var stationId = await host.WithDbAsync(db => db.Units.Where(u => u.Kind == UnitKind.Station && u.Code.StartsWith(HongtaCode))
-            .OrderBy(u => u.Code).Select(u => u.Id).FirstAsync());
+        var station0 = await host.WithDbAsync(db => db.Units.Where(u => u.Kind == UnitKind.Station && u.Code.StartsWith(HongtaCode))
+            .OrderBy(u => u.Code).Select(u => new { u.Id, u.DistrictId }).FirstAsync());
+        var (stationId, districtId) = (station0.Id, station0.DistrictId);
         // A month ahead of the host's clock, so that the deadline scanner finds neither order overdue and leaves both as saved.
         var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(30);
+        // One platform for both, chosen once: without an order, PostgreSQL returns whichever row comes first in the table,
+        // and another test's update of a platform moves its row.
+        var platform = await host.WithDbAsync(db => db.Platforms.Where(p => p.DistrictId == districtId).OrderBy(p => p.Id).Select(p => p.Id).FirstAsync());
 
         // Both orders on one version of the workflow, though another test may edit the district's meanwhile.
         Guid? workflowId = null;
@@ -90,7 +94,6 @@ public sealed class DatabaseTests
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var cache = scope.ServiceProvider.GetRequiredService<DistrictCache>();
             var station = await db.Units.AsNoTracking().SingleAsync(u => u.Id == stationId);
-            var platform = await db.Platforms.Where(p => p.DistrictId == station.DistrictId).Select(p => p.Id).FirstAsync();
             var line = await UnitDirectory.LineAsync(db, cache, station.DistrictId, station.Path, CancellationToken.None);
             var workflow = workflowId is { } known
                 ? await db.Set<WorkflowDefinition>().SingleAsync(w => w.Id == known)
@@ -123,9 +126,11 @@ public sealed class DatabaseTests
 
         var batched = await SaveAsync(oneTrip: true);
         var saved = await SaveAsync(oneTrip: false);
-        Assert.Equal(await RowsAsync(host, "orders", "Id", saved.Order), await RowsAsync(host, "orders", "Id", batched.Order));
-        Assert.Equal(await RowsAsync(host, "order_events", "OrderId", saved.Order), await RowsAsync(host, "order_events", "OrderId", batched.Order));
-        Assert.Equal(await RowsAsync(host, "order_notices", "Id", saved.Notice), await RowsAsync(host, "order_notices", "Id", batched.Notice));
+        // Column by column, so that a difference names its column.
+        static IEnumerable<string> Columns(List<string> rows) => rows.SelectMany((row, i) => row.Split("; ").Select(c => $"row {i}: {c}"));
+        Assert.Equal(Columns(await RowsAsync(host, "orders", "Id", saved.Order)), Columns(await RowsAsync(host, "orders", "Id", batched.Order)));
+        Assert.Equal(Columns(await RowsAsync(host, "order_events", "OrderId", saved.Order)), Columns(await RowsAsync(host, "order_events", "OrderId", batched.Order)));
+        Assert.Equal(Columns(await RowsAsync(host, "order_notices", "Id", saved.Notice)), Columns(await RowsAsync(host, "order_notices", "Id", batched.Notice)));
     }
 
     /// <summary>Every column of the rows whose <paramref name="column"/> is <paramref name="id"/>, as text, but for keys and numbers.</summary>
