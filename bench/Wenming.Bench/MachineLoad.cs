@@ -56,7 +56,19 @@ internal readonly record struct MachineLoad(double Own, double Postgres, double 
     }
 
     /// <summary>USER_HZ is 100 on Linux.</summary>
-    private const double TickMs = 10;
+    internal const double TickMs = 10;
+
+    /// <summary>The fields of a process's or thread's <c>stat</c> after "(comm) ", counted from its state (0): utime is 11, stime 12.</summary>
+    internal static string[] StatFields(string dir)
+    {
+        var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    }
+
+    /// <summary>Voluntary and involuntary context switches of a process or thread so far, from its <c>status</c>.</summary>
+    internal static long Switches(string dir) =>
+        File.ReadLines(Path.Combine(dir, "status")).Where(l => l.Contains("ctxt_switches:", StringComparison.Ordinal))
+            .Sum(l => long.Parse(l[(l.IndexOf(':') + 1)..].Trim()));
 
     /// <summary>
     /// The postmaster's own and reaped children's time, and its live children's; and the context switches of its live
@@ -75,11 +87,10 @@ internal readonly record struct MachineLoad(double Own, double Postgres, double 
 
             try
             {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                // After "(comm) ": state ppid ... utime(12) stime(13) cutime(14) cstime(15), counted from state = 0.
+                var rest = StatFields(dir);
+                // ppid is 1; utime, stime, cutime and cstime are 11 to 14.
                 stats.Add((pid, int.Parse(rest[1]), long.Parse(rest[11]) + long.Parse(rest[12]), long.Parse(rest[13]) + long.Parse(rest[14])));
-                if (postmaster is null && stat.Contains("(postgres)", StringComparison.Ordinal)
+                if (postmaster is null && File.ReadAllText(Path.Combine(dir, "comm")).Trim() == "postgres"
                                        && File.ReadAllText(Path.Combine(dir, "cmdline")).Contains($"port={port}", StringComparison.Ordinal))
                 {
                     postmaster = pid;
@@ -104,8 +115,7 @@ internal readonly record struct MachineLoad(double Own, double Postgres, double 
         {
             try
             {
-                switches += File.ReadLines($"/proc/{child.Pid}/status").Where(l => l.Contains("ctxt_switches:", StringComparison.Ordinal))
-                    .Sum(l => long.Parse(l[(l.IndexOf(':') + 1)..].Trim()));
+                switches += Switches($"/proc/{child.Pid}");
             }
             catch (IOException)
             {
@@ -124,9 +134,6 @@ internal readonly record struct MachineLoad(double Own, double Postgres, double 
 /// </summary>
 internal sealed class ThreadUse
 {
-    /// <summary>USER_HZ is 100 on Linux.</summary>
-    private const double TickMs = 10;
-
     private readonly Dictionary<int, (string Name, long Switches, long Ticks)> _byId = [];
     private readonly long _workItems = ThreadPool.CompletedWorkItemCount;
 
@@ -138,12 +145,8 @@ internal sealed class ThreadUse
             try
             {
                 var name = File.ReadAllText(Path.Combine(task, "comm")).Trim();
-                var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                var switches = File.ReadLines(Path.Combine(task, "status")).Where(l => l.Contains("ctxt_switches:", StringComparison.Ordinal))
-                    .Sum(l => long.Parse(l[(l.IndexOf(':') + 1)..].Trim()));
-                // stat after "(comm) ": utime and stime are fields 11 and 12 counted from the state.
-                use._byId[int.Parse(Path.GetFileName(task))] = (name, switches, long.Parse(rest[11]) + long.Parse(rest[12]));
+                var rest = MachineLoad.StatFields(task);
+                use._byId[int.Parse(Path.GetFileName(task))] = (name, MachineLoad.Switches(task), long.Parse(rest[11]) + long.Parse(rest[12]));
             }
             catch (IOException)
             {
@@ -162,7 +165,7 @@ internal sealed class ThreadUse
                 Ticks: t.Value.Ticks - _byId.GetValueOrDefault(t.Key).Ticks))
             .GroupBy(t => t.Name, (name, ts) => (Name: name, Switches: ts.Sum(t => t.Switches), Ticks: ts.Sum(t => t.Ticks)))
             .Where(x => x.Switches > 0).OrderByDescending(x => x.Switches).Take(4)
-            .Select(x => $"{x.Name} {x.Switches / (double)requests:F1} ({x.Ticks * TickMs / requests:F2} ms)");
+            .Select(x => $"{x.Name} {x.Switches / (double)requests:F1} ({x.Ticks * MachineLoad.TickMs / requests:F2} ms)");
         return $"work items {(ThreadPool.CompletedWorkItemCount - _workItems) / (double)requests:F1}; " + string.Join(", ", threads);
     }
 }

@@ -187,14 +187,14 @@ internal static class OrderIntakeBench
             for (var turn = 0; turn < 2 * slices; turn++)
             {
                 var ofOrders = turn % 2 == 1;
-                var commits = await CommitsAsync(ceilingSource);
+                var commits = await CountersAsync(ceilingSource);
                 var threads = ThreadUse.Now();
                 var cpu = MachineLoad.Now(cluster.Port);
                 var allocated = GC.GetTotalAllocatedBytes();
                 var part = Expect(await LoadGenerator.ClosedLoopAsync(http, ofOrders ? orders : ceiling, clients, slice), ofOrders ? "orders" : "ceiling");
                 var used = MachineLoad.Now(cluster.Port) - cpu;
                 var bytes = GC.GetTotalAllocatedBytes() - allocated;
-                var (committed, pages) = await CommitsAsync(ceilingSource) - commits;
+                var (committed, pages) = await CountersAsync(ceilingSource) - commits;
                 if (ofOrders)
                 {
                     maxThreads = threads.Since(part.Ok);
@@ -493,7 +493,7 @@ internal static class OrderIntakeBench
     }
 
     /// <summary>The counters so far (the statistics are flushed within a second).</summary>
-    private static async Task<Counters> CommitsAsync(NpgsqlDataSource db)
+    private static async Task<Counters> CountersAsync(NpgsqlDataSource db)
     {
         await Task.Delay(1_100);
         await using var cmd = db.CreateCommand(
