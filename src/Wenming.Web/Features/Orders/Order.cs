@@ -151,6 +151,20 @@ internal sealed class Order : IDistrictOwned
     private IReadOnlyList<WorkflowStep> Steps => (Workflow ?? throw new InvalidOperationException("Load the order with its workflow.")).Steps;
 
     /// <summary>Records how the order was filed, completes the entry steps, and hands it to the first handling step.</summary>
+    /// <summary>
+    /// Sets the place and the holder as units on an order written without the change tracker (which would otherwise set
+    /// them from the units it tracks), for what reads them after placing: the view and the live board.
+    /// </summary>
+    public void ShowUnits(Unit place, Unit holder)
+    {
+        if (place.Id != UnitId || holder.Id != HolderUnitId)
+        {
+            throw new InvalidOperationException("The units are not this order's place and holder.");
+        }
+
+        (Unit, HolderUnit) = (place, holder);
+    }
+
     public void File(OrderActor actor, OrderPlaces places, string? confirmTokenHash, string? partnerName, DateTimeOffset now)
     {
         PartnerName = partnerName;

@@ -44,9 +44,18 @@ internal sealed class OrderNotifier(AppDbContext db, IHubContext<OrderBoardHub> 
     /// <summary>Adds the holder's notice to the unit of work that saves the move.</summary>
     public void Stage(Order order, string action)
     {
+        if (Notice(order, action) is { } notice)
+        {
+            db.Add(notice);
+        }
+    }
+
+    /// <summary>The holder's notice of a move, if the move gives the order a holder to tell.</summary>
+    public OrderNotice? Notice(Order order, string action)
+    {
         if (!HolderChanges.Contains(action) || order.IsFinished)
         {
-            return;
+            return null;
         }
 
         var text = action switch
@@ -57,7 +66,7 @@ internal sealed class OrderNotifier(AppDbContext db, IHubContext<OrderBoardHub> 
             "rate" when order.State == OrderState.UnderReview => $"订单 {order.Number} 收到差评，请复核",
             _ => $"订单 {order.Number}「{order.Title}」待您“{order.Step.Name}”",
         };
-        db.Add(new OrderNotice(order.DistrictId, order.Id, order.HolderUnitId, order.HolderTeamId, null, text, clock.GetUtcNow()));
+        return new OrderNotice(order.DistrictId, order.Id, order.HolderUnitId, order.HolderTeamId, null, text, clock.GetUtcNow());
     }
 
     /// <summary>After the save: the live board, and an SMS to a resident who follows the order by phone.</summary>

@@ -82,8 +82,10 @@ internal sealed class OrderQueries(AppDbContext db, OrderAccess access, District
         }
 
         var speaksForResident = order.RequesterUserId == uid || order.RequesterUserId is null && order.FiledById == uid;
+        // Whether the caller is a volunteer matters at this point only to offer someone else's order to claim: a resident
+        // ordering for themself (most orders) is not asked, which spares a read of the volunteers table.
         var actor = new OrderActor(uid, "", Scope.CanAdminister(order.HolderUnit!.Path), speaksForResident, false,
-            order.OpenForClaim ? await access.VolunteerIdAsync(ct) : null);
+            order.OpenForClaim && !speaksForResident ? await access.VolunteerIdAsync(ct) : null);
         return await ViewAsync(order, actor, ct);
     }
 

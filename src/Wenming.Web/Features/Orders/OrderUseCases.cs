@@ -203,12 +203,26 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
                 order.FlagPossibleDuplicate(d);
             }
 
-            UnitDirectory.Track(db, line, order.UnitId, order.HolderUnitId);
-            db.Add(order);
-            notifier.Stage(order, "place");
+            var notice = notifier.Notice(order, "place");
             try
             {
-                await db.SaveInOneTripAsync(ct); // the order, its first event and the holder's notice
+                // The order, its first events and the holder's notice: on PostgreSQL, new rows in one batch that the unit of
+                // work does not track (nothing here reads them through it again), so the place and holder are set from the line.
+                if (await NewRows.TryInsertUntrackedAsync(db, notice is null ? [order, .. order.Events] : [order, .. order.Events, notice], ct))
+                {
+                    order.ShowUnits(line.First(u => u.Id == order.UnitId).Copy(), line.First(u => u.Id == order.HolderUnitId).Copy());
+                }
+                else
+                {
+                    UnitDirectory.Track(db, line, order.UnitId, order.HolderUnitId);
+                    db.Add(order);
+                    if (notice is not null)
+                    {
+                        db.Add(notice);
+                    }
+
+                    await db.SaveInOneTripAsync(ct);
+                }
             }
             catch (DbUpdateException) when (attempt < 3)
             {

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -19,7 +18,7 @@ namespace Wenming.Web.Infrastructure.Data;
 /// </summary>
 internal static class NewRows
 {
-    private sealed record Statement(string Sql, IProperty[] Columns, RelationalTypeMapping[] Mappings);
+    private sealed record Statement(string Sql, IProperty[] Columns, RelationalTypeMapping[] Mappings, bool HasShadow);
 
     private static readonly ConcurrentDictionary<IEntityType, Statement?> Statements = new();
 
@@ -31,7 +30,6 @@ internal static class NewRows
     {
         // Entries() detects changes first: a tracked row changed in place is a Modified entry here, and refuses the batch.
         var added = new List<EntityEntry>();
-        IEnumerable<IInterceptor>? interceptors = null;
         foreach (var entry in db.ChangeTracker.Entries())
         {
             if (entry.State == EntityState.Unchanged)
@@ -39,10 +37,7 @@ internal static class NewRows
                 continue;
             }
 
-            // This context's own interceptors, not those of whichever context first met the type.
-            interceptors ??= db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors ?? [];
-            if (entry.State != EntityState.Added || For(db, entry.Metadata) is null
-                || interceptors.OfType<DistrictCache.Invalidation>().Any(i => i.Watches(entry.Metadata.ClrType)))
+            if (entry.State != EntityState.Added || For(db, entry.Metadata) is null || Watched(db, entry.Metadata))
             {
                 return null;
             }
@@ -50,11 +45,68 @@ internal static class NewRows
             added.Add(entry);
         }
 
-        return added.Count == 0 ? null : InDependencyOrder(added);
+        return added.Count == 0 ? null : InDependencyOrder(added, e => e.Metadata);
     }
 
     /// <summary>Writes <paramref name="added"/> in one batch: one implicit transaction, all rows or none. Failures come as EF's DbUpdateException.</summary>
-    public static async Task InsertAsync(AppDbContext db, List<EntityEntry> added, CancellationToken ct)
+    public static async Task InsertAsync(AppDbContext db, List<EntityEntry> added, CancellationToken ct) =>
+        await WriteAsync(db, added.Count, factory => added.Select(entry =>
+        {
+            var values = entry.CurrentValues;
+            return Command(Statements[entry.Metadata]!, factory, column => values[column]);
+        }), added, ct);
+
+    /// <summary>
+    /// Writes <paramref name="rows"/> (new entities) in one batch without the change
+    /// tracker, which spares adding them to it (a snapshot of every property and the fix-up of every navigation) and
+    /// detecting and accepting their changes: false, and nothing written, unless every row's type qualifies, has no
+    /// shadow property and its key is set, and <paramref name="db"/> has no changes of its own waiting (which the caller's
+    /// SaveChanges would write with the rows). The rows stay untracked: their navigations are as the caller set them.
+    /// </summary>
+    public static async Task<bool> TryInsertUntrackedAsync(AppDbContext db, IReadOnlyList<object> rows, CancellationToken ct)
+    {
+        if (db is not PostgresAppDbContext || rows.Count == 0 || db.Database.CurrentTransaction is not null)
+        {
+            return false;
+        }
+
+        var typed = new List<(object Row, IEntityType Type)>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (db.Model.FindEntityType(row.GetType()) is not { } type || For(db, type) is not { HasShadow: false } || Watched(db, type)
+                || type.FindPrimaryKey()!.Properties.Any(k => Equals(k.GetGetter().GetClrValue(row), k.Sentinel)))
+            {
+                return false;
+            }
+
+            typed.Add((row, type));
+        }
+
+        if (InDependencyOrder(typed, r => r.Type) is not { } ordered || db.ChangeTracker.HasChanges())
+        {
+            return false;
+        }
+
+        await WriteAsync(db, ordered.Count,
+            factory => ordered.Select(r => Command(Statements[r.Type]!, factory, column => column.GetGetter().GetClrValue(r.Row))), [], ct);
+        return true;
+    }
+
+    private static NpgsqlBatchCommand Command(Statement statement, NpgsqlCommand factory, Func<IProperty, object?> value)
+    {
+        var command = new NpgsqlBatchCommand(statement.Sql);
+        for (var i = 0; i < statement.Columns.Length; i++)
+        {
+            var column = statement.Columns[i];
+            command.Parameters.Add(statement.Mappings[i].CreateParameter(factory, "", value(column), column.IsNullable));
+        }
+
+        return command;
+    }
+
+    /// <summary>Runs the commands as one batch; <paramref name="entries"/> (if tracked) go with the DbUpdateException of a failure.</summary>
+    private static async Task WriteAsync(AppDbContext db, int count, Func<NpgsqlCommand, IEnumerable<NpgsqlBatchCommand>> commands,
+        IReadOnlyList<EntityEntry> entries, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         int written;
@@ -69,17 +121,8 @@ internal static class NewRows
 
             // Only a factory of parameters for the type mappings (which take a command); never executed.
             await using var factory = new NpgsqlCommand();
-            foreach (var entry in added)
+            foreach (var command in commands(factory))
             {
-                var statement = Statements[entry.Metadata]!;
-                var command = new NpgsqlBatchCommand(statement.Sql);
-                var values = entry.CurrentValues;
-                for (var i = 0; i < statement.Columns.Length; i++)
-                {
-                    var column = statement.Columns[i];
-                    command.Parameters.Add(statement.Mappings[i].CreateParameter(factory, "", values[column], column.IsNullable));
-                }
-
                 batch.BatchCommands.Add(command);
             }
 
@@ -89,17 +132,17 @@ internal static class NewRows
         {
             // As SaveChanges does with whatever fails while it runs its commands. The whole batch failed as one: its rows,
             // not only the one whose statement PostgreSQL refused.
-            throw new DbUpdateException("An error occurred while saving the new rows. See the inner exception for details.", e, added);
+            throw new DbUpdateException("An error occurred while saving the new rows. See the inner exception for details.", e, entries);
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
 
-        if (written != added.Count)
+        if (written != count)
         {
             // A row a trigger or rule swallowed: SaveChanges would not accept it as saved either.
-            throw new DbUpdateException($"Expected {added.Count} new rows to be written, but {written} were.", (Exception?)null, added);
+            throw new DbUpdateException($"Expected {count} new rows to be written, but {written} were.", (Exception?)null, entries);
         }
     }
 
@@ -107,9 +150,9 @@ internal static class NewRows
     /// Rows of a type after the rows of the types in the batch it has a foreign key to (a row's foreign keys are checked
     /// when its INSERT ends); rows of one type in the order they were added. Null for a cycle: SaveChanges sorts those.
     /// </summary>
-    private static List<EntityEntry>? InDependencyOrder(List<EntityEntry> added)
+    private static List<T>? InDependencyOrder<T>(List<T> added, Func<T, IEntityType> typeOf)
     {
-        var types = added.Select(e => e.Metadata).Distinct().ToList();
+        var types = added.Select(typeOf).Distinct().ToList();
         if (types.Count == 1)
         {
             return added;
@@ -128,8 +171,16 @@ internal static class NewRows
             types.Remove(next);
         }
 
-        return [.. added.OrderBy(e => ordered.IndexOf(e.Metadata))];
+        return [.. added.OrderBy(e => ordered.IndexOf(typeOf(e)))];
     }
+
+    /// <summary>
+    /// Whether the district cache watches the type: its invalidation runs inside SaveChanges. This context's own
+    /// interceptors, not those of whichever context first met the type.
+    /// </summary>
+    private static bool Watched(AppDbContext db, IEntityType type) =>
+        (db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors ?? [])
+        .OfType<DistrictCache.Invalidation>().Any(i => i.Watches(type.ClrType));
 
     private static Statement? For(AppDbContext db, IEntityType type) =>
         Statements.TryGetValue(type, out var statement) ? statement : Statements.GetOrAdd(type, t => Build(db, t));
@@ -157,6 +208,6 @@ internal static class NewRows
         var text = new StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table, type.GetSchema())).Append(" (")
             .AppendJoin(", ", columns.Select(c => sql.DelimitIdentifier(c.GetColumnName())))
             .Append(") VALUES (").AppendJoin(", ", columns.Select((_, i) => $"${i + 1}")).Append(')');
-        return new Statement(text.ToString(), columns, [.. columns.Select(c => (RelationalTypeMapping)c.GetTypeMapping())]);
+        return new Statement(text.ToString(), columns, [.. columns.Select(c => (RelationalTypeMapping)c.GetTypeMapping())], columns.Any(c => c.IsShadowProperty()));
     }
 }
