@@ -16,6 +16,12 @@ internal sealed class LoadResult(int ok, int failed, double seconds, List<double
     public double P99 => Percentile(0.99);
     public double Max => _sorted.Length == 0 ? double.NaN : _sorted[^1];
 
+    /// <summary>
+    /// Open loop: how late each request (in the order of <see cref="InOrder"/>) began to be sent after it was due, as part
+    /// of its latency: the issuer is a thread of this process, and a busy machine can keep it waiting for a core.
+    /// </summary>
+    public IReadOnlyList<double> IssuedLate { get; init; } = [];
+
     /// <summary>In the order the requests were issued (open loop: one per due time).</summary>
     public IReadOnlyList<double> InOrder => latenciesMs;
 
@@ -72,12 +78,14 @@ internal static class LoadGenerator
     {
         var total = (int)(perSecond * duration.TotalSeconds);
         var latencies = new double[total];
+        var lateness = new double[total];
         var succeeded = new bool[total];
         var failed = 0;
         string? firstError = null;
         var tasks = new Task[total];
         async Task OneAsync(int index, long due)
         {
+            lateness[index] = (Stopwatch.GetTimestamp() - due) * 1000.0 / Stopwatch.Frequency;
             var (ok, error) = await SendAsync(http, next(index));
             latencies[index] = (Stopwatch.GetTimestamp() - due) * 1000.0 / Stopwatch.Frequency;
             succeeded[index] = ok;
@@ -123,8 +131,8 @@ internal static class LoadGenerator
             failed += tasks.Count(t => !t.IsCompleted);
         }
 
-        var done = Enumerable.Range(0, total).Where(i => succeeded[i]).Select(i => latencies[i]).ToList();
-        return new LoadResult(done.Count, failed, issued, done, firstError);
+        var done = Enumerable.Range(0, total).Where(i => succeeded[i]).ToList();
+        return new LoadResult(done.Count, failed, issued, [.. done.Select(i => latencies[i])], firstError) { IssuedLate = [.. done.Select(i => lateness[i])] };
     }
 
     private static async Task<(bool Ok, string? Error)> SendAsync(HttpClient http, HttpRequestMessage request)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -279,12 +280,24 @@ internal static class OrderIntakeBench
         Console.WriteLine("  each round, orders per second closed, then 80 % of it open (its p99), then closed again (the open loop's share of it): " +
                           string.Join("; ", maxParts.Zip(openParts, after).Select((p, i) =>
                               $"{i + 1}: {p.First.Rate:F0}, {p.Second.Rate:F0} ({p.Second.Result.P99:F1} ms), {p.Third:F0} ({p.Second.Rate / p.Third:P0})")));
+        // --dump=FILE: every open-loop request's latency, by round and by when it was due, for a closer look at the tail.
+        if (args.FirstOrDefault(a => a.StartsWith("--dump=", StringComparison.Ordinal)) is { } dump)
+        {
+            await File.WriteAllLinesAsync(dump["--dump=".Length..], openParts.SelectMany((p, r) => p.Result.InOrder.Select((ms, i) =>
+                string.Create(CultureInfo.InvariantCulture, $"{r + 1},{i * 1000 / p.Rate:F1},{ms:F2},{p.Result.IssuedLate[i]:F2}"))).Prepend("round,due_ms,latency_ms,issued_late_ms"));
+        }
+
         // Where the tail came from: the worst seconds of the open loop, and the garbage collector's pauses meanwhile.
         var bySecond = openParts.SelectMany((p, r) => p.Result.InOrder.Select((ms, i) => (Second: $"r{r + 1}s{(int)(i / p.Rate)}", Ms: ms))).GroupBy(x => x.Second)
             .Select(g => (g.Key, P99: g.Select(x => x.Ms).Order().ElementAt((int)Math.Min(g.Count() - 1, Math.Ceiling(g.Count() * 0.99) - 1)))).ToList();
         Console.WriteLine("  worst seconds of the open loop (p99): " + string.Join(", ", bySecond.OrderByDescending(x => x.P99).Take(4).Select(x => $"{x.Key} {x.P99:F0} ms")) +
                           $"; median second {bySecond.Select(x => x.P99).Order().ElementAt(bySecond.Count / 2):F0} ms; GC pauses meanwhile {pause.TotalMilliseconds:F0} ms in all over {collections} collections, {gen2} of them gen-2; " +
                           $"JIT meanwhile {openJitTime.TotalMilliseconds:F0} ms");
+        // The issuer is a thread of this process: if the busy machine kept it from a core, requests left late, and that
+        // lateness is in their latency. Small here means the tail is the platform's, not the load generator's.
+        var late = openParts.SelectMany(p => p.Result.IssuedLate).Order().ToList();
+        Console.WriteLine($"  the open loop's requests left after they were due by: p50 {late[late.Count / 2]:F1} ms, p99 {late[(int)(late.Count * 0.99)]:F1} ms, " +
+                          $"at most {late[^1]:F1} ms (part of their latency)");
         Console.WriteLine($"  allocated per request (this process, load generator included): ceiling {rawAllocated / 1024.0 / raw.Ok:F0} KB, orders {maxAllocated / 1024.0 / max.Ok:F0} KB" +
                           $"; GC {(GCSettings.IsServerGC ? "server" : "workstation")}");
         Console.WriteLine("  PostgreSQL's own work during the open loop (s = seconds into it): " + string.Join("; ", housekeeping) + $"; checkpoints {checkpoints}");
