@@ -180,6 +180,9 @@ internal static class OrderIntakeBench
         long rawAllocated = 0, maxAllocated = 0, rawCommits = 0, maxCommits = 0, checkpoints = 0, rawPages = 0, maxPages = 0;
         var (pause, gen2, collections) = (TimeSpan.Zero, 0, 0);
         var housekeeping = new List<string>();
+        // --dump also records the collector's pauses during each window, to lay next to the requests.
+        using var gcPauses = args.Any(a => a.StartsWith("--dump=", StringComparison.Ordinal)) ? new GcPauses() : null;
+        var openWindows = new List<(DateTimeOffset Start, DateTimeOffset End)>();
         var after = new List<double>();
         var (rawThreads, maxThreads, at80Threads, openJitTime) = ("", "", "", TimeSpan.Zero);
         for (var round = -warmRounds; round < rounds; round++)
@@ -240,6 +243,7 @@ internal static class OrderIntakeBench
             (pause, gen2, collections) = (pause + GC.GetTotalPauseDuration() - pauseBefore, gen2 + GC.CollectionCount(2) - gcBefore,
                 collections + GC.CollectionCount(0) - gc0Before);
             checkpoints += await CheckpointsAsync(ceilingSource) - checkpointsBefore;
+            openWindows.Add((openStart, DateTimeOffset.UtcNow));
             housekeeping.Add($"round {round + 1}: " + await HousekeepingAsync(ceilingSource, openStart) + $", {opened - openedBefore} connections opened");
             // The closed loop again, unmeasured but for its rate: what the machine gave right after the window. It reads
             // faster than the round's own slices (measured: 607–781 orders/s against 604–684 in one run), so a window whose
@@ -285,6 +289,13 @@ internal static class OrderIntakeBench
         {
             await File.WriteAllLinesAsync(dump["--dump=".Length..], openParts.SelectMany((p, r) => p.Result.InOrder.Select((ms, i) =>
                 string.Create(CultureInfo.InvariantCulture, $"{r + 1},{i * 1000 / p.Rate:F1},{ms:F2},{p.Result.IssuedLate[i]:F2}"))).Prepend("round,due_ms,latency_ms,issued_late_ms"));
+            if (gcPauses is not null)
+            {
+                // The measured rounds' windows are the last ones (the unmeasured rounds' come first).
+                var measured = openWindows.TakeLast(openParts.Count).ToList();
+                await File.WriteAllLinesAsync(dump["--dump=".Length..] + ".gc", measured.SelectMany((w, r) => gcPauses.Between(w.Start, w.End).Select(g =>
+                    string.Create(CultureInfo.InvariantCulture, $"{r + 1},{(g.Start - w.Start.UtcDateTime).TotalMilliseconds:F1},{g.Ms:F2}"))).Prepend("round,start_ms,pause_ms"));
+            }
         }
 
         // Where the tail came from: the worst seconds of the open loop, and the garbage collector's pauses meanwhile.
