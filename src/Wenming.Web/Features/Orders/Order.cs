@@ -150,7 +150,6 @@ internal sealed class Order : IDistrictOwned
 
     private IReadOnlyList<WorkflowStep> Steps => (Workflow ?? throw new InvalidOperationException("Load the order with its workflow.")).Steps;
 
-    /// <summary>Records how the order was filed, completes the entry steps, and hands it to the first handling step.</summary>
     /// <summary>
     /// Sets the place and the holder as units on an order written without the change tracker (which would otherwise set
     /// them from the units it tracks), for what reads them after placing: the view and the live board.
@@ -165,6 +164,7 @@ internal sealed class Order : IDistrictOwned
         (Unit, HolderUnit) = (place, holder);
     }
 
+    /// <summary>Records how the order was filed, completes the entry steps, and hands it to the first handling step.</summary>
     public void File(OrderActor actor, OrderPlaces places, string? confirmTokenHash, string? partnerName, DateTimeOffset now)
     {
         PartnerName = partnerName;

@@ -186,6 +186,10 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
         }
 
         Guid? duplicate = null;
+        // Once the unit of work saved the order as usual (it had changes of its own to write with it, such as the district's
+        // first workflow), a retry does the same: the first try's new rows were detached, and only adding the order again
+        // adds them again.
+        var tracked = false;
         for (var attempt = 1; ; attempt++)
         {
             var order = new Order(Scope.DistrictId, workflow, numbers.Next(Scope.DistrictId, now), details, unit.Id, channel, requester,
@@ -208,12 +212,13 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
             {
                 // The order, its first events and the holder's notice: on PostgreSQL, new rows in one batch that the unit of
                 // work does not track (nothing here reads them through it again), so the place and holder are set from the line.
-                if (await NewRows.TryInsertUntrackedAsync(db, notice is null ? [order, .. order.Events] : [order, .. order.Events, notice], ct))
+                if (!tracked && await NewRows.TryInsertUntrackedAsync(db, notice is null ? [order, .. order.Events] : [order, .. order.Events, notice], ct))
                 {
                     order.ShowUnits(line.First(u => u.Id == order.UnitId).Copy(), line.First(u => u.Id == order.HolderUnitId).Copy());
                 }
                 else
                 {
+                    tracked = true;
                     UnitDirectory.Track(db, line, order.UnitId, order.HolderUnitId);
                     db.Add(order);
                     if (notice is not null)
