@@ -22,6 +22,9 @@ internal sealed class LoadResult(int ok, int failed, double seconds, List<double
     /// </summary>
     public IReadOnlyList<double> IssuedLate { get; init; } = [];
 
+    /// <summary>Open loop: the Stopwatch timestamp request <c>i</c> was due at.</summary>
+    public Func<int, long> DueAt { get; init; } = _ => 0;
+
     /// <summary>In the order the requests were issued (open loop: one per due time).</summary>
     public IReadOnlyList<double> InOrder => latenciesMs;
 
@@ -133,7 +136,7 @@ internal static class LoadGenerator
         }
 
         var done = Enumerable.Range(0, total).Where(i => succeeded[i]).ToList();
-        return new LoadResult(done.Count, failed, issued, [.. done.Select(i => latencies[i])], firstError) { IssuedLate = [.. done.Select(i => lateness[i])] };
+        return new LoadResult(done.Count, failed, issued, [.. done.Select(i => latencies[i])], firstError) { IssuedLate = [.. done.Select(i => lateness[i])], DueAt = i => start + (long)(i / perSecond * Stopwatch.Frequency) };
     }
 
     private static async Task<(bool Ok, string? Error)> SendAsync(HttpClient http, HttpRequestMessage request)

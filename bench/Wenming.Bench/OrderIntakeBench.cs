@@ -58,12 +58,18 @@ internal static class OrderIntakeBench
         Console.WriteLine("Starting a throwaway PostgreSQL cluster…");
         // Durable unless asked otherwise: the throwaway cluster's default is fsync off, which no production commit is.
         using var cluster = PostgresCluster.Start("bench-orders", durable: fsync);
+        // --dump also records when the platform began and finished each open-loop request.
+        var serverTimes = args.Any(a => a.StartsWith("--dump=", StringComparison.Ordinal)) ? new ServerTimes() : null;
         var cs = Wenming.Web.Infrastructure.Data.Database.PostgresDefaults(cluster.ConnectionString("wenming_orders") + (prepare ? "" : ";Max Auto Prepare=0"));
         await BenchHost.CreateDatabaseAsync(cluster.ConnectionString("postgres"), "wenming_orders");
         await using var ceilingSource = NpgsqlDataSource.Create(cs);
         using var host = new BenchHost(cs, volunteersPerDistrict: 200, services =>
         {
             services.AddSingleton(ceilingSource).AddTransient<IStartupFilter, CeilingEndpoint>();
+            if (serverTimes is not null)
+            {
+                services.AddSingleton<IStartupFilter>(serverTimes);
+            }
             if (explain)
             {
                 services.ConfigureDbContext<Wenming.Web.Infrastructure.Data.PostgresAppDbContext>(o => o.AddInterceptors(new QueryLog()));
@@ -127,7 +133,16 @@ internal static class OrderIntakeBench
         }
 
         await CheckAuthAsync(http, residents[0].Platforms[0]);
-        Func<long, HttpRequestMessage> orders = n => Post("/api/v1/orders", residents, n, keys);
+        Func<long, HttpRequestMessage> orders = n =>
+        {
+            var request = Post("/api/v1/orders", residents, n, keys);
+            if (serverTimes is not null)
+            {
+                request.Headers.Add(ServerTimes.Header, n.ToString(CultureInfo.InvariantCulture));
+            }
+
+            return request;
+        };
         Func<long, HttpRequestMessage> ceiling = n => Post(CeilingEndpoint.Path, residents, n, keys);
 
         // Warm both paths (the JIT, connection pools, buffer caches), then a checkpoint so none falls in a phase.
@@ -236,7 +251,17 @@ internal static class OrderIntakeBench
             var checkpointsBefore = await CheckpointsAsync(ceilingSource);
             var (pauseBefore, gcBefore, gc0Before) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2), GC.CollectionCount(0));
             var openJit = System.Runtime.JitInfo.GetCompilationTime();
+            if (serverTimes is not null)
+            {
+                serverTimes.Round = openWindows.Count + 1;
+            }
+
             openParts.Add((Expect(await LoadGenerator.OpenLoopAsync(http, orders, rate, openPhase), "orders at 80 %"), rate));
+            if (serverTimes is not null)
+            {
+                serverTimes.Round = 0;
+            }
+
             openJitTime += System.Runtime.JitInfo.GetCompilationTime() - openJit;
             at80Cpu += MachineLoad.Now(cluster.Port) - openCpu;
             at80Threads = openThreads.Since(openParts[^1].Result.Ok);
@@ -287,11 +312,18 @@ internal static class OrderIntakeBench
         // --dump=FILE: every open-loop request's latency, by round and by when it was due, for a closer look at the tail.
         if (args.FirstOrDefault(a => a.StartsWith("--dump=", StringComparison.Ordinal)) is { } dump)
         {
+            // The measured rounds' windows are the last ones (the unmeasured rounds' come first).
+            var firstMeasured = openWindows.Count - openParts.Count + 1;
+            string Server(int round, int i, LoadResult result) =>
+                serverTimes is not null && serverTimes.TryGet(round, i, out var t)
+                    ? string.Create(CultureInfo.InvariantCulture,
+                        $"{(t.Start - result.DueAt(i)) * 1000.0 / Stopwatch.Frequency:F2},{(t.End - result.DueAt(i)) * 1000.0 / Stopwatch.Frequency:F2}")
+                    : ",";
             await File.WriteAllLinesAsync(dump["--dump=".Length..], openParts.SelectMany((p, r) => p.Result.InOrder.Select((ms, i) =>
-                string.Create(CultureInfo.InvariantCulture, $"{r + 1},{i * 1000 / p.Rate:F1},{ms:F2},{p.Result.IssuedLate[i]:F2}"))).Prepend("round,due_ms,latency_ms,issued_late_ms"));
+                    string.Create(CultureInfo.InvariantCulture, $"{r + 1},{i * 1000 / p.Rate:F1},{ms:F2},{p.Result.IssuedLate[i]:F2},") + Server(firstMeasured + r, i, p.Result)))
+                .Prepend("round,due_ms,latency_ms,issued_late_ms,server_start_ms,server_end_ms"));
             if (gcPauses is not null)
             {
-                // The measured rounds' windows are the last ones (the unmeasured rounds' come first).
                 var measured = openWindows.TakeLast(openParts.Count).ToList();
                 await File.WriteAllLinesAsync(dump["--dump=".Length..] + ".gc", measured.SelectMany((w, r) => gcPauses.Between(w.Start, w.End).Select(g =>
                     string.Create(CultureInfo.InvariantCulture, $"{r + 1},{(g.Start - w.Start.UtcDateTime).TotalMilliseconds:F1},{g.Ms:F2}"))).Prepend("round,start_ms,pause_ms"));
