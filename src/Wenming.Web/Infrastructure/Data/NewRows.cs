@@ -57,11 +57,11 @@ internal static class NewRows
         }), added, ct);
 
     /// <summary>
-    /// Writes <paramref name="rows"/> (new entities) in one batch without the change
-    /// tracker, which spares adding them to it (a snapshot of every property and the fix-up of every navigation) and
-    /// detecting and accepting their changes: false, and nothing written, unless every row's type qualifies, has no
-    /// shadow property and its key is set, and <paramref name="db"/> has no changes of its own waiting (which the caller's
-    /// SaveChanges would write with the rows). The rows stay untracked: their navigations are as the caller set them.
+    /// Writes <paramref name="rows"/> (new entities) in one batch without the change tracker, which spares adding them to
+    /// it (a snapshot of every property and the fix-up of every navigation) and detecting and accepting their changes:
+    /// false, and nothing written, unless every row's type qualifies, has no shadow property and its key is set, and
+    /// <paramref name="db"/> has no changes of its own waiting (which the caller's SaveChanges would write with the rows).
+    /// The rows stay untracked: their navigations are as the caller set them.
     /// </summary>
     public static async Task<bool> TryInsertUntrackedAsync(AppDbContext db, IReadOnlyList<object> rows, CancellationToken ct)
     {
