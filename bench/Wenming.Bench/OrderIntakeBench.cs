@@ -58,8 +58,9 @@ internal static class OrderIntakeBench
         Console.WriteLine("Starting a throwaway PostgreSQL cluster…");
         // Durable unless asked otherwise: the throwaway cluster's default is fsync off, which no production commit is.
         using var cluster = PostgresCluster.Start("bench-orders", durable: fsync);
-        // --dump also records when the platform began and finished each open-loop request.
-        var serverTimes = args.Any(a => a.StartsWith("--dump=", StringComparison.Ordinal)) ? new ServerTimes() : null;
+        // --dump=FILE: every open-loop request, with when the platform began, admitted and finished it, and the collector's pauses.
+        var dump = args.FirstOrDefault(a => a.StartsWith("--dump=", StringComparison.Ordinal))?["--dump=".Length..];
+        var serverTimes = dump is null ? null : new ServerTimes();
         var cs = Wenming.Web.Infrastructure.Data.Database.PostgresDefaults(cluster.ConnectionString("wenming_orders") + (prepare ? "" : ";Max Auto Prepare=0"));
         await BenchHost.CreateDatabaseAsync(cluster.ConnectionString("postgres"), "wenming_orders");
         await using var ceilingSource = NpgsqlDataSource.Create(cs);
@@ -202,8 +203,7 @@ internal static class OrderIntakeBench
         long rawAllocated = 0, maxAllocated = 0, rawCommits = 0, maxCommits = 0, checkpoints = 0, rawPages = 0, maxPages = 0;
         var (pause, gen2, collections) = (TimeSpan.Zero, 0, 0);
         var housekeeping = new List<string>();
-        // --dump also records the collector's pauses during each window, to lay next to the requests.
-        using var gcPauses = args.Any(a => a.StartsWith("--dump=", StringComparison.Ordinal)) ? new GcPauses() : null;
+        using var gcPauses = dump is null ? null : new GcPauses();
         var openWindows = new List<(DateTimeOffset Start, DateTimeOffset End)>();
         var after = new List<double>();
         var (rawThreads, maxThreads, at80Threads, openJitTime) = ("", "", "", TimeSpan.Zero);
@@ -316,25 +316,21 @@ internal static class OrderIntakeBench
         Console.WriteLine("  each round, orders per second closed, then 80 % of it open (its p99), then closed again (the open loop's share of it): " +
                           string.Join("; ", maxParts.Zip(openParts, after).Select((p, i) =>
                               $"{i + 1}: {p.First.Rate:F0}, {p.Second.Rate:F0} ({p.Second.Result.P99:F1} ms), {p.Third:F0} ({p.Second.Rate / p.Third:P0})")));
-        // --dump=FILE: every open-loop request's latency, by round and by when it was due, for a closer look at the tail.
-        if (args.FirstOrDefault(a => a.StartsWith("--dump=", StringComparison.Ordinal)) is { } dump)
+        // --dump=FILE: every open-loop request (times in ms from when it was due), and in FILE.gc the collector's pauses.
+        if (dump is not null && serverTimes is not null && gcPauses is not null)
         {
             // The measured rounds' windows are the last ones (the unmeasured rounds' come first).
             var firstMeasured = openWindows.Count - openParts.Count + 1;
-            string Server(int round, int i, LoadResult result) =>
-                serverTimes is not null && serverTimes.TryGet(round, i, out var t)
-                    ? string.Create(CultureInfo.InvariantCulture,
-                        $"{(t.Start - result.DueAt(i)) * 1000.0 / Stopwatch.Frequency:F2},{(serverTimes.Admitted(round, i) - result.DueAt(i)) * 1000.0 / Stopwatch.Frequency:F2},{(t.End - result.DueAt(i)) * 1000.0 / Stopwatch.Frequency:F2}")
-                    : ",,";
-            await File.WriteAllLinesAsync(dump["--dump=".Length..], openParts.SelectMany((p, r) => p.Result.InOrder.Select((ms, i) =>
-                    string.Create(CultureInfo.InvariantCulture, $"{r + 1},{i * 1000 / p.Rate:F1},{ms:F2},{p.Result.IssuedLate[i]:F2},") + Server(firstMeasured + r, i, p.Result)))
+            static string Ms(long due, long at) => at == 0 ? "" : Stopwatch.GetElapsedTime(due, at).TotalMilliseconds.ToString("F2", CultureInfo.InvariantCulture);
+            string Server(int round, int i, long due) => serverTimes.TryGet(round, i, out var t)
+                ? $"{Ms(due, t.Start)},{Ms(due, serverTimes.Admitted(round, i))},{Ms(due, t.End)}"
+                : ",,";
+            await File.WriteAllLinesAsync(dump, openParts.SelectMany((p, r) => p.Result.InOrder.Select((ms, i) =>
+                    string.Create(CultureInfo.InvariantCulture, $"{r + 1},{Ms(p.Result.DueAt(0), p.Result.DueAt(i))},{ms:F2},{p.Result.IssuedLate[i]:F2},")
+                    + Server(firstMeasured + r, i, p.Result.DueAt(i))))
                 .Prepend("round,due_ms,latency_ms,issued_late_ms,server_start_ms,admitted_ms,server_end_ms"));
-            if (gcPauses is not null)
-            {
-                var measured = openWindows.TakeLast(openParts.Count).ToList();
-                await File.WriteAllLinesAsync(dump["--dump=".Length..] + ".gc", measured.SelectMany((w, r) => gcPauses.Between(w.Start, w.End).Select(g =>
-                    string.Create(CultureInfo.InvariantCulture, $"{r + 1},{(g.Start - w.Start.UtcDateTime).TotalMilliseconds:F1},{g.Ms:F2}"))).Prepend("round,start_ms,pause_ms"));
-            }
+            await File.WriteAllLinesAsync(dump + ".gc", openWindows.TakeLast(openParts.Count).SelectMany((w, r) => gcPauses.Between(w.Start, w.End).Select(g =>
+                string.Create(CultureInfo.InvariantCulture, $"{r + 1},{(g.Start - w.Start.UtcDateTime).TotalMilliseconds:F1},{g.Ms:F2}"))).Prepend("round,start_ms,pause_ms"));
         }
 
         // Where the tail came from: the worst seconds of the open loop, and the garbage collector's pauses meanwhile.
@@ -344,10 +340,10 @@ internal static class OrderIntakeBench
                           $"; median second {bySecond.Select(x => x.P99).Order().ElementAt(bySecond.Count / 2):F0} ms; GC pauses meanwhile {pause.TotalMilliseconds:F0} ms in all over {collections} collections, {gen2} of them gen-2; " +
                           $"JIT meanwhile {openJitTime.TotalMilliseconds:F0} ms");
         // The issuer is a thread of this process: if the busy machine kept it from a core, requests left late, and that
-        // lateness is in their latency. Small here means the tail is the platform's, not the load generator's.
-        var late = openParts.SelectMany(p => p.Result.IssuedLate).Order().ToList();
-        Console.WriteLine($"  the open loop's requests left after they were due by: p50 {late[late.Count / 2]:F1} ms, p99 {late[(int)(late.Count * 0.99)]:F1} ms, " +
-                          $"at most {late[^1]:F1} ms (part of their latency)");
+        // lateness is in their latency (the rest of the load generator's share needs --dump to see).
+        var late = new LoadResult(0, 0, 0, [.. openParts.SelectMany(p => p.Result.IssuedLate)], null);
+        Console.WriteLine($"  the open loop's requests left after they were due by: p50 {late.P50:F1} ms, p99 {late.P99:F1} ms, " +
+                          $"at most {late.Max:F1} ms (part of their latency)");
         Console.WriteLine($"  allocated per request (this process, load generator included): ceiling {rawAllocated / 1024.0 / raw.Ok:F0} KB, orders {maxAllocated / 1024.0 / max.Ok:F0} KB" +
                           $"; GC {(GCSettings.IsServerGC ? "server" : "workstation")}");
         Console.WriteLine("  PostgreSQL's own work during the open loop (s = seconds into it): " + string.Join("; ", housekeeping) + $"; checkpoints {checkpoints}");
