@@ -4,18 +4,29 @@ using System.Diagnostics.Tracing;
 namespace Wenming.Bench;
 
 /// <summary>
-/// The runtime's own record of each garbage-collection pause in this process (from suspending the threads to resuming
-/// them), with when it began: to lay next to the open loop's requests and see whether a stall was the collector's.
+/// The runtime's own record of each garbage collection in this process, with when it began: the moment an allocating
+/// thread triggered it, then the pause from suspending the threads to resuming them. To lay next to the open loop's
+/// requests and see whether a stall was the collector's. Between the trigger and the suspension, the threads that
+/// allocate already wait: the server collector's own threads must first get a core.
 /// </summary>
 internal sealed class GcPauses : EventListener
 {
-    private const int SuspendBegin = 9;
     private const int RestartEnd = 3;
-    private readonly ConcurrentQueue<(DateTime Start, double Ms)> _pauses = new();
+    private const int SuspendBegin = 9;
+    private const int Triggered = 35;
+    private readonly ConcurrentQueue<Pause> _pauses = new();
+    private DateTime? _triggered;
     private DateTime? _suspended;
 
-    public IReadOnlyList<(DateTime Start, double Ms)> Between(DateTimeOffset from, DateTimeOffset to) =>
-        [.. _pauses.Where(p => p.Start >= from.UtcDateTime && p.Start < to.UtcDateTime)];
+    /// <summary>One collection: when it was triggered, how long until the threads were being suspended, and the pause itself.</summary>
+    public readonly record struct Pause(DateTime Triggered, double ToSuspendMs, double PauseMs)
+    {
+        /// <summary>From the trigger to the threads running again: what an allocating request waited at most.</summary>
+        public double StallMs => ToSuspendMs + PauseMs;
+    }
+
+    public IReadOnlyList<Pause> Between(DateTimeOffset from, DateTimeOffset to) =>
+        [.. _pauses.Where(p => p.Triggered >= from.UtcDateTime && p.Triggered < to.UtcDateTime)];
 
     protected override void OnEventSourceCreated(EventSource source)
     {
@@ -28,14 +39,20 @@ internal sealed class GcPauses : EventListener
     protected override void OnEventWritten(EventWrittenEventArgs e)
     {
         // One listener thread delivers them in order; the times are when the runtime wrote them.
-        if (e.EventId == SuspendBegin)
+        var at = e.TimeStamp.ToUniversalTime();
+        switch (e.EventId)
         {
-            _suspended = e.TimeStamp.ToUniversalTime();
-        }
-        else if (e.EventId == RestartEnd && _suspended is { } start)
-        {
-            _pauses.Enqueue((start, (e.TimeStamp.ToUniversalTime() - start).TotalMilliseconds));
-            _suspended = null;
+            case Triggered:
+                _triggered = at;
+                break;
+            case SuspendBegin:
+                _suspended = at;
+                break;
+            case RestartEnd when _suspended is { } suspended:
+                var triggered = _triggered is { } t && t <= suspended ? t : suspended;
+                _pauses.Enqueue(new Pause(triggered, (suspended - triggered).TotalMilliseconds, (at - suspended).TotalMilliseconds));
+                (_triggered, _suspended) = (null, null);
+                break;
         }
     }
 }

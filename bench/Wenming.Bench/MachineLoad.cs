@@ -9,7 +9,7 @@ namespace Wenming.Bench;
 /// machine is someone else's work competing with the figures. Linux /proc only; in milliseconds of CPU. Also the context
 /// switches of this process (all its threads, ended ones too) and of PostgreSQL's backends: a switch is costly on a VM.
 /// </summary>
-internal readonly record struct MachineLoad(double Own, double Postgres, double Machine, double Wall, long OwnSwitches = 0, long PostgresSwitches = 0)
+internal readonly record struct MachineLoad(double Own, double Postgres, double Machine, double Wall, long OwnSwitches = 0, long PostgresSwitches = 0, double Monitor = 0)
 {
     public double Others => Math.Max(0, Machine - Own - Postgres);
 
@@ -21,14 +21,14 @@ internal readonly record struct MachineLoad(double Own, double Postgres, double 
         using var self = Process.GetCurrentProcess();
         var (ticks, switches) = PostgresUsage(postgresPort);
         return new MachineLoad(self.TotalProcessorTime.TotalMilliseconds, ticks * TickMs, busy * TickMs,
-            Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency, SwitchesOfThisProcess(), switches);
+            Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency, SwitchesOfThisProcess(), switches, Damon.Ticks() * TickMs);
     }
 
     public static MachineLoad operator -(MachineLoad a, MachineLoad b) => new(a.Own - b.Own, a.Postgres - b.Postgres, a.Machine - b.Machine, a.Wall - b.Wall,
-        a.OwnSwitches - b.OwnSwitches, a.PostgresSwitches - b.PostgresSwitches);
+        a.OwnSwitches - b.OwnSwitches, a.PostgresSwitches - b.PostgresSwitches, a.Monitor - b.Monitor);
 
     public static MachineLoad operator +(MachineLoad a, MachineLoad b) => new(a.Own + b.Own, a.Postgres + b.Postgres, a.Machine + b.Machine, a.Wall + b.Wall,
-        a.OwnSwitches + b.OwnSwitches, a.PostgresSwitches + b.PostgresSwitches);
+        a.OwnSwitches + b.OwnSwitches, a.PostgresSwitches + b.PostgresSwitches, a.Monitor + b.Monitor);
 
     /// <summary>getrusage(2)'s struct on 64-bit Linux: two timevals, then fourteen longs.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -52,7 +52,7 @@ internal readonly record struct MachineLoad(double Own, double Postgres, double 
     {
         var capacity = Wall * Environment.ProcessorCount;
         return $"CPU of {Environment.ProcessorCount} cores: this process {Own / capacity:P0}, PostgreSQL {Postgres / capacity:P0}, " +
-               $"other processes {Others / capacity:P0}" + (Others / capacity > 0.1 ? " (the machine was shared: these figures are pessimistic)" : "");
+               $"other processes {Others / capacity:P0}" + (Monitor > 0 ? $" (of which the kernel's DAMON monitor {Monitor / capacity:P0})" : "") + (Others / capacity > 0.1 ? " (the machine was shared: these figures are pessimistic)" : "");
     }
 
     /// <summary>USER_HZ is 100 on Linux.</summary>

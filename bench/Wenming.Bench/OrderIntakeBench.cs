@@ -55,6 +55,12 @@ internal static class OrderIntakeBench
         var warmUp = IntArg(args, 2, 30);
         var explain = args.Contains("--explain");
         var total = Stopwatch.StartNew();
+        // --pause-damon: the kernel's memory monitor off for the run (root; back on at the end), to tell the platform's
+        // figures from the machine's.
+        using var pausedDamon = args.Contains("--pause-damon") ? Damon.Pause() : null;
+        Console.WriteLine(Damon.Running().Count > 0 ? "The kernel's DAMON memory monitor is running: " + Damon.Describe() : "No DAMON memory monitor is running");
+        using var damonWatch = new Damon.Watch();
+        var damonInWindows = false;
         Console.WriteLine("Starting a throwaway PostgreSQL cluster…");
         // Durable unless asked otherwise: the throwaway cluster's default is fsync off, which no production commit is.
         using var cluster = PostgresCluster.Start("bench-orders", durable: fsync);
@@ -203,7 +209,7 @@ internal static class OrderIntakeBench
         long rawAllocated = 0, maxAllocated = 0, rawCommits = 0, maxCommits = 0, checkpoints = 0, rawPages = 0, maxPages = 0;
         var (pause, gen2, collections) = (TimeSpan.Zero, 0, 0);
         var housekeeping = new List<string>();
-        using var gcPauses = dump is null ? null : new GcPauses();
+        using var gcPauses = new GcPauses();
         var openWindows = new List<(DateTimeOffset Start, DateTimeOffset End)>();
         var after = new List<double>();
         var (rawThreads, maxThreads, at80Threads, openJitTime) = ("", "", "", TimeSpan.Zero);
@@ -263,7 +269,10 @@ internal static class OrderIntakeBench
                 serverTimes.Round = openWindows.Count + 1;
             }
 
+            damonInWindows |= round >= 0 && Damon.Running().Count > 0;
+            damonWatch.Watching = true;
             openParts.Add((Expect(await LoadGenerator.OpenLoopAsync(http, orders, rate, openPhase), "orders at 80 %"), rate));
+            damonWatch.Watching = false;
             if (serverTimes is not null)
             {
                 serverTimes.Round = 0;
@@ -317,7 +326,7 @@ internal static class OrderIntakeBench
                           string.Join("; ", maxParts.Zip(openParts, after).Select((p, i) =>
                               $"{i + 1}: {p.First.Rate:F0}, {p.Second.Rate:F0} ({p.Second.Result.P99:F1} ms), {p.Third:F0} ({p.Second.Rate / p.Third:P0})")));
         // --dump=FILE: every open-loop request (times in ms from when it was due), and in FILE.gc the collector's pauses.
-        if (dump is not null && serverTimes is not null && gcPauses is not null)
+        if (dump is not null && serverTimes is not null)
         {
             // The measured rounds' windows are the last ones (the unmeasured rounds' come first).
             var firstMeasured = openWindows.Count - openParts.Count + 1;
@@ -329,8 +338,11 @@ internal static class OrderIntakeBench
                     string.Create(CultureInfo.InvariantCulture, $"{r + 1},{Ms(p.Result.DueAt(0), p.Result.DueAt(i))},{ms:F2},{p.Result.IssuedLate[i]:F2},")
                     + Server(firstMeasured + r, i, p.Result.DueAt(i))))
                 .Prepend("round,due_ms,latency_ms,issued_late_ms,server_start_ms,admitted_ms,server_end_ms"));
+            Console.WriteLine("  the windows' first requests were due at (Stopwatch, monotonic ns): " +
+                              string.Join(", ", openParts.Select(p => (p.Result.DueAt(0) * (1_000_000_000.0 / Stopwatch.Frequency)).ToString("F0", CultureInfo.InvariantCulture))));
             await File.WriteAllLinesAsync(dump + ".gc", openWindows.TakeLast(openParts.Count).SelectMany((w, r) => gcPauses.Between(w.Start, w.End).Select(g =>
-                string.Create(CultureInfo.InvariantCulture, $"{r + 1},{(g.Start - w.Start.UtcDateTime).TotalMilliseconds:F1},{g.Ms:F2}"))).Prepend("round,start_ms,pause_ms"));
+                string.Create(CultureInfo.InvariantCulture, $"{r + 1},{(g.Triggered - w.Start.UtcDateTime).TotalMilliseconds:F1},{g.ToSuspendMs:F2},{g.PauseMs:F2}")))
+                .Prepend("round,triggered_ms,to_suspend_ms,pause_ms"));
         }
 
         // Where the tail came from: the worst seconds of the open loop, and the garbage collector's pauses meanwhile.
@@ -339,6 +351,29 @@ internal static class OrderIntakeBench
         Console.WriteLine("  worst seconds of the open loop (p99): " + string.Join(", ", bySecond.OrderByDescending(x => x.P99).Take(4).Select(x => $"{x.Key} {x.P99:F0} ms")) +
                           $"; median second {bySecond.Select(x => x.P99).Order().ElementAt(bySecond.Count / 2):F0} ms; GC pauses meanwhile {pause.TotalMilliseconds:F0} ms in all over {collections} collections, {gen2} of them gen-2; " +
                           $"JIT meanwhile {openJitTime.TotalMilliseconds:F0} ms");
+        // A collection stops every thread that allocates from the moment one triggers it, but the runtime's pause only starts
+        // when a collector thread got a core and began suspending the rest: the stall a request meets is the two together.
+        var collected = openWindows.TakeLast(openParts.Count).SelectMany(w => gcPauses.Between(w.Start, w.End)).ToList();
+        if (collected.Count > 0)
+        {
+            var toSuspend = new LoadResult(0, 0, 0, [.. collected.Select(g => g.ToSuspendMs)], null);
+            var stall = new LoadResult(0, 0, 0, [.. collected.Select(g => g.StallMs)], null);
+            Console.WriteLine($"  collections in the windows: {collected.Count}; from the trigger to suspending the threads p50 {toSuspend.P50:F1} ms, at most {toSuspend.Max:F1} ms; " +
+                              $"from the trigger to the threads running again p50 {stall.P50:F1} ms, at most {stall.Max:F1} ms, {collected.Count(g => g.StallMs > 10)} over 10 ms");
+        }
+
+        if (damonInWindows)
+        {
+            // The monitor wakes every half second or so for 40-90 ms, and meanwhile the platform and PostgreSQL do about half
+            // their work: the requests due in or just after those moments are the slow ones (measured with perf's scheduler
+            // trace, and with the monitor paused: see the README).
+            var near = TimeSpan.FromMilliseconds(100);
+            var due = openParts.SelectMany(p => p.Result.InOrder.Select((ms, i) => (Ms: ms, Near: damonWatch.RanNear(p.Result.DueAt(i), near)))).ToList();
+            var slowest = due.OrderByDescending(x => x.Ms).Take(Math.Max(1, due.Count / 100)).ToList();
+            Console.WriteLine($"  the kernel's DAMON monitor ran within {near.TotalMilliseconds:F0} ms before (or 20 ms after) the due time of " +
+                              $"{slowest.Count(x => x.Near) / (double)slowest.Count:P0} of the slowest 1 % of requests, and of {due.Count(x => x.Near) / (double)due.Count:P0} of all");
+        }
+
         // The issuer is a thread of this process: if the busy machine kept it from a core, requests left late, and that
         // lateness is in their latency (the rest of the load generator's share needs --dump to see).
         var late = new LoadResult(0, 0, 0, [.. openParts.SelectMany(p => p.Result.IssuedLate)], null);
@@ -351,7 +386,8 @@ internal static class OrderIntakeBench
             $"{i + 1}: {p.First.Rate:F0} and {p.Second.Rate:F0} ({p.Second.Rate / p.First.Rate:F2})")));
         var ratio = max.Rate / raw.Rate;
         Console.WriteLine($"orders/s / ceiling inserts/s: {ratio:F2} (target ≥ {RatioTarget}) {Verdict(ratio >= RatioTarget)}");
-        Console.WriteLine($"p99 at 80 % of the most: {at80.P99:F1} ms (target < {P99At80Target} ms) {Verdict(at80.P99 < P99At80Target)}");
+        Console.WriteLine($"p99 at 80 % of the most: {at80.P99:F1} ms (target < {P99At80Target} ms) {Verdict(at80.P99 < P99At80Target)}" +
+                          (damonInWindows ? ", with the kernel's DAMON memory monitor running (--pause-damon measures without it)" : ""));
         Console.WriteLine($"database transactions per request (each statement outside a transaction is one): ceiling {rawCommits / (double)raw.Ok:F1}, " +
                           $"orders {maxCommits / (double)max.Ok:F1}; whole pages written to the WAL per request (the first change to a page after a " +
                           $"checkpoint): ceiling {rawPages / (double)raw.Ok:F2}, orders {maxPages / (double)max.Ok:F2}");
