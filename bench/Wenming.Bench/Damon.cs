@@ -5,42 +5,59 @@ namespace Wenming.Bench;
 /// <summary>
 /// The kernel's data access monitor (DAMON), which some virtual machines run to find cold memory and hand it back to the
 /// host (here: all physical memory sampled every 500 ms, and a <c>pageout</c> scheme). Its thread, <c>kdamond</c>, wakes
-/// every half second or so for 40–90 ms; measured in the order-intake bench, the platform and PostgreSQL did about half
-/// their usual work meanwhile, far more than the monitor's own CPU (2 % of the machine). The bench reports it, and
-/// <c>--pause-damon</c> turns it off for the run and back on afterwards, so the platform's own figures can be told
-/// from the machine's.
+/// every 570 ms or so and runs 34–77 ms within 60–240 ms; measured in the order-intake bench, the platform and
+/// PostgreSQL did about half their usual work meanwhile, far more than the monitor's own CPU (2 % of the machine). The
+/// bench reports it, and <c>--pause-damon</c> turns it off for the run and back on afterwards, so the platform's own
+/// figures can be told from the machine's.
 /// </summary>
 internal sealed class Damon : IDisposable
 {
     private const string Admin = "/sys/kernel/mm/damon/admin/kdamonds";
     private readonly List<string> _paused = [];
 
-    /// <summary>The monitors running now (their sysfs directories).</summary>
-    public static IReadOnlyList<string> Running() =>
-        Directory.Exists(Admin)
-            ? [.. Directory.EnumerateDirectories(Admin).Where(d => int.TryParse(Path.GetFileName(d), out _) && Read(d, "state") == "on")]
-            : [];
-
-    /// <summary>What each running monitor watches and does, in a line.</summary>
-    public static string Describe() => string.Join("; ", Running().Select(d =>
+    /// <summary>The monitors' threads running now, found by name in /proc (readable by anyone, unlike the monitors' sysfs).</summary>
+    public static IReadOnlyList<int> Threads()
     {
-        var context = Path.Combine(d, "contexts", "0");
+        var pids = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && Read(dir, "comm") is { } comm && comm.StartsWith("kdamond", StringComparison.Ordinal))
+            {
+                pids.Add(pid);
+            }
+        }
+
+        return pids;
+    }
+
+    /// <summary>What each running monitor watches and does, in a line (its settings only for root).</summary>
+    public static string Describe() => string.Join("; ", Threads().Select(pid =>
+    {
+        var admin = Directory.Exists(Admin)
+            ? Directory.EnumerateDirectories(Admin).FirstOrDefault(d => Read(d, "pid") == pid.ToString(CultureInfo.InvariantCulture))
+            : null;
+        if (admin is null)
+        {
+            return $"kdamond (pid {pid}; its settings in {Admin} need root to read)";
+        }
+
+        var context = Path.Combine(admin, "contexts", "0");
         var sample = Read(context, "monitoring_attrs/intervals/sample_us") is { } us && long.TryParse(us, out var v) ? $"{v / 1000} ms" : "?";
         var actions = Directory.Exists(Path.Combine(context, "schemes"))
             ? Directory.EnumerateDirectories(Path.Combine(context, "schemes")).Select(s => Read(s, "action")).Where(a => a is not null)
             : [];
-        return $"kdamond (pid {Read(d, "pid")}): {Read(context, "operations")} sampled every {sample}, schemes: {string.Join(", ", actions.DefaultIfEmpty("none"))}";
+        return $"kdamond (pid {pid}): {Read(context, "operations")} sampled every {sample}, schemes: {string.Join(", ", actions.DefaultIfEmpty("none"))}";
     }));
 
     /// <summary>CPU ticks (1/100 s) the running monitors' threads have used so far.</summary>
     public static long Ticks()
     {
         long ticks = 0;
-        foreach (var d in Running())
+        foreach (var pid in Threads())
         {
             try
             {
-                var fields = MachineLoad.StatFields($"/proc/{Read(d, "pid")}");
+                var fields = MachineLoad.StatFields($"/proc/{pid}");
                 ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
             }
             catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
@@ -50,9 +67,6 @@ internal sealed class Damon : IDisposable
 
         return ticks;
     }
-
-    /// <summary>The scheduler's statistics files of the running monitors' threads.</summary>
-    private static List<string> SchedStats() => [.. Running().Select(d => $"/proc/{Read(d, "pid")}/schedstat")];
 
     /// <summary>Nanoseconds the monitors' threads have run so far (the scheduler's own count, unlike the ticks).</summary>
     private static long RuntimeNs(List<string> schedStats)
@@ -74,31 +88,28 @@ internal sealed class Damon : IDisposable
     }
 
     /// <summary>
-    /// When the monitors ran, sampled every 2 ms on a thread of its own while <see cref="Watching"/> (one small file read
-    /// each time): the Stopwatch timestamps at which their run time had grown since the sample before.
+    /// When the monitors ran, sampled every 2 ms on a thread of its own (one small file read each time), kept while
+    /// <see cref="Watching"/>: the Stopwatch timestamps at which their run time had grown since the sample before.
     /// </summary>
     public sealed class Watch : IDisposable
     {
         private readonly List<long> _ran = [];
         private readonly Thread _thread;
         private volatile bool _stop;
+        private volatile bool _watching;
 
         public Watch()
         {
+            List<string> files = [.. Threads().Select(pid => $"/proc/{pid}/schedstat")];
             _thread = new Thread(() =>
             {
-                var files = SchedStats();
                 var last = RuntimeNs(files);
                 while (!_stop && files.Count > 0)
                 {
                     Thread.Sleep(2);
-                    if (!Watching)
-                    {
-                        continue;
-                    }
-
+                    // Read every time, kept or not: a first sample compared with one from before a gap would look like a run.
                     var now = RuntimeNs(files);
-                    if (now > last)
+                    if (now > last && _watching)
                     {
                         lock (_ran)
                         {
@@ -113,7 +124,11 @@ internal sealed class Damon : IDisposable
             _thread.Start();
         }
 
-        public bool Watching { get; set; }
+        public bool Watching
+        {
+            get => _watching;
+            set => _watching = value;
+        }
 
         /// <summary>Whether a monitor ran within <paramref name="before"/> before the timestamp or 20 ms after it.</summary>
         public bool RanNear(long timestamp, TimeSpan before)
@@ -139,15 +154,35 @@ internal sealed class Damon : IDisposable
     public static Damon Pause()
     {
         var damon = new Damon();
-        foreach (var d in Running())
-        {
-            File.WriteAllText(Path.Combine(d, "state"), "off");
-            damon._paused.Add(d);
-            Console.WriteLine($"Paused the kernel's DAMON monitor {d} for this run (if the bench is killed: echo on > {Path.Combine(d, "state")})");
-        }
-
         AppDomain.CurrentDomain.ProcessExit += (_, _) => damon.Dispose();
         Console.CancelKeyPress += (_, _) => damon.Dispose();
+        var running = Directory.Exists(Admin)
+            ? Directory.EnumerateDirectories(Admin).Where(d => int.TryParse(Path.GetFileName(d), out _) && Read(d, "state") == "on").ToList()
+            : [];
+        if (running.Count == 0 && Threads().Count > 0)
+        {
+            throw new InvalidOperationException($"--pause-damon: a kdamond thread runs, but {Admin} cannot be read; run the bench as root");
+        }
+
+        try
+        {
+            foreach (var d in running)
+            {
+                File.WriteAllText(Path.Combine(d, "state"), "off");
+                lock (damon._paused)
+                {
+                    damon._paused.Add(d);
+                }
+
+                Console.WriteLine($"Paused the kernel's DAMON monitor {d} for this run (if the bench is killed: echo on > {Path.Combine(d, "state")})");
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            damon.Dispose();
+            throw new InvalidOperationException($"--pause-damon: could not turn the monitor off ({e.Message}); run the bench as root", e);
+        }
+
         return damon;
     }
 
@@ -157,8 +192,15 @@ internal sealed class Damon : IDisposable
         {
             foreach (var d in _paused)
             {
-                File.WriteAllText(Path.Combine(d, "state"), "on");
-                Console.WriteLine($"DAMON monitor {d} back on");
+                try
+                {
+                    File.WriteAllText(Path.Combine(d, "state"), "on");
+                    Console.WriteLine($"DAMON monitor {d} back on");
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    Console.WriteLine($"DAMON monitor {d} could not be turned back on ({e.Message}): echo on > {Path.Combine(d, "state")}");
+                }
             }
 
             _paused.Clear();

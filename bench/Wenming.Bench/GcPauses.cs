@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Tracing;
+using System.Globalization;
 
 namespace Wenming.Bench;
 
@@ -7,7 +8,8 @@ namespace Wenming.Bench;
 /// The runtime's own record of each garbage collection in this process, with when it began: the moment an allocating
 /// thread triggered it, then the pause from suspending the threads to resuming them. To lay next to the open loop's
 /// requests and see whether a stall was the collector's. Between the trigger and the suspension, the threads that
-/// allocate already wait: the server collector's own threads must first get a core.
+/// allocate already wait: the server collector's own threads must first get a core. (The workstation collector
+/// suspends before it reports the trigger, and its wait reads 0.)
 /// </summary>
 internal sealed class GcPauses : EventListener
 {
@@ -28,6 +30,10 @@ internal sealed class GcPauses : EventListener
     public IReadOnlyList<Pause> Between(DateTimeOffset from, DateTimeOffset to) =>
         [.. _pauses.Where(p => p.Triggered >= from.UtcDateTime && p.Triggered < to.UtcDateTime)];
 
+    /// <summary>The suspension's reason: 1 for a collection, 6 for the preparation of one (other values: not the collector's).</summary>
+    private static bool SuspendedForGc(EventWrittenEventArgs e) =>
+        e.PayloadNames?.IndexOf("Reason") is >= 0 and var i && e.Payload?[i] is { } reason && Convert.ToUInt32(reason, CultureInfo.InvariantCulture) is 1 or 6;
+
     protected override void OnEventSourceCreated(EventSource source)
     {
         if (source.Name == "Microsoft-Windows-DotNETRuntime")
@@ -45,7 +51,8 @@ internal sealed class GcPauses : EventListener
             case Triggered:
                 _triggered = at;
                 break;
-            case SuspendBegin:
+            // The runtime suspends its threads for other reasons too (tiered compilation, for one): only a collection's counts.
+            case SuspendBegin when SuspendedForGc(e):
                 _suspended = at;
                 break;
             case RestartEnd when _suspended is { } suspended:
