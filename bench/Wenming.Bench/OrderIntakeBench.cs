@@ -62,8 +62,8 @@ internal static class OrderIntakeBench
         var damonInWindows = false;
         Console.WriteLine("Starting a throwaway PostgreSQL cluster…");
         // Durable unless asked otherwise: the throwaway cluster's default is fsync off, which no production commit is.
-        // --huge-pages: PostgreSQL's shared memory in 2 MB pages (reserved for the run, root), as its documentation advises
-        // for production; disposed after the cluster, which uses them.
+        // --huge-pages: PostgreSQL's shared memory in 2 MB pages (reserved for the run, root), as its documentation
+        // recommends for large shared memory; disposed after the cluster, which uses them.
         var hugePages = args.Contains("--huge-pages");
         using var reservedPages = hugePages ? HugePages.Reserve() : null;
         using var cluster = PostgresCluster.Start("bench-orders", durable: fsync, hugePages: hugePages);
