@@ -10,10 +10,9 @@ namespace Wenming.Bench;
 /// bench reports it, and <c>--pause-damon</c> turns it off for the run and back on afterwards, so the platform's own
 /// figures can be told from the machine's.
 /// </summary>
-internal sealed class Damon : IDisposable
+internal static class Damon
 {
     private const string Admin = "/sys/kernel/mm/damon/admin/kdamonds";
-    private readonly List<string> _paused = [];
 
     /// <summary>The monitors' threads running now, found by name in /proc (readable by anyone, unlike the monitors' sysfs).</summary>
     public static IReadOnlyList<int> Threads()
@@ -150,12 +149,9 @@ internal sealed class Damon : IDisposable
         }
     }
 
-    /// <summary>Turns every running monitor off until <see cref="Dispose"/> (also on Ctrl+C and at exit); needs root.</summary>
-    public static Damon Pause()
+    /// <summary>Turns every running monitor off until the setting is disposed (also on Ctrl+C and at exit); needs root.</summary>
+    public static KernelSetting Pause()
     {
-        var damon = new Damon();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => damon.Dispose();
-        Console.CancelKeyPress += (_, _) => damon.Dispose();
         var running = Directory.Exists(Admin)
             ? Directory.EnumerateDirectories(Admin).Where(d => int.TryParse(Path.GetFileName(d), out _) && Read(d, "state") == "on").ToList()
             : [];
@@ -164,47 +160,7 @@ internal sealed class Damon : IDisposable
             throw new InvalidOperationException($"--pause-damon: a kdamond thread runs, but {Admin} cannot be read; run the bench as root");
         }
 
-        try
-        {
-            foreach (var d in running)
-            {
-                File.WriteAllText(Path.Combine(d, "state"), "off");
-                lock (damon._paused)
-                {
-                    damon._paused.Add(d);
-                }
-
-                Console.WriteLine($"Paused the kernel's DAMON monitor {d} for this run (if the bench is killed: echo on > {Path.Combine(d, "state")})");
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            damon.Dispose();
-            throw new InvalidOperationException($"--pause-damon: could not turn the monitor off ({e.Message}); run the bench as root", e);
-        }
-
-        return damon;
-    }
-
-    public void Dispose()
-    {
-        lock (_paused)
-        {
-            foreach (var d in _paused)
-            {
-                try
-                {
-                    File.WriteAllText(Path.Combine(d, "state"), "on");
-                    Console.WriteLine($"DAMON monitor {d} back on");
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    Console.WriteLine($"DAMON monitor {d} could not be turned back on ({e.Message}): echo on > {Path.Combine(d, "state")}");
-                }
-            }
-
-            _paused.Clear();
-        }
+        return KernelSetting.Change("--pause-damon", [.. running.Select(d => (Path.Combine(d, "state"), "off"))]);
     }
 
     private static string? Read(string dir, string file)
