@@ -80,30 +80,16 @@ internal sealed class PlanEntry : IDistrictOwned
 }
 
 /// <summary>A photo of an activity, added by its organisers afterwards (or during).</summary>
-internal sealed class ActivityPhoto : IDistrictOwned
+internal sealed class ActivityPhoto : Infrastructure.Files.StoredPhoto
 {
     private ActivityPhoto()
     {
     }
 
     public ActivityPhoto(Guid districtId, Guid activityId, string fileName, string contentType, Guid? uploadedById, DateTimeOffset now)
-    {
-        Id = Ids.New();
-        DistrictId = districtId;
-        ActivityId = activityId;
-        FileName = fileName;
-        ContentType = contentType;
-        UploadedById = uploadedById;
-        UploadedAt = now;
-    }
+        : base(districtId, fileName, contentType, uploadedById, now) => ActivityId = activityId;
 
-    public Guid Id { get; private set; }
-    public Guid DistrictId { get; private set; }
     public Guid ActivityId { get; private set; }
-    public string FileName { get; private set; } = "";
-    public string ContentType { get; private set; } = "";
-    public Guid? UploadedById { get; private set; }
-    public DateTimeOffset UploadedAt { get; private set; }
 }
 
 /// <summary>The secret part of a volunteer's private calendar URL (stored hashed; a new one replaces the old).</summary>
@@ -135,9 +121,7 @@ internal sealed class ActivityMappings : IEntityTypeConfiguration<ActivityRules>
 {
     public void Configure(EntityTypeBuilder<ActivityPhoto> b)
     {
-        b.ToTable("activity_photos");
-        b.Property(p => p.FileName).HasMaxLength(120);
-        b.Property(p => p.ContentType).HasMaxLength(20);
+        Infrastructure.Files.StoredPhoto.Map(b, "activity_photos");
         b.HasIndex(p => p.ActivityId);
         b.HasOne<Activity>().WithMany().HasForeignKey(p => p.ActivityId).OnDelete(DeleteBehavior.Restrict);
     }

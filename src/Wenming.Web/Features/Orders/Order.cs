@@ -973,30 +973,17 @@ internal sealed class OrderAssignment : IDistrictOwned
     public void Withdraw(DateTimeOffset now) => WithdrawnAt = now;
 }
 
-internal sealed class OrderPhoto : IDistrictOwned
+/// <summary>A photo of what was done, attached by whoever delivered the order.</summary>
+internal sealed class OrderPhoto : Infrastructure.Files.StoredPhoto
 {
     private OrderPhoto()
     {
     }
 
     public OrderPhoto(Guid districtId, Guid orderId, string fileName, string contentType, Guid? uploadedById, DateTimeOffset now)
-    {
-        Id = Ids.New();
-        DistrictId = districtId;
-        OrderId = orderId;
-        FileName = fileName;
-        ContentType = contentType;
-        UploadedById = uploadedById;
-        UploadedAt = now;
-    }
+        : base(districtId, fileName, contentType, uploadedById, now) => OrderId = orderId;
 
-    public Guid Id { get; private set; }
-    public Guid DistrictId { get; private set; }
     public Guid OrderId { get; private set; }
-    public string FileName { get; private set; } = "";
-    public string ContentType { get; private set; } = "";
-    public Guid? UploadedById { get; private set; }
-    public DateTimeOffset UploadedAt { get; private set; }
 }
 
 /// <summary>A message to whoever now holds an order (a unit's admins, a team's leader, a person).</summary>

@@ -85,10 +85,8 @@ internal sealed class OrderMappings : IEntityTypeConfiguration<WorkflowDefinitio
 
     public void Configure(EntityTypeBuilder<OrderPhoto> b)
     {
-        b.ToTable("order_photos");
+        Infrastructure.Files.StoredPhoto.Map(b, "order_photos");
         b.Property(p => p.Id).ValueGeneratedNever();
-        b.Property(p => p.FileName).HasMaxLength(120);
-        b.Property(p => p.ContentType).HasMaxLength(20);
     }
 
     public void Configure(EntityTypeBuilder<OrderNotice> b)

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
 namespace Wenming.Web.Infrastructure.Files;
 
 /// <summary>Where uploaded files live: a real seam (local disk here, object storage in a larger deployment).</summary>
@@ -70,5 +73,43 @@ internal static class Images
         var type = ContentType(buffer.GetBuffer().AsSpan(0, (int)buffer.Length))
                    ?? throw new Data.DomainException("photo-not-image", "只接受 JPEG、PNG 或 WebP 格式的照片");
         return (buffer.ToArray(), type);
+    }
+}
+
+/// <summary>
+/// A photo kept in the file store for something of a district (an order's delivery, an activity): the stored name (ours,
+/// never the uploader's), its checked type, and who added it when. Not an entity itself: each kind of photo has its own
+/// table with its owner's key.
+/// </summary>
+internal abstract class StoredPhoto : Tenancy.IDistrictOwned
+{
+    protected StoredPhoto()
+    {
+    }
+
+    protected StoredPhoto(Guid districtId, string fileName, string contentType, Guid? uploadedById, DateTimeOffset now)
+    {
+        Id = Data.Ids.New();
+        DistrictId = districtId;
+        FileName = fileName;
+        ContentType = contentType;
+        UploadedById = uploadedById;
+        UploadedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid DistrictId { get; private set; }
+    public string FileName { get; private set; } = "";
+    public string ContentType { get; private set; } = "";
+    public Guid? UploadedById { get; private set; }
+    public DateTimeOffset UploadedAt { get; private set; }
+
+    /// <summary>The columns every kind of photo shares, in its own table.</summary>
+    public static void Map<TPhoto>(EntityTypeBuilder<TPhoto> b, string table)
+        where TPhoto : StoredPhoto
+    {
+        b.ToTable(table);
+        b.Property(p => p.FileName).HasMaxLength(120);
+        b.Property(p => p.ContentType).HasMaxLength(20);
     }
 }
