@@ -49,23 +49,7 @@ internal static class Damon
     }));
 
     /// <summary>CPU ticks (1/100 s) the running monitors' threads have used so far.</summary>
-    public static long Ticks()
-    {
-        long ticks = 0;
-        foreach (var pid in Threads())
-        {
-            try
-            {
-                var fields = MachineLoad.StatFields($"/proc/{pid}");
-                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            }
-            catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
-            {
-            }
-        }
-
-        return ticks;
-    }
+    public static long Ticks() => MachineLoad.Ticks(Threads().Select(pid => $"/proc/{pid}"));
 
     /// <summary>Nanoseconds the monitors' threads have run so far (the scheduler's own count, unlike the ticks).</summary>
     private static long RuntimeNs(List<string> schedStats)

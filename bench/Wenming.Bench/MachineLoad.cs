@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace Wenming.Bench;
@@ -65,6 +66,25 @@ internal readonly record struct MachineLoad(double Own, double Postgres, double 
         return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     }
 
+    /// <summary>CPU ticks (1/100 s) the processes or threads (their /proc folders) have used so far; one that ended counts 0.</summary>
+    internal static long Ticks(IEnumerable<string> dirs)
+    {
+        long ticks = 0;
+        foreach (var dir in dirs)
+        {
+            try
+            {
+                var fields = StatFields(dir);
+                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return ticks;
+    }
+
     /// <summary>Voluntary and involuntary context switches of a process or thread so far, from its <c>status</c>.</summary>
     internal static long Switches(string dir) =>
         File.ReadLines(Path.Combine(dir, "status")).Where(l => l.Contains("ctxt_switches:", StringComparison.Ordinal))
@@ -75,6 +95,37 @@ internal readonly record struct MachineLoad(double Own, double Postgres, double 
     /// children (the backends, which the pools keep for the whole run, and PostgreSQL's own processes).
     /// </summary>
     private static (long Ticks, long Switches) PostgresUsage(int port)
+    {
+        var (postmaster, stats) = PostgresStats(port);
+        if (postmaster is not { } pm)
+        {
+            return (0, 0);
+        }
+
+        var switches = 0L;
+        foreach (var child in stats.Where(s => s.Parent == pm))
+        {
+            try
+            {
+                switches += Switches($"/proc/{child.Pid}");
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return (stats.Where(s => s.Pid == pm).Sum(s => s.Ticks + s.Reaped) + stats.Where(s => s.Parent == pm).Sum(s => s.Ticks), switches);
+    }
+
+    /// <summary>The postmaster of the cluster on the port and its live children (its backends and own processes).</summary>
+    public static IReadOnlyList<int> PostgresProcesses(int port)
+    {
+        var (postmaster, stats) = PostgresStats(port);
+        return postmaster is { } pm ? [pm, .. stats.Where(s => s.Parent == pm).Select(s => s.Pid)] : [];
+    }
+
+    /// <summary>Every process's parent and CPU ticks (its own, and its reaped children's), and the cluster's postmaster.</summary>
+    private static (int? Postmaster, List<(int Pid, int Parent, long Ticks, long Reaped)> Stats) PostgresStats(int port)
     {
         var stats = new List<(int Pid, int Parent, long Ticks, long Reaped)>();
         int? postmaster = null;
@@ -105,24 +156,7 @@ internal readonly record struct MachineLoad(double Own, double Postgres, double 
             }
         }
 
-        if (postmaster is not { } pm)
-        {
-            return (0, 0);
-        }
-
-        var switches = 0L;
-        foreach (var child in stats.Where(s => s.Parent == pm))
-        {
-            try
-            {
-                switches += Switches($"/proc/{child.Pid}");
-            }
-            catch (IOException)
-            {
-            }
-        }
-
-        return (stats.Where(s => s.Pid == pm).Sum(s => s.Ticks + s.Reaped) + stats.Where(s => s.Parent == pm).Sum(s => s.Ticks), switches);
+        return (postmaster, stats);
     }
 }
 

@@ -72,6 +72,8 @@ internal static class OrderIntakeBench
         var serverTimes = dump is null ? null : new ServerTimes();
         // With --dump also when the memory monitor ran (a thread that reads a small file every 2 ms).
         using var damonWatch = dump is null ? null : new Damon.Watch();
+        // What the machine did while the open loop ran (every 25 ms): for the worst seconds, and with --dump in FILE.machine.
+        using var timeline = new MachineTimeline(cluster.Port, Path.GetTempPath());
         var cs = Wenming.Web.Infrastructure.Data.Database.PostgresDefaults(cluster.ConnectionString("wenming_orders") + (prepare ? "" : ";Max Auto Prepare=0"));
         await BenchHost.CreateDatabaseAsync(cluster.ConnectionString("postgres"), "wenming_orders");
         await using var ceilingSource = NpgsqlDataSource.Create(cs);
@@ -280,7 +282,10 @@ internal static class OrderIntakeBench
                 damonWatch.Watching = true;
             }
 
+            timeline.Watching = true;
+
             openParts.Add((Expect(await LoadGenerator.OpenLoopAsync(http, orders, rate, openPhase), "orders at 80 %"), rate));
+            timeline.Watching = false;
             if (damonWatch is not null)
             {
                 damonWatch.Watching = false;
@@ -353,17 +358,35 @@ internal static class OrderIntakeBench
                 .Prepend("round,due_ms,latency_ms,issued_late_ms,server_start_ms,admitted_ms,server_end_ms"));
             Console.WriteLine("  the windows' first requests were due at (Stopwatch, monotonic ns): " +
                               string.Join(", ", openParts.Select(p => (p.Result.DueAt(0) * (1_000_000_000.0 / Stopwatch.Frequency)).ToString("F0", CultureInfo.InvariantCulture))));
+            await File.WriteAllLinesAsync(dump + ".machine", openParts.SelectMany((p, r) => timeline.Csv(p.Result.DueAt(0), p.Result.DueAt(0) + (long)((openPhase.TotalSeconds + 2) * Stopwatch.Frequency))
+                .Select(row => $"{r + 1},{row}")).Prepend("round," + MachineTimeline.CsvHeader));
             await File.WriteAllLinesAsync(dump + ".gc", openWindows.TakeLast(openParts.Count).SelectMany((w, r) => gcPauses.Between(w.Start, w.End).Select(g =>
                 string.Create(CultureInfo.InvariantCulture, $"{r + 1},{(g.Triggered - w.Start.UtcDateTime).TotalMilliseconds:F1},{g.ToSuspendMs:F2},{g.PauseMs:F2}")))
                 .Prepend("round,triggered_ms,to_suspend_ms,pause_ms"));
         }
 
         // Where the tail came from: the worst seconds of the open loop, and the garbage collector's pauses meanwhile.
-        var bySecond = openParts.SelectMany((p, r) => p.Result.InOrder.Select((ms, i) => (Second: $"r{r + 1}s{(int)(i / p.Rate)}", Ms: ms))).GroupBy(x => x.Second)
-            .Select(g => (g.Key, P99: g.Select(x => x.Ms).Order().ElementAt((int)Math.Min(g.Count() - 1, Math.Ceiling(g.Count() * 0.99) - 1)))).ToList();
-        Console.WriteLine("  worst seconds of the open loop (p99): " + string.Join(", ", bySecond.OrderByDescending(x => x.P99).Take(4).Select(x => $"{x.Key} {x.P99:F0} ms")) +
-                          $"; median second {bySecond.Select(x => x.P99).Order().ElementAt(bySecond.Count / 2):F0} ms; GC pauses meanwhile {pause.TotalMilliseconds:F0} ms in all over {collections} collections, {gen2} of them gen-2; " +
+        var bySecond = openParts.SelectMany((p, r) => p.Result.InOrder.Select((ms, i) => (Round: r, Second: (int)(i / p.Rate), Ms: ms))).GroupBy(x => (x.Round, x.Second))
+            .Select(g => (Key: $"r{g.Key.Round + 1}s{g.Key.Second}", g.Key.Round, g.Key.Second,
+                P99: g.Select(x => x.Ms).Order().ElementAt((int)Math.Min(g.Count() - 1, Math.Ceiling(g.Count() * 0.99) - 1)))).ToList();
+        var worst = bySecond.OrderByDescending(x => x.P99).Take(4).ToList();
+        var medianSecond = bySecond.OrderBy(x => x.P99).ElementAt(bySecond.Count / 2);
+        Console.WriteLine("  worst seconds of the open loop (p99): " + string.Join(", ", worst.Select(x => $"{x.Key} {x.P99:F0} ms")) +
+                          $"; median second {medianSecond.P99:F0} ms; GC pauses meanwhile {pause.TotalMilliseconds:F0} ms in all over {collections} collections, {gen2} of them gen-2; " +
                           $"JIT meanwhile {openJitTime.TotalMilliseconds:F0} ms");
+        // The machine in those seconds (the requests due in them): more work per request, the host's steal, idle cores
+        // waiting on the disk, or the thread pool growing.
+        string Machine((string Key, int Round, int Second, double P99) s)
+        {
+            var from = openParts[s.Round].Result.DueAt(0) + (long)(s.Second * (double)Stopwatch.Frequency);
+            return $"    {s.Key} (p99 {s.P99:F0} ms): {timeline.Describe(from, from + Stopwatch.Frequency)}";
+        }
+
+        Console.WriteLine("  the machine in those seconds (shares of both cores), and in the median one:");
+        foreach (var s in worst.Append(medianSecond))
+        {
+            Console.WriteLine(Machine(s));
+        }
         // A collection stops every thread that allocates from the moment one triggers it, but the runtime's pause only starts
         // when a collector thread got a core and began suspending the rest: the stall a request meets is the two together.
         var collected = openWindows.TakeLast(openParts.Count).SelectMany(w => gcPauses.Between(w.Start, w.End)).ToList();
