@@ -127,6 +127,10 @@ public sealed class OrderRuleTests
         using var refused = await resident.PostJsonAsync("/api/v1/orders", new { title = "红白喜事简办咨询", platformId = platform });
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.True((await refused.JsonAsync()).GetProperty("errors").TryGetProperty("platformId", out _));
+        // Elsewhere too, the refusal names the field the form filled in.
+        using var project = await center.PostJsonAsync("/api/v1/projects", new { name = "移风易俗宣讲" + Random.Shared.Next(1000, 9999), platformId = platform });
+        Assert.Equal(HttpStatusCode.BadRequest, project.StatusCode);
+        Assert.Equal("本区没有这个服务平台，或已停用", (await project.JsonAsync()).GetProperty("errors").GetProperty("platformId")[0].GetString());
         var kept = await resident.GetJsonAsync($"/api/v1/orders/{order.GetProperty("id")}");
         Assert.Equal(name, kept.GetProperty("platform").GetProperty("name").GetString()); // orders keep a retired platform's name
     }

@@ -255,7 +255,7 @@ internal sealed class ActivityUseCases(AppDbContext db, AuditLog audit, TimeProv
             throw new DomainException("template-not-approved", "这个活动还没有通过中心审核入库", 422);
         }
 
-        await PlatformRules.EnsureKnownAsync(db, [platformId!.Value], ct);
+        await PlatformRules.EnsureKnownAsync(db, [platformId!.Value], ct, "platformId");
         if (input.ProjectId is { } projectId && !await db.Set<Project>().AnyAsync(p => p.Id == projectId, ct))
         {
             throw new InputException(new Dictionary<string, string[]> { ["projectId"] = ["没有这个项目"] });
@@ -458,7 +458,7 @@ internal sealed class ActivityUseCases(AppDbContext db, AuditLog audit, TimeProv
             throw new InputException(errors);
         }
 
-        await PlatformRules.EnsureKnownAsync(db, [input.PlatformId!.Value], ct);
+        await PlatformRules.EnsureKnownAsync(db, [input.PlatformId!.Value], ct, "platformId");
         var allowed = input.AllowedUnitIds ?? [];
         if (allowed.Length > 0 && await db.Units.CountAsync(u => allowed.Contains(u.Id), ct) != allowed.Distinct().Count())
         {

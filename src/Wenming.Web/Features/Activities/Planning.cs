@@ -103,7 +103,7 @@ internal sealed class Planning(AppDbContext db, ActivityUseCases activities, Ord
             throw new InputException(errors);
         }
 
-        await PlatformRules.EnsureKnownAsync(db, [platformId!.Value], ct);
+        await PlatformRules.EnsureKnownAsync(db, [platformId!.Value], ct, "platformId");
         var entry = new PlanEntry(Scope.DistrictId, unit.Id, input.Year!.Value, input.Month!.Value, platformId.Value, template?.Id, title!, input.Count!.Value, clock.GetUtcNow());
         db.Add(entry);
         audit.Add("plan.added", "plan", entry.Id.ToString(), unit.Path, $"{entry.Year}-{entry.Month:D2} {entry.Title} ×{entry.Count}");
@@ -176,7 +176,7 @@ internal sealed class Planning(AppDbContext db, ActivityUseCases activities, Ord
 
         if (input.PlatformId is { } p)
         {
-            await PlatformRules.EnsureKnownAsync(db, [p], ct);
+            await PlatformRules.EnsureKnownAsync(db, [p], ct, "platformId");
         }
 
         if (await db.Set<Project>().AnyAsync(x => x.Name == input.Name.Trim(), ct))

@@ -57,6 +57,5 @@ internal sealed class HomeFigures(AppDbContext db)
                ?? await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Id == grant.UnitId, ct);
     }
 
-    public async Task<IReadOnlyList<PlatformView>> PlatformsAsync(CancellationToken ct) =>
-        await db.Platforms.Where(p => p.IsActive).OrderBy(p => p.SortOrder).Select(p => new PlatformView(p.Id, p.Name, p.SortOrder)).ToListAsync(ct);
+    public Task<IReadOnlyList<PlatformView>> PlatformsAsync(CancellationToken ct) => PlatformDirectory.InUseAsync(db, ct);
 }

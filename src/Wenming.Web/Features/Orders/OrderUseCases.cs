@@ -150,10 +150,7 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
             throw new AccessDeniedException("网格员只能为本网格的居民代点单");
         }
 
-        if (!(await PlatformDirectory.AllAsync(db, cache, Scope.DistrictId, ct)).Any(p => p.Id == platformId && p.IsActive))
-        {
-            throw new InputException(new Dictionary<string, string[]> { ["platformId"] = ["本区没有这个服务平台，或已停用"] });
-        }
+        PlatformRules.EnsureKnown(await PlatformDirectory.AllAsync(db, cache, Scope.DistrictId, ct), platformId);
 
         var workflow = await Workflows.ForNewOrderAsync(db, cache, Scope.DistrictId, clock, ct);
 

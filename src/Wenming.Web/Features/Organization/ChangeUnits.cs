@@ -147,19 +147,33 @@ internal static class CodeRules
     }
 }
 
+/// <summary>Whether the platforms an input names are the district's and in use (not retired).</summary>
 internal static class PlatformRules
 {
-    public static async Task EnsureKnownAsync(AppDbContext db, IReadOnlyList<Guid> ids, CancellationToken ct)
+    /// <summary>From the database: for edits, where a platform retired a moment ago on another instance must not slip through.</summary>
+    public static async Task EnsureKnownAsync(AppDbContext db, IReadOnlyList<Guid> ids, CancellationToken ct, string field = "platformIds")
     {
         if (ids.Count == 0)
         {
             return;
         }
 
-        var known = await db.Platforms.CountAsync(p => ids.Contains(p.Id) && p.IsActive, ct);
-        if (known != ids.Distinct().Count())
+        var distinct = ids.Distinct().ToList();
+        Ensure(await db.Platforms.CountAsync(p => distinct.Contains(p.Id) && p.IsActive, ct) == distinct.Count, distinct.Count, field);
+    }
+
+    /// <summary>From the district's cached platform list (<see cref="PlatformDirectory"/>): for the intake of orders.</summary>
+    public static void EnsureKnown(IEnumerable<PlatformName> directory, Guid? id, string field = "platformId") =>
+        Ensure(directory.Any(p => p.Id == id && p.IsActive), 1, field);
+
+    private static void Ensure(bool known, int count, string field)
+    {
+        if (!known)
         {
-            throw new InputException(new Dictionary<string, string[]> { ["platformIds"] = ["包含本区不存在或已停用的服务平台"] });
+            throw new InputException(new Dictionary<string, string[]>
+            {
+                [field] = [count == 1 ? "本区没有这个服务平台，或已停用" : "包含本区不存在或已停用的服务平台"],
+            });
         }
     }
 }

@@ -127,7 +127,7 @@ internal sealed class EditModel(UnitQueries units, CreateUnit create, UpdateUnit
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        Platforms = await db.Platforms.Where(p => p.IsActive).OrderBy(p => p.SortOrder).Select(p => new PlatformView(p.Id, p.Name, p.SortOrder)).ToListAsync(ct);
+        Platforms = await PlatformDirectory.InUseAsync(db, ct);
         if (Parent is { } parent)
         {
             ParentName = await db.Units.VisibleTo(db.Scope).Where(u => u.Id == parent).Select(u => u.Name).FirstOrDefaultAsync(ct);

@@ -16,9 +16,7 @@ internal sealed record PlatformInput(Guid? Id, string? Name);
 /// </summary>
 internal sealed class SavePlatforms(AppDbContext db, AuditLog audit)
 {
-    public async Task<IReadOnlyList<PlatformView>> ListAsync(CancellationToken ct) =>
-        await db.Platforms.Where(p => p.IsActive).OrderBy(p => p.SortOrder)
-            .Select(p => new PlatformView(p.Id, p.Name, p.SortOrder)).ToListAsync(ct);
+    public Task<IReadOnlyList<PlatformView>> ListAsync(CancellationToken ct) => PlatformDirectory.InUseAsync(db, ct);
 
     public static bool MayEdit(Infrastructure.Tenancy.DataScope scope) =>
         scope.IsSystem || scope.Grants.Any(g => g.Role == Role.Admin && g.UnitKind == UnitKind.Center);
@@ -96,6 +94,10 @@ internal static class PlatformDirectory
     public static async Task<PlatformName[]> AllAsync(AppDbContext db, DistrictCache cache, Guid districtId, CancellationToken ct) =>
         await cache.GetAsync(CacheKind, districtId, async c => await db.Platforms.AsNoTracking().Where(p => p.DistrictId == districtId)
             .Select(p => new PlatformName(p.Id, p.Name, p.IsActive)).ToArrayAsync(c), ct) ?? [];
+
+    /// <summary>The platforms in use, in the district's order: what pickers and lists offer.</summary>
+    public static async Task<IReadOnlyList<PlatformView>> InUseAsync(AppDbContext db, CancellationToken ct) =>
+        await db.Platforms.Where(p => p.IsActive).OrderBy(p => p.SortOrder).Select(p => new PlatformView(p.Id, p.Name, p.SortOrder)).ToListAsync(ct);
 
     public static async Task<string> NameAsync(AppDbContext db, DistrictCache cache, Guid districtId, Guid platformId, CancellationToken ct) =>
         (await AllAsync(db, cache, districtId, ct)).FirstOrDefault(p => p.Id == platformId)?.Name ?? "";

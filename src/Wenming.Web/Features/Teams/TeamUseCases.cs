@@ -136,7 +136,7 @@ internal sealed class TeamUseCases(AppDbContext db, AuditLog audit, TimeProvider
 
         if (input.PlatformId is { } p)
         {
-            await PlatformRules.EnsureKnownAsync(db, [p], ct);
+            await PlatformRules.EnsureKnownAsync(db, [p], ct, "platformId");
         }
 
         if (input.ParentTeamId is { } parent && !await Visible().AnyAsync(t => t.Id == parent, ct))
@@ -230,7 +230,7 @@ internal sealed class TeamUseCases(AppDbContext db, AuditLog audit, TimeProvider
             throw new InputException(errors);
         }
 
-        await PlatformRules.EnsureKnownAsync(db, [input.PlatformId!.Value], ct);
+        await PlatformRules.EnsureKnownAsync(db, [input.PlatformId!.Value], ct, "platformId");
         var area = team.Unit!;
         if (input.UnitId is { } areaId && areaId != team.UnitId)
         {
@@ -284,7 +284,7 @@ internal sealed class TeamUseCases(AppDbContext db, AuditLog audit, TimeProvider
         var unit = await db.Units.VisibleTo(Scope).FirstOrDefaultAsync(u => u.Id == unitId, ct) ?? throw new NotVisibleException();
         if (input.PlatformId is { } p)
         {
-            await PlatformRules.EnsureKnownAsync(db, [p], ct);
+            await PlatformRules.EnsureKnownAsync(db, [p], ct, "platformId");
         }
 
         var demand = new Demand(Scope.DistrictId, unit.Id, input.PlatformId, input.Text.Trim(), Scope.UserId!.Value, clock.GetUtcNow());

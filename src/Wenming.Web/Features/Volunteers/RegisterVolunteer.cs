@@ -41,7 +41,7 @@ internal sealed class RegisterVolunteer(
             throw new AccessDeniedException("只能为本单位及下级单位登记志愿者");
         }
 
-        await Platforms(profile.PreferredPlatformIds, ct);
+        await PlatformRules.EnsureKnownAsync(db, profile.PreferredPlatformIds, ct, "preferredPlatformIds");
         var hash = protector.LookupHash($"{idType}:{idNumber}");
         // Across every district: the person may already volunteer elsewhere.
         if (await db.Set<Volunteer>().IgnoreQueryFilters().AnyAsync(v => v.IdNumberHash == hash, ct))
@@ -77,18 +77,6 @@ internal sealed class RegisterVolunteer(
         var options = await db.Set<OptionItem>().Select(o => new { o.List, o.Name }).ToListAsync(ct);
         return (options.Where(o => o.List == OptionItem.Skill).Select(o => o.Name).ToHashSet(),
             options.Where(o => o.List == OptionItem.ServiceCategory).Select(o => o.Name).ToHashSet());
-    }
-
-    private async Task Platforms(IReadOnlyList<Guid> ids, CancellationToken ct)
-    {
-        try
-        {
-            await PlatformRules.EnsureKnownAsync(db, ids, ct);
-        }
-        catch (InputException)
-        {
-            throw new InputException(new Dictionary<string, string[]> { ["preferredPlatformIds"] = ["包含本区不存在的服务平台"] });
-        }
     }
 }
 
