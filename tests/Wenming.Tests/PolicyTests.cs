@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MiniExcelLibs;
 using Wenming.Tests.Infrastructure;
 using Wenming.Web.Features.Accounts;
+using Wenming.Web.Features.Orders;
 using Wenming.Web.Features.Teams;
 using Wenming.Web.Features.Volunteers;
 using Wenming.Web.Infrastructure.Data;
@@ -175,6 +176,10 @@ public sealed class PolicyTests
         ["GET /Organization/Import"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["GET /Organization/Roles"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["GET /Organization/Platforms"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00",
+        ["GET /api/v1/open311/keys"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00",
+        ["POST /api/v1/open311/keys"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00", // a nameless key: 400 for the center admin
+        ["POST /api/v1/open311/keys/{keyId:guid}/revoke"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00", // a scratch key of the district
+        ["GET /Orders/PartnerKeys"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00",
         ["GET /Audit"] = (a, _) => a.Role == Role.Admin,
     };
 
@@ -458,6 +463,9 @@ public sealed class PolicyTests
             case "POST /api/v1/orders":
                 body = new { title = "" };
                 break;
+            case "POST /api/v1/open311/keys":
+                body = new { name = "" };
+                break;
             case "POST /api/v1/orders/{id}/actions/{action}":
                 body = new { note = "策略测试" };
                 break;
@@ -525,6 +533,20 @@ public sealed class PolicyTests
                 await db.SaveChangesAsync();
                 return assignment.Id;
             });
+        }
+
+        if (key == "POST /api/v1/open311/keys/{keyId:guid}/revoke")
+        {
+            // A scratch key of the actor's district, so revoking never touches the demo partner's key.
+            var keyId = await host.WithDbAsync(async db =>
+            {
+                var districtId = await db.Units.Where(u => u.Id == target).Select(u => u.DistrictId).SingleAsync();
+                var scratch = new Open311Key(districtId, "策略测试", Open311Key.Hash(Guid.NewGuid().ToString()), null, DateTimeOffset.UtcNow);
+                db.Add(scratch);
+                await db.SaveChangesAsync();
+                return scratch.Id;
+            });
+            path = path.Replace("{keyId:guid}", keyId.ToString(), StringComparison.Ordinal);
         }
 
         path = path.Replace("{id}", target.ToString(), StringComparison.Ordinal).Replace("{memberId}", memberId.ToString(), StringComparison.Ordinal)

@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Wenming.Web.Features.Accounts;
-using Wenming.Web.Features.Organization;
 using Wenming.Web.Infrastructure.Audit;
 using Wenming.Web.Infrastructure.Data;
 using Wenming.Web.Infrastructure.Problems;
@@ -151,7 +149,7 @@ internal static class ActivityEndpoints
             .WithSummary("The district's activity rules: library gate, location tolerance, pairs per day, minimum attendance share, lecture forms and venues");
         rules.MapPut("/", async (RulesInput input, ActivityUseCases a, AppDbContext db, AuditLog audit, CancellationToken ct) =>
         {
-            if (!db.Scope.Grants.Any(g => g.Role == Role.Admin && g.UnitKind == UnitKind.Center))
+            if (!db.Scope.IsCenterAdmin)
             {
                 throw new AccessDeniedException("只有中心管理员可以修改活动规则");
             }

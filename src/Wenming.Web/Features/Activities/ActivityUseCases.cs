@@ -422,7 +422,7 @@ internal sealed class ActivityUseCases(AppDbContext db, AuditLog audit, TimeProv
         Scope.UserId is { } uid && await db.Set<TeamMember>().AnyAsync(m => m.TeamId == teamId && m.IsLeader && m.Status == MembershipStatus.Member
                                                                             && m.Volunteer!.UserId == uid && m.Volunteer.Status == VolunteerStatus.Active, ct);
 
-    private bool IsCenterAdmin() => Scope.Grants.Any(g => g.Role == Role.Admin && g.UnitKind == UnitKind.Center);
+    private bool IsCenterAdmin() => Scope.IsCenterAdmin;
 
     private static bool UsableBy(ActivityTemplate t, DataScope scope) =>
         t.AllowedUnitIds.Count == 0 || scope.Grants.Any(g => t.AllowedUnitIds.Any(id => g.UnitPath.Contains(id.ToString("N"), StringComparison.Ordinal)));

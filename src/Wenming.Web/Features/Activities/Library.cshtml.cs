@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Wenming.Web.Features.Accounts;
 using Wenming.Web.Features.Organization;
 using Wenming.Web.Infrastructure.Data;
 using Wenming.Web.Infrastructure.Problems;
@@ -13,7 +12,7 @@ internal sealed class LibraryModel(ActivityUseCases activities, Home.HomeFigures
 {
     public IReadOnlyList<TemplateView> Entries { get; private set; } = [];
     public IReadOnlyList<PlatformView> Platforms { get; private set; } = [];
-    public bool IsCenterAdmin => scope.Grants.Any(g => g.Role == Role.Admin && g.UnitKind == UnitKind.Center);
+    public bool IsCenterAdmin => scope.IsCenterAdmin;
     public string? Message { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);

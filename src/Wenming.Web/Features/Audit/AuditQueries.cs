@@ -22,7 +22,7 @@ internal sealed class AuditQueries(AppDbContext db)
 
         (page, pageSize) = UnitQueries.Paging(page, pageSize);
         var query = db.AuditEntries.AsNoTracking();
-        query = scope.Grants.Any(g => g.Role == Role.Admin && g.UnitKind == UnitKind.Center)
+        query = scope.IsCenterAdmin
             ? query
             : query.Where(a => a.UnitPath != null).VisibleTo(scope, a => a.UnitPath!, Role.Admin);
         if (!string.IsNullOrWhiteSpace(action))

@@ -191,7 +191,7 @@ internal sealed class WorkflowEditor(AppDbContext db, AuditLog audit, TimeProvid
         return await ViewAsync(ct);
     }
 
-    private bool CanEdit() => db.Scope.Grants.Any(g => g.Role == Role.Admin && g.UnitKind == UnitKind.Center);
+    private bool CanEdit() => db.Scope.IsCenterAdmin;
 
     private static WorkflowStep Parse(WorkflowStepInput s, int i, Dictionary<string, string[]> errors)
     {

@@ -84,9 +84,10 @@ internal sealed class OrderNotifier(AppDbContext db, IHubContext<OrderBoardHub> 
             logger.LogWarning(e, "Board update for order {Order} failed", order.Id);
         }
 
-        // Residents without the app (and anyone a grid worker filed for) follow their order by SMS.
+        // Residents without the app (and anyone a grid worker filed for) follow their order by SMS, when there is a phone to
+        // send to (a partner's user may have given none: the partner relays the updates).
         var text = SmsText(order, action, confirmToken);
-        if (text is not null && (order.RequesterUserId is null || order.Channel == OrderChannel.GridWorker))
+        if (text is not null && order.ContactPhone.Length > 0 && (order.RequesterUserId is null || order.Channel == OrderChannel.GridWorker))
         {
             await sms.SendAsync(order.ContactPhone, text, ct);
         }

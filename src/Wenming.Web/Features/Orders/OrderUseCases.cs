@@ -117,7 +117,9 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
                 errors["contactName"] = ["请填写居民姓名（不超过 50 字）"];
             }
 
-            if (Phones.Normalize(input.ContactPhone) is null)
+            // A partner's user may leave no phone (FixMyStreet sends one only when its user gave one): the partner relays the
+            // order's updates then. A grid worker always gives the resident's.
+            if (Phones.Normalize(input.ContactPhone) is null && (gridWorkerFiling || !string.IsNullOrWhiteSpace(input.ContactPhone)))
             {
                 errors["contactPhone"] = ["请填写居民的 11 位手机号"];
             }
@@ -159,8 +161,10 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
         if (gridWorkerFiling || channel == OrderChannel.Open311)
         {
             contactName = input.ContactName!.Trim();
-            contactPhone = Phones.Normalize(input.ContactPhone)!;
-            requester = await db.Users.Where(u => u.UserName == contactPhone && u.DistrictId == Scope.DistrictId).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(ct);
+            contactPhone = Phones.Normalize(input.ContactPhone) ?? "";
+            requester = contactPhone.Length == 0
+                ? null
+                : await db.Users.Where(u => u.UserName == contactPhone && u.DistrictId == Scope.DistrictId).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(ct);
             channel = gridWorkerFiling ? OrderChannel.GridWorker : channel;
             actorName = channel == OrderChannel.Open311
                 ? $"{partnerName}（Open311）"

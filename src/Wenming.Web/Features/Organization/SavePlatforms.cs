@@ -19,7 +19,7 @@ internal sealed class SavePlatforms(AppDbContext db, AuditLog audit)
     public Task<IReadOnlyList<PlatformView>> ListAsync(CancellationToken ct) => PlatformDirectory.InUseAsync(db, ct);
 
     public static bool MayEdit(Infrastructure.Tenancy.DataScope scope) =>
-        scope.IsSystem || scope.Grants.Any(g => g.Role == Role.Admin && g.UnitKind == UnitKind.Center);
+        scope.IsSystem || scope.IsCenterAdmin;
 
     public async Task<IReadOnlyList<PlatformView>> RunAsync(IReadOnlyList<PlatformInput>? input, CancellationToken ct)
     {

@@ -46,6 +46,9 @@ internal sealed class DataScope
 
     public bool IsAdmin => Has(Role.Admin);
 
+    /// <summary>An admin of the district's center: the one who sets the district's rules (platforms, workflow, partner keys).</summary>
+    public bool IsCenterAdmin => Grants.Any(g => g.Role == Role.Admin && g.UnitKind == UnitKind.Center);
+
     /// <summary>The caller reaches this place through any role.</summary>
     public bool CanRead(string unitPath) => IsSystem || Grants.Any(g => Covers(g, unitPath));
 

@@ -120,12 +120,12 @@ internal sealed class GeoReport(AppDbContext db, OrderUseCases orders, IConfigur
                 : "address_id: 本辖区不使用 address_id，请提供 lat 与 long 或 address_string（address_id is not supported here）");
         }
 
+        // Optional, as in the spec: with a phone the station can call back and the resident gets SMS updates; without one the
+        // partner relays the order's status to its user.
         var phone = args.Get("phone");
-        if (Phones.Normalize(phone) is null)
+        if (phone is not null && Phones.Normalize(phone) is null)
         {
-            errors.Add(phone is null
-                ? "phone: 请提供提交人的手机号，承办实践站需要电话联系（phone is required）"
-                : "phone: 手机号无效，请提供 11 位中国大陆手机号（phone must be a mainland China mobile number）");
+            errors.Add("phone: 手机号无效，请提供 11 位中国大陆手机号，或不提供（phone must be a mainland China mobile number, or left out）");
         }
 
         var description = args.Get("description") is { } d ? SparkWriter.Clean(d) : null;

@@ -15,7 +15,7 @@ internal static class Open311Endpoints
 {
     public const string Prefix = "/open311/v2";
 
-    public static IServiceCollection AddOpen311(this IServiceCollection services) => services.AddScoped<GeoReport>();
+    public static IServiceCollection AddOpen311(this IServiceCollection services) => services.AddScoped<GeoReport>().AddScoped<PartnerKeys>();
 
     public static IEndpointRouteBuilder MapOpen311(this IEndpointRouteBuilder app)
     {
@@ -34,11 +34,24 @@ internal static class Open311Endpoints
                 AnswerAsync(http, () => api.DefinitionAsync(Args(http), Route(http, "service_code"), ct)))
             .WithSummary("A service's definition: the attributes a request may send as attribute[code]=value")
             .Produces(StatusCodes.Status200OK, contentType: "text/xml", additionalContentTypes: ["application/json"]);
+        // The district's partner keys, for its center admin (problem details, like the rest of /api/v1).
+        var keys = app.MapGroup("/api/v1/open311/keys").WithTags("Open311").RequireAuthorization();
+        keys.MapGet("/", async (PartnerKeys k, CancellationToken ct) => TypedResults.Ok(await k.ListAsync(ct)))
+            .WithSummary("The district's Open311 partner keys (center admin): name, issued, revoked; never the key itself");
+        keys.MapPost("/", async (PartnerKeyInput input, PartnerKeys k, CancellationToken ct) =>
+            {
+                var issued = await k.IssueAsync(input, ct);
+                return TypedResults.Created($"/api/v1/open311/keys/{issued.Key.Id}", issued);
+            })
+            .WithSummary("Issue a key to a named partner (center admin): the api_key is in this answer only, stored as its hash");
+        keys.MapPost("/{keyId:guid}/revoke", async (Guid keyId, PartnerKeys k, CancellationToken ct) => TypedResults.Ok(await k.RevokeAsync(keyId, ct)))
+            .WithSummary("Revoke a key (center admin): requests with it are refused from now on");
         g.MapPost("/requests.{format}", (HttpContext http, GeoReport api, CancellationToken ct) =>
                 AnswerAsync(http, async () => await api.CreateAsync(await FormArgsAsync(http, ct), ct)))
             .RequireRateLimiting(Infrastructure.PlatformSetup.OrderIntakePolicy)
             .WithSummary("File a service request (application/x-www-form-urlencoded): api_key, service_code, lat & long or address_string, " +
-                         "description, first_name, last_name, phone (required here: the station calls back), attribute[code]=value; " +
+                         "description, first_name, last_name, phone (optional: with it the station can call back and the resident gets SMS updates), " +
+                         "attribute[code]=value; " +
                          "it becomes an order in the district's workflow")
             .Produces(StatusCodes.Status200OK, contentType: "text/xml", additionalContentTypes: ["application/json"]);
         g.MapGet("/requests.{format}", (HttpContext http, GeoReport api, CancellationToken ct) =>
