@@ -44,6 +44,9 @@ public sealed class TestHost : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Default", _connectionString);
         builder.UseSetting("RateLimits:AuthPerMinute", "100000");
         builder.UseSetting("Demo:VolunteersPerDistrict", "200");
+        // The deadline scanner's own timer waits a day here: tests run its scan at the moments they choose (RunOnceAsync), and
+        // an order a test makes overdue is not moved behind its back.
+        builder.UseSetting("Orders:DeadlineScanSeconds", "86400");
         builder.UseSetting("PersonalData:Key", TestKey);
         builder.UseSetting("Files:Root", Path.Combine(Path.GetTempPath(), $"wenming-files-{Guid.NewGuid():N}"));
         builder.ConfigureServices(services =>

@@ -1,6 +1,9 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Wenming.Tests.Infrastructure;
 using Wenming.Web.Features.Orders;
 using static Wenming.Tests.Infrastructure.TestData;
@@ -247,6 +250,7 @@ public sealed class WorkflowTests
         var host = TestHosts.Get(provider);
         var order = await ResidentOrdersAsync(host, Hongta, "楼道堆放杂物需要清理");
         var id = order.GetProperty("id").GetGuid();
+        var second = (await ResidentOrdersAsync(host, Hongta, "小区健身器材损坏需要报修")).GetProperty("id").GetGuid();
         var deadlines = host.Services.GetRequiredService<OrderDeadlines>();
         var later = DateTimeOffset.UtcNow.AddHours(25); // the collect step allows 24 hours
 
@@ -267,9 +271,50 @@ public sealed class WorkflowTests
         var told = await institute.GetJsonAsync("/api/v1/orders/notices");
         Assert.Contains(told.EnumerateArray(), n => n.GetProperty("orderId").GetGuid() == id && n.GetProperty("text").GetString()!.Contains("超时", StringComparison.Ordinal));
 
-        var todo = await institute.GetJsonAsync("/api/v1/orders?view=todo");
-        var firstRow = todo.GetProperty("items").EnumerateArray().First();
-        Assert.True(firstRow.GetProperty("overdue").GetBoolean() || todo.GetProperty("items").EnumerateArray().All(r => !r.GetProperty("overdue").GetBoolean()));
+        // The institute holds both now, neither overdue yet by the real clock. When the first one's new deadline has passed
+        // too (set back here, as time would), it leads the institute's to-do list, ahead of the newer second.
+        var rows = (await institute.GetJsonAsync("/api/v1/orders?view=todo")).GetProperty("items").EnumerateArray().ToList();
+        Assert.False(rows.Single(r => r.GetProperty("id").GetGuid() == id).GetProperty("overdue").GetBoolean());
+        Assert.False(rows.Single(r => r.GetProperty("id").GetGuid() == second).GetProperty("overdue").GetBoolean());
+        await host.WithDbAsync(db => db.Set<Order>().Where(o => o.Id == id).ExecuteUpdateAsync(u => u.SetProperty(o => o.StepDueAt, DateTimeOffset.UtcNow.AddMinutes(-5))));
+        rows = [.. (await institute.GetJsonAsync("/api/v1/orders?view=todo")).GetProperty("items").EnumerateArray()];
+        Assert.Equal(id, rows[0].GetProperty("id").GetGuid());
+        Assert.True(rows[0].GetProperty("overdue").GetBoolean());
+        Assert.True(rows.FindIndex(r => r.GetProperty("id").GetGuid() == second) > 0);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task The_scanner_escalates_on_its_own_timer_by_its_clock(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var id = (await ResidentOrdersAsync(host, Hongta, "社区活动室的门锁坏了")).GetProperty("id").GetGuid();
+        var station = await host.UnitIdAsync($"{HongtaCode}-01-001");
+        // A clock a day and an hour ahead (the collect step allows 24 hours), scanning every 5 s of it.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(25));
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Orders:DeadlineScanSeconds"] = "5" }).Build();
+        using var scanner = new OrderDeadlines.Scanner(host.Services.GetRequiredService<OrderDeadlines>(), clock, config, NullLogger<OrderDeadlines.Scanner>.Instance);
+        await scanner.StartAsync(CancellationToken.None);
+        try
+        {
+            async Task<Guid?> HolderAsync() => await host.WithDbAsync(db => db.Set<Order>().Where(o => o.Id == id).Select(o => o.HolderUnitId).SingleAsync());
+
+            // Before its tick, nothing moves however late the clock reads.
+            await Task.Delay(300);
+            Assert.Equal(station, await HolderAsync());
+            clock.Advance(TimeSpan.FromSeconds(5));
+            var institute = await host.UnitIdAsync($"{HongtaCode}-01");
+            for (var i = 0; i < 100 && await HolderAsync() != institute; i++)
+            {
+                await Task.Delay(100);
+            }
+
+            Assert.Equal(institute, await HolderAsync());
+        }
+        finally
+        {
+            await scanner.StopAsync(CancellationToken.None);
+        }
     }
 
     [Theory]
