@@ -57,6 +57,22 @@ public sealed class OrderRuleTests
             Assert.Contains("评单", await broken.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
+        // A rating before the service would close an order nobody served.
+        using (var rateFirst = await center.PutAsJsonAsync("/api/v1/workflow", new
+        {
+            version,
+            steps = new[]
+            {
+                new { name = "群众点单", kind = "Place", performer = "Resident" }, new { name = "站点派单", kind = "Dispatch", performer = "Admin" },
+                new { name = "群众评单", kind = "Rate", performer = "Resident" }, new { name = "送单", kind = "Deliver", performer = "Volunteer" },
+                new { name = "社会评单", kind = "Rate", performer = "Resident" },
+            },
+        }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, rateFirst.StatusCode);
+            Assert.Contains("“评单”只能在“送单”之后", await rateFirst.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
         using var changed = await center.PutAsJsonAsync("/api/v1/workflow", new { version, preset = "hongta" });
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
         var after = await changed.JsonAsync();

@@ -169,6 +169,12 @@ internal sealed class WorkflowDefinition : IDistrictOwned
             problems.Add("送单之前须有“派单”或“接单”环节");
         }
 
+        // Rated is what was delivered: a rating before the service would close an order nobody served.
+        if (deliver >= 0 && steps.Take(deliver).Any(s => s.Kind == StepKind.Rate))
+        {
+            problems.Add("“评单”只能在“送单”之后");
+        }
+
         foreach (var s in steps)
         {
             var ok = s.Kind switch
