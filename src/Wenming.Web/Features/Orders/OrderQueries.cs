@@ -404,8 +404,15 @@ internal sealed class OrderQueries(AppDbContext db, OrderAccess access, District
                 o.RatingComment,
                 o.HolderTeamId,
                 Holder = o.HolderUnit!.Name,
+                o.Id,
+                o.ContactName,
             })
             .ToListAsync(ct);
+        // The names the comment is likeliest to hold: the resident's, and those of the volunteers who came.
+        var orderIds = rows.Select(r => r.Id).ToList();
+        var served = (await db.Set<OrderAssignment>().IgnoreQueryFilters().Where(a => orderIds.Contains(a.OrderId))
+                .Select(a => new { a.OrderId, a.Volunteer!.Name }).ToListAsync(ct))
+            .ToLookup(a => a.OrderId, a => a.Name);
         var platforms = await db.Platforms.IgnoreQueryFilters().Where(p => p.DistrictId == district).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         var teamIds = rows.Select(r => r.HolderTeamId).OfType<Guid>().Distinct().ToList();
         var teams = await db.Set<Team>().IgnoreQueryFilters().Where(t => teamIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
@@ -413,7 +420,7 @@ internal sealed class OrderQueries(AppDbContext db, OrderAccess access, District
         // What the resident typed may name people; the public sees the service (the menu's title or the platform) and the station.
         return [.. rows.Select(r => new PublicReview(r.Number, r.MenuTitle ?? (platforms.GetValueOrDefault(r.PlatformId) + "志愿服务"),
             platforms.GetValueOrDefault(r.PlatformId) ?? "", places.GetValueOrDefault(r.Path) ?? "", r.DeliveredAt!.Value, r.Rating!.Value,
-            PersonalText.Scrub(r.RatingComment), r.HolderTeamId is { } t ? teams.GetValueOrDefault(t) ?? r.Holder : r.Holder))];
+            PersonalText.Scrub(r.RatingComment, [r.ContactName, .. served[r.Id]]), r.HolderTeamId is { } t ? teams.GetValueOrDefault(t) ?? r.Holder : r.Holder))];
     }
 
     /// <summary>The station (or the nearest place above a grid or building) each path lies in: the most the public is told of where.</summary>
@@ -427,10 +434,32 @@ internal sealed class OrderQueries(AppDbContext db, OrderAccess access, District
     }
 }
 
-/// <summary>Free text shown to the public: phone numbers and ID numbers people type into comments are blanked.</summary>
+/// <summary>
+/// Free text shown to the public: phone and ID numbers people type are blanked, and so are the names the text is known to
+/// concern (the resident's, the volunteers'), in full or as their family name with a form of address (刘大爷, 王老师).
+/// </summary>
 internal static partial class PersonalText
 {
-    public static string? Scrub(string? text) => text is null ? null : Digits().Replace(text, m => new string('*', m.Length));
+    private static readonly string[] FormsOfAddress = ["大爷", "大妈", "大娘", "大姐", "大哥", "阿姨", "奶奶", "爷爷", "叔叔", "婆婆", "师傅", "老师", "同志", "医生", "先生", "女士"];
+
+    public static string? Scrub(string? text, IEnumerable<string>? names = null)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        foreach (var name in (names ?? []).Select(n => n.Trim()).Where(n => n.Length >= 2).Distinct().OrderByDescending(n => n.Length))
+        {
+            text = text.Replace(name, Masking.Name(name), StringComparison.Ordinal);
+            foreach (var form in FormsOfAddress)
+            {
+                text = text.Replace(name[0] + form, name[0] + new string('*', form.Length), StringComparison.Ordinal);
+            }
+        }
+
+        return Digits().Replace(text, m => new string('*', m.Length));
+    }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\d[\d\s-]{6,}[\dXx]")]
     private static partial System.Text.RegularExpressions.Regex Digits();
