@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Wenming.Tests.Infrastructure;
+using Wenming.Web.Features.Orders;
 using Wenming.Web.Infrastructure;
 using static Wenming.Tests.Infrastructure.TestData;
 using static Wenming.Tests.Orders.OrderFlow;
@@ -313,6 +315,30 @@ public sealed class OrderRuleTests
         // Every volunteer's load is weighed: no recent orders is a plus, open or recent ones a minus.
         Assert.All(volunteers, v => Assert.Contains(v.GetProperty("reasons").EnumerateArray(), r => r.GetString() is "近期没有派单，优先照顾"
             || r.GetString()!.Contains("单未完成", StringComparison.Ordinal) || r.GetString()!.Contains("已服务", StringComparison.Ordinal)));
+
+        // The first choice gets two more unfinished orders (assigned elsewhere meanwhile): asked again, they score lower, say
+        // why, and give up first place to the runner-up.
+        var first = volunteers[0];
+        var firstId = first.GetProperty("id").GetGuid();
+        var others = new[] { await ResidentOrdersAsync(host, Hongta, "帮老人取药"), await ResidentOrdersAsync(host, Hongta, "陪老人散步") };
+        await host.WithDbAsync(async db =>
+        {
+            foreach (var o in others)
+            {
+                var other = await db.Set<Order>().SingleAsync(x => x.Id == o.GetProperty("id").GetGuid());
+                db.Add(new OrderAssignment(other.DistrictId, other.Id, firstId, null, DateTimeOffset.UtcNow));
+            }
+
+            return await db.SaveChangesAsync();
+        });
+        var again = (await station.GetJsonAsync($"/api/v1/orders/{order.GetProperty("id")}/recommendations")).GetProperty("volunteers").EnumerateArray().ToList();
+        Assert.NotEqual(firstId, again[0].GetProperty("id").GetGuid());
+        var busier = again.SingleOrDefault(v => v.GetProperty("id").GetGuid() == firstId);
+        if (busier.ValueKind != JsonValueKind.Undefined)
+        {
+            Assert.True(busier.GetProperty("score").GetInt32() <= first.GetProperty("score").GetInt32() - 16);
+            Assert.Contains(busier.GetProperty("reasons").EnumerateArray(), r => r.GetString()!.Contains("单未完成", StringComparison.Ordinal));
+        }
 
         var resident = await host.ClientAsAsync(TestHost.Phone(Hongta, "20"));
         using var refused = await resident.GetAsync($"/api/v1/orders/{order.GetProperty("id")}/recommendations");
