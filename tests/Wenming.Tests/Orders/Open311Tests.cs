@@ -297,9 +297,28 @@ public sealed class Open311Tests
             ("jurisdiction_id", HongtaCode), ("api_key", apiKey), ("service_code", code), ("description", title), ("first_name", "Alex"),
             ("last_name", "Smith"), ("email", "alex@example.org"), ("lat", Truncate(station.Lat)), ("long", Truncate(station.Lng)),
         ];
-        using var posted = await PostFormAsync(client, "json", fields);
+        // The partner retries with the same Idempotency-Key (its first answer was lost): one order, the same answer.
+        var idempotencyKey = Guid.NewGuid().ToString();
+        async Task<HttpResponseMessage> PostOnceAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{Base}/requests.json")
+            {
+                Content = new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Item1, f.Item2))),
+            };
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+            return await client.SendAsync(request);
+        }
+
+        using var posted = await PostOnceAsync();
         Assert.True(posted.StatusCode == HttpStatusCode.OK, await posted.Content.ReadAsStringAsync());
         var number = (await posted.JsonAsync())[0].GetProperty("service_request_id").GetString()!;
+        using (var retried = await PostOnceAsync())
+        {
+            Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+            Assert.True(retried.Headers.Contains("Idempotent-Replayed"));
+            Assert.Equal(number, (await retried.JsonAsync())[0].GetProperty("service_request_id").GetString());
+        }
+
         var order = await host.WithDbAsync(db => db.Set<Order>().IgnoreQueryFilters().SingleAsync(o => o.Number == number));
         Assert.Equal(("", "Alex Smith", OrderChannel.Open311), (order.ContactPhone, order.ContactName, order.Channel));
         Assert.Equal(sentBefore, host.Sms.Sent.Count);

@@ -9,7 +9,7 @@ namespace Wenming.Web.Infrastructure.Idempotency;
 /// Every state-changing API call (POST, PUT) honours an Idempotency-Key header: the first request runs and its response
 /// is kept for 24 hours; a retry with the same key and the same request gets that response again, with no second
 /// effect; the same key with a different request answers 422; a retry while the first still runs answers 409.
-/// Keys belong to the signed-in person, so two people never collide.
+/// Keys belong to the signed-in person, so two people never collide; an Open311 partner's to its api_key.
 /// </summary>
 /// <summary>
 /// Marks an endpoint whose answer carries personal data (a reveal, one's own full record): a replay gives back the
@@ -26,15 +26,21 @@ internal static class IdempotencyMiddleware
         app.Use(async (http, next) =>
         {
             var key = http.Request.Headers[Header].ToString();
+            // Open311 partners file requests by form POST: their keys belong to the partner's api_key, as a person's to them.
+            var partner = HttpMethods.IsPost(http.Request.Method) && http.Request.HasFormContentType
+                                                                 && (http.Request.Path.Value ?? "").StartsWith("/open311/v2/requests.", StringComparison.OrdinalIgnoreCase);
             if (key.Length == 0 || !(HttpMethods.IsPost(http.Request.Method) || HttpMethods.IsPut(http.Request.Method))
-                || !http.Request.Path.StartsWithSegments("/api/v1"))
+                || !(http.Request.Path.StartsWithSegments("/api/v1") || partner))
             {
                 await next(http);
                 return;
             }
 
             var scope = http.RequestServices.GetRequiredService<DataScope>();
-            if (key.Length > 100 || scope.UserId is not { } userId)
+            var scopes = http.RequestServices.GetRequiredService<IServiceScopeFactory>();
+            http.Request.EnableBuffering();
+            var owner = partner && key.Length <= 100 ? await PartnerAsync(http, scopes) : scope.UserId;
+            if (key.Length > 100 || owner is not { } userId)
             {
                 // Anonymous calls (sign-in) are not replayed: a token must never be handed out twice from storage.
                 if (key.Length > 100)
@@ -47,7 +53,6 @@ internal static class IdempotencyMiddleware
                 return;
             }
 
-            http.Request.EnableBuffering();
             var hash = Convert.ToHexString(await SHA256.HashDataAsync(http.Request.Body, http.RequestAborted));
             http.Request.Body.Position = 0;
             var request = $"{http.Request.Method} {http.Request.Path}{http.Request.QueryString}";
@@ -57,7 +62,6 @@ internal static class IdempotencyMiddleware
             }
 
             var clock = http.RequestServices.GetRequiredService<TimeProvider>();
-            var scopes = http.RequestServices.GetRequiredService<IServiceScopeFactory>();
             var (existing, id) = await ReserveAsync(scopes, userId, key, request, hash, clock.GetUtcNow(), http.RequestAborted);
             if (existing is not null)
             {
@@ -91,6 +95,26 @@ internal static class IdempotencyMiddleware
             captured.Position = 0;
             await captured.CopyToAsync(original, CancellationToken.None);
         });
+
+    /// <summary>
+    /// The partner key a form POST carries (its id), or null when it carries none that is in use: the resource then refuses
+    /// it in the spec's own words. The form stays read for the endpoint, and the body is rewound for the hash.
+    /// </summary>
+    private static async Task<Guid?> PartnerAsync(HttpContext http, IServiceScopeFactory scopes)
+    {
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        http.Request.Body.Position = 0;
+        if (form["api_key"].ToString() is not { Length: > 0 } apiKey)
+        {
+            return null;
+        }
+
+        await using var own = scopes.CreateAsyncScope();
+        own.ServiceProvider.GetRequiredService<DataScope>().EnterSystem();
+        var hash = Features.Orders.Open311Key.Hash(apiKey.Trim());
+        return await own.ServiceProvider.GetRequiredService<AppDbContext>().Set<Features.Orders.Open311Key>().IgnoreQueryFilters()
+            .Where(k => k.KeyHash == hash && k.RevokedAt == null).Select(k => (Guid?)k.Id).FirstOrDefaultAsync(http.RequestAborted);
+    }
 
     /// <summary>Claims the key for this request, or returns the record of the request that claimed it first.</summary>
     private static async Task<(IdempotencyRecord? Existing, Guid Id)> ReserveAsync(IServiceScopeFactory scopes, Guid userId, string key,
