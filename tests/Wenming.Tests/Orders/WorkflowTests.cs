@@ -125,10 +125,22 @@ public sealed class WorkflowTests
         order = await ActAsync(institute, order, "dispatch", new { unitId = await host.UnitIdAsync($"{JiulongpoCode}-01-001") });
         order = await ActAsync(station, order, "dispatch", new { teamId = await LeadersSquadAsync(host, $"{JiulongpoCode}-01-001") });
         Assert.Equal("队伍接单", Step(order));
-        order = await ActAsync(await host.ClientAsAsync(TestHost.Phone(Jiulongpo, "10")), order, "accept");
+        var leader = await host.ClientAsAsync(TestHost.Phone(Jiulongpo, "10"));
+        order = await ActAsync(leader, order, "accept");
         Assert.Equal("InService", State(order));
 
+        // The team's volunteer serves it, and the resident rates it: the order is done.
+        var volunteer = await host.ClientAsAsync(TestHost.Phone(Jiulongpo, "11"));
+        order = await ActAsync(leader, order, "assign", new { volunteerIds = new[] { await VolunteerIdAsync(host, TestHost.Phone(Jiulongpo, "11")) } });
+        order = await ActAsync(volunteer, order, "check-in", Here(order));
+        order = await ActAsync(volunteer, order, "check-out", Here(order));
+        order = await ActAsync(volunteer, order, "deliver", new { note = "宣讲一场，约 40 位居民参加" });
+        Assert.Equal(("Delivered", "群众评单"), (State(order), Step(order)));
         var resident = await host.ClientAsAsync(TestHost.Phone(Jiulongpo, "20"));
+        order = await ActAsync(resident, order, "rate", new { stars = 4, comment = "讲得很实用" });
+        Assert.Equal("Closed", State(order));
+        Assert.Equal(["place", "draft", "dispatch", "dispatch", "dispatch", "accept", "assign", "check-in", "check-out", "deliver", "rate"], Timeline(order));
+
         var second = await ResidentOrdersAsync(host, Jiulongpo, "想学习用手机挂号");
         await ActAsync(station, second, "cancel", new { reason = "不是本人" }, HttpStatusCode.Forbidden);
         second = await ActAsync(resident, second, "cancel", new { reason = "已经学会了" });
@@ -250,6 +262,18 @@ public sealed class WorkflowTests
         order = await resident.GetJsonAsync($"/api/v1/orders/{id}");
         Assert.Single(order.GetProperty("assignments").EnumerateArray());
         Assert.Equal(1, Timeline(order).Count(a => a == "accept"));
+
+        // Whoever won serves it; to the other, a claimed order is gone from view. The resident rates it: done.
+        var winner = attempts[0].StatusCode == HttpStatusCode.OK ? first : second;
+        var other = ReferenceEquals(winner, first) ? second : first;
+        await ActAsync(other, order, "check-in", Here(order), HttpStatusCode.NotFound);
+        order = await ActAsync(winner, order, "check-in", Here(order));
+        order = await ActAsync(winner, order, "check-out", Here(order));
+        order = await ActAsync(winner, order, "deliver", new { note = "陪老人聊了一个下午" });
+        Assert.Equal(("Delivered", "群众评单"), (State(order), Step(order)));
+        order = await ActAsync(resident, order, "rate", new { stars = 5 });
+        Assert.Equal("Closed", State(order));
+        Assert.Equal(["place", "accept", "check-in", "check-out", "deliver", "rate"], Timeline(order));
     }
 
     [Theory]
