@@ -251,7 +251,8 @@ internal static class WorkflowPresets
             new("志愿者送单", StepKind.Deliver, Role.Volunteer, null, 72, TimeoutAction.Notify),
             new("社会评单", StepKind.Rate, Role.Resident, null, 72, TimeoutAction.Close),
         ]),
-        // Volunteers near the order claim it directly, first come first served; unclaimed orders go to the station.
+        // Volunteers near the order claim it directly, first come first served. Its station holds it meanwhile; one nobody
+        // claimed in 2 hours goes up to the institute.
         ["haidian"] = ("海淀：就近志愿者抢单",
         [
             new("群众点单", StepKind.Place, Role.Resident, null, 0, TimeoutAction.Notify),
