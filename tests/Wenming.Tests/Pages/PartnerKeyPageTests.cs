@@ -41,7 +41,10 @@ public sealed class PartnerKeyPageTests
         var code = System.Text.Json.JsonDocument.Parse(services).RootElement[0].GetProperty("service_code").GetString()!;
         Task<HttpResponseMessage> FileAsync() => client.PostAsync("/open311/v2/requests.json", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["jurisdiction_id"] = HongtaCode, ["api_key"] = apiKey, ["service_code"] = code, ["description"] = "热线转来的求助：老人想学用手机",
+            ["jurisdiction_id"] = HongtaCode,
+            ["api_key"] = apiKey,
+            ["service_code"] = code,
+            ["description"] = "热线转来的求助：老人想学用手机",
             ["lat"] = station.Lat.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["long"] = station.Lng.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }));
