@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
@@ -268,7 +269,9 @@ public sealed class Open311Tests
         }
 
         var partner = "玉溪市民服务平台" + Random.Shared.Next(1000, 9999);
-        using var issued = await center.PostJsonAsync("/api/v1/open311/keys", new { name = partner });
+        using var issue = new HttpRequestMessage(HttpMethod.Post, "/api/v1/open311/keys") { Content = JsonContent.Create(new { name = partner }) };
+        issue.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        using var issued = await center.SendAsync(issue);
         Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
         var body = await issued.JsonAsync();
         var apiKey = body.GetProperty("apiKey").GetString()!;
@@ -280,6 +283,9 @@ public sealed class Open311Tests
         Assert.Contains(partner, listed, StringComparison.Ordinal);
         Assert.DoesNotContain(apiKey, listed, StringComparison.Ordinal);
         Assert.Equal(0, await host.WithDbAsync(db => db.Set<Open311Key>().IgnoreQueryFilters().CountAsync(k => k.KeyHash == apiKey)));
+        // Not even the idempotency store keeps the answer that held it.
+        var kept = await host.WithDbAsync(db => db.Set<Wenming.Web.Infrastructure.Idempotency.IdempotencyRecord>().Where(r => r.Body != null).Select(r => r.Body!).ToListAsync());
+        Assert.DoesNotContain(kept, b => System.Text.Encoding.UTF8.GetString(b).Contains(apiKey, StringComparison.Ordinal));
         // Another district's center admin does not see it, and cannot revoke it.
         var jiulongpo = await host.ClientAsAsync(TestHost.Phone(1, "00"));
         Assert.DoesNotContain(partner, await jiulongpo.GetStringAsync("/api/v1/open311/keys"), StringComparison.Ordinal);
@@ -297,16 +303,22 @@ public sealed class Open311Tests
             ("jurisdiction_id", HongtaCode), ("api_key", apiKey), ("service_code", code), ("description", title), ("first_name", "Alex"),
             ("last_name", "Smith"), ("email", "alex@example.org"), ("lat", Truncate(station.Lat)), ("long", Truncate(station.Lng)),
         ];
-        // The partner retries with the same Idempotency-Key (its first answer was lost): one order, the same answer.
+        // A refused request leaves its Idempotency-Key free for the corrected one; the partner then retries that with the same
+        // key (its first answer was lost): one order, the same answer.
         var idempotencyKey = Guid.NewGuid().ToString();
-        async Task<HttpResponseMessage> PostOnceAsync()
+        async Task<HttpResponseMessage> PostOnceAsync(params (string, string)[] extra)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, $"{Base}/requests.json")
             {
-                Content = new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Item1, f.Item2))),
+                Content = new FormUrlEncodedContent(fields.Concat(extra).Select(f => KeyValuePair.Create(f.Item1, f.Item2))),
             };
             request.Headers.Add("Idempotency-Key", idempotencyKey);
             return await client.SendAsync(request);
+        }
+
+        using (var badPhone = await PostOnceAsync(("phone", "12345")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, badPhone.StatusCode);
         }
 
         using var posted = await PostOnceAsync();

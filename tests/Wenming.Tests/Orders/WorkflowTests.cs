@@ -160,7 +160,7 @@ public sealed class WorkflowTests
         {
             title = "独居老人家中灯坏了需要更换",
             platformId = platform,
-            contactName = "刘大爷",
+            contactName = "刘建国",
             contactPhone = phone,
             address = "3 栋 2 单元 101",
             latitude = 31.16,
@@ -223,7 +223,7 @@ public sealed class WorkflowTests
         Assert.DoesNotContain(phone, reviews.GetRawText(), StringComparison.Ordinal);
         var shown = reviews.EnumerateArray().Single(r => r.GetProperty("number").GetString() == order.GetProperty("number").GetString()).GetProperty("comment").GetString()!;
         Assert.StartsWith("来得有点晚，不过", shown, StringComparison.Ordinal); // the rest of what was said stays
-        Assert.DoesNotContain("刘大爷", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("刘大爷", shown, StringComparison.Ordinal); // the resident, 刘建国, by family name and form of address
         Assert.DoesNotContain(volunteerName, shown, StringComparison.Ordinal);
         Assert.DoesNotContain(volunteerName[0] + "老师", shown, StringComparison.Ordinal);
         Assert.Contains("刘**", shown, StringComparison.Ordinal);
@@ -323,8 +323,9 @@ public sealed class WorkflowTests
         var host = TestHosts.Get(provider);
         var id = (await ResidentOrdersAsync(host, Hongta, "社区活动室的门锁坏了")).GetProperty("id").GetGuid();
         var station = await host.UnitIdAsync($"{HongtaCode}-01-001");
-        // A clock a day and an hour ahead (the collect step allows 24 hours), scanning every 5 s of it.
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(25));
+        // This order's step was due two days ago (nothing else is due by the real clock); a clock scanning every 5 s.
+        await host.WithDbAsync(db => db.Set<Order>().Where(o => o.Id == id).ExecuteUpdateAsync(u => u.SetProperty(o => o.StepDueAt, DateTimeOffset.UtcNow.AddDays(-2))));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Orders:DeadlineScanSeconds"] = "5" }).Build();
         using var scanner = new OrderDeadlines.Scanner(host.Services.GetRequiredService<OrderDeadlines>(), clock, config, NullLogger<OrderDeadlines.Scanner>.Instance);
         await scanner.StartAsync(CancellationToken.None);
@@ -332,7 +333,7 @@ public sealed class WorkflowTests
         {
             async Task<Guid?> HolderAsync() => await host.WithDbAsync(db => db.Set<Order>().Where(o => o.Id == id).Select(o => o.HolderUnitId).SingleAsync());
 
-            // Before its tick, nothing moves however late the clock reads.
+            // Before its tick, nothing moves, however overdue the order.
             await Task.Delay(300);
             Assert.Equal(station, await HolderAsync());
             clock.Advance(TimeSpan.FromSeconds(5));

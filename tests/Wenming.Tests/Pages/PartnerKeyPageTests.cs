@@ -30,8 +30,9 @@ public sealed class PartnerKeyPageTests
         await AssertFitsAsync(center, 360);
         await center.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotFolder, "partner-key-issued-360.png"), FullPage = true });
 
-        // Shown once: the page opened again lists the partner, not the key.
-        await center.GotoAsync("/Orders/PartnerKeys");
+        // Shown once: the page reloaded lists the partner, not the key, and issues no second one.
+        await center.ReloadAsync();
+        Assert.Equal(1, await center.Locator($"tr:has-text('{partner}')").CountAsync());
         Assert.DoesNotContain(apiKey, await center.ContentAsync(), StringComparison.Ordinal);
 
         using var client = host.CreateClient();
@@ -61,9 +62,10 @@ public sealed class PartnerKeyPageTests
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         }
 
-        // Anyone but a center admin is refused the page: no form, no list.
+        // Anyone but a center admin is refused the page (sent to the access-denied page): no form, no list.
         var stationAdmin = await SignInAsync(browser, baseUrl, TestHost.Phone(Hongta, "02"), 1280, 800);
         await stationAdmin.GotoAsync("/Orders/PartnerKeys");
+        Assert.Contains("/Accounts/Denied", stationAdmin.Url, StringComparison.Ordinal);
         Assert.Equal(0, await stationAdmin.Locator("#partner-name").CountAsync());
         Assert.DoesNotContain(partner, await stationAdmin.ContentAsync(), StringComparison.Ordinal);
     }

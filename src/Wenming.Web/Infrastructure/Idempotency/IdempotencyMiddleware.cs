@@ -91,10 +91,20 @@ internal static class IdempotencyMiddleware
             }
 
             var keepBody = http.GetEndpoint()?.Metadata.GetMetadata<PersonalDataResponse>() is null;
-            await FinishAsync(scopes, id, http.Response, keepBody ? captured.ToArray() : [], unknown: false);
+            // An endpoint that answers its exceptions itself (Open311's error documents) says what they were.
+            var outcome = http.Items[OutcomeItem] as string;
+            await FinishAsync(scopes, id, outcome == Refused ? null : http.Response, keepBody ? captured.ToArray() : [], unknown: outcome == Unknown);
             captured.Position = 0;
             await captured.CopyToAsync(original, CancellationToken.None);
         });
+
+    private const string OutcomeItem = "idempotency-outcome", Refused = "refused", Unknown = "unknown";
+
+    /// <summary>
+    /// For an endpoint that turns its own exceptions into answers: a refusal (nothing changed) frees the key for a corrected
+    /// retry, as a refusal thrown through this middleware does; any other failure leaves the outcome unknown.
+    /// </summary>
+    public static void Answered(HttpContext http, bool refused) => http.Items[OutcomeItem] = refused ? Refused : Unknown;
 
     /// <summary>
     /// The partner key a form POST carries (its id), or null when it carries none that is in use: the resource then refuses
@@ -102,9 +112,24 @@ internal static class IdempotencyMiddleware
     /// </summary>
     private static async Task<Guid?> PartnerAsync(HttpContext http, IServiceScopeFactory scopes)
     {
-        var form = await http.Request.ReadFormAsync(http.RequestAborted);
-        http.Request.Body.Position = 0;
-        if (form["api_key"].ToString() is not { Length: > 0 } apiKey)
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(http.RequestAborted);
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            // A malformed form: the resource refuses it in the spec's words (it reads the form again and fails the same way).
+            return null;
+        }
+        finally
+        {
+            http.Request.Body.Position = 0;
+        }
+
+        // The api_key may come in the query string too, as the resource reads it.
+        var apiKey = form["api_key"] is { Count: > 0 } inForm && inForm.ToString().Trim().Length > 0 ? inForm.ToString() : http.Request.Query["api_key"].ToString();
+        if (apiKey.Trim().Length == 0)
         {
             return null;
         }

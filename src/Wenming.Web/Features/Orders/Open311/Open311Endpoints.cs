@@ -41,8 +41,10 @@ internal static class Open311Endpoints
         keys.MapPost("/", async (PartnerKeyInput input, PartnerKeys k, CancellationToken ct) =>
             {
                 var issued = await k.IssueAsync(input, ct);
-                return TypedResults.Created($"/api/v1/open311/keys/{issued.Key.Id}", issued);
+                return TypedResults.Created("/api/v1/open311/keys", issued);
             })
+            // The key is in this answer only: a retry's replay must not keep it (the idempotency store keeps the status alone).
+            .WithMetadata(new Infrastructure.Idempotency.PersonalDataResponse())
             .WithSummary("Issue a key to a named partner (center admin): the api_key is in this answer only, stored as its hash");
         keys.MapPost("/{keyId:guid}/revoke", async (Guid keyId, PartnerKeys k, CancellationToken ct) => TypedResults.Ok(await k.RevokeAsync(keyId, ct)))
             .WithSummary("Revoke a key (center admin): requests with it are refused from now on");
@@ -50,7 +52,7 @@ internal static class Open311Endpoints
                 AnswerAsync(http, async () => await api.CreateAsync(await FormArgsAsync(http, ct), ct)))
             .RequireRateLimiting(Infrastructure.PlatformSetup.OrderIntakePolicy)
             .WithSummary("File a service request (application/x-www-form-urlencoded): api_key, service_code, lat & long or address_string, " +
-                         "description, first_name, last_name, phone (optional: with it the station can call back and the resident gets SMS updates), " +
+                         "description, first_name, last_name, phone (optional: with it the station can call back, and a resident without an account gets SMS updates), " +
                          "attribute[code]=value; " +
                          "it becomes an order in the district's workflow")
             .Produces(StatusCodes.Status200OK, contentType: "text/xml", additionalContentTypes: ["application/json"]);
@@ -79,33 +81,28 @@ internal static class Open311Endpoints
         {
             return new Open311Result(await resource(), format);
         }
-        catch (Open311Exception e)
-        {
-            return Error(format, e.Status, e.Descriptions);
-        }
-        catch (InputException e)
-        {
-            return Error(format, StatusCodes.Status400BadRequest, [.. Open311Errors.FromInput(e.Errors)]);
-        }
-        catch (DomainException e)
-        {
-            // The spec has no 409 or 422: a rule that refuses the request is a 400 with its reason.
-            return Error(format, StatusCodes.Status400BadRequest, [e.Message]);
-        }
-        catch (AccessDeniedException e)
-        {
-            return Error(format, StatusCodes.Status403Forbidden, [e.Message]);
-        }
-        catch (NotVisibleException)
-        {
-            return Error(format, StatusCodes.Status404NotFound, ["找不到该对象（not found）"]);
-        }
-        catch (Exception e) when (e is BadHttpRequestException or InvalidDataException)
-        {
-            return Error(format, StatusCodes.Status400BadRequest, ["请求格式有误，请以 application/x-www-form-urlencoded 提交（malformed request）"]);
-        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            var refusal = e switch
+            {
+                Open311Exception o => Error(format, o.Status, o.Descriptions),
+                InputException i => Error(format, StatusCodes.Status400BadRequest, [.. Open311Errors.FromInput(i.Errors)]),
+                // The spec has no 409 or 422: a rule that refuses the request is a 400 with its reason.
+                DomainException d => Error(format, StatusCodes.Status400BadRequest, [d.Message]),
+                AccessDeniedException a => Error(format, StatusCodes.Status403Forbidden, [a.Message]),
+                NotVisibleException => Error(format, StatusCodes.Status404NotFound, ["找不到该对象（not found）"]),
+                BadHttpRequestException or InvalidDataException =>
+                    Error(format, StatusCodes.Status400BadRequest, ["请求格式有误，请以 application/x-www-form-urlencoded 提交（malformed request）"]),
+                _ => null,
+            };
+            // A refusal changed nothing: an Idempotency-Key sent with it is free for the corrected retry. A failure on our side
+            // leaves the outcome unknown, as an exception would on the rest of the API.
+            Infrastructure.Idempotency.IdempotencyMiddleware.Answered(http, refused: refusal is not null);
+            if (refusal is not null)
+            {
+                return refusal;
+            }
+
             // The spec answers a failure on our side with 400 "general service error" and asks the client to tell us: logged
             // as the error it is, so it is seen here first.
             http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Open311Endpoints))
