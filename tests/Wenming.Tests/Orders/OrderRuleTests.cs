@@ -87,7 +87,26 @@ public sealed class OrderRuleTests
         Assert.Equal(version, old.GetProperty("workflowVersion").GetInt32());
         await ActAsync(station, old, "dispatch", new { teamId = await LeadersSquadAsync(host, "630202-01-001") });
 
-        using var back = await center.PutAsJsonAsync("/api/v1/workflow", new { version = version + 1, preset = "default" });
+        // Steps written out keep a dispatch step's one-level-at-a-time rule (层层派单), and only a dispatch step's.
+        using (var edited = await center.PutAsJsonAsync("/api/v1/workflow", new
+        {
+            version = version + 1,
+            steps = new[]
+            {
+                new { name = "群众点单", kind = "Place", performer = "Resident", oneLevelAtATime = true },
+                new { name = "层层派单", kind = "Dispatch", performer = "Admin", oneLevelAtATime = true },
+                new { name = "队伍接单", kind = "Accept", performer = "TeamLeader", oneLevelAtATime = false },
+                new { name = "志愿服务", kind = "Deliver", performer = "Volunteer", oneLevelAtATime = false },
+                new { name = "群众评单", kind = "Rate", performer = "Resident", oneLevelAtATime = false },
+            },
+        }))
+        {
+            Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+            Assert.Equal([false, true, false, false, false],
+                (await edited.JsonAsync()).GetProperty("steps").EnumerateArray().Select(x => x.GetProperty("oneLevelAtATime").GetBoolean()));
+        }
+
+        using var back = await center.PutAsJsonAsync("/api/v1/workflow", new { version = version + 2, preset = "default" });
         Assert.Equal(HttpStatusCode.OK, back.StatusCode);
     }
 

@@ -120,6 +120,18 @@ public sealed class WorkflowTests
         Assert.Equal(await host.UnitIdAsync(JiulongpoCode), HolderUnit(order));
 
         await ActAsync(center, order, "dispatch", new { unitId = await host.UnitIdAsync($"{JiulongpoCode}-01-001") }, HttpStatusCode.UnprocessableEntity); // skips a level
+        // Nor straight to a station's team: the workflow says so (its dispatch step goes one level at a time).
+        var workflow = await center.GetJsonAsync("/api/v1/workflow");
+        Assert.True(workflow.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "层层派单").GetProperty("oneLevelAtATime").GetBoolean());
+        var editor = await center.GetStringAsync("/Orders/Workflow"); // the editor page shows it ticked, so a save keeps it
+        Assert.Matches(@"name=""steps\[2\]\.OneLevelAtATime""[^>]*checked", editor);
+        Assert.DoesNotMatch(@"name=""steps\[1\]\.OneLevelAtATime""[^>]*checked", editor);
+        using (var skipped = await center.PostJsonAsync($"/api/v1/orders/{order.GetProperty("id")}/actions/dispatch",
+                   new { teamId = await LeadersSquadAsync(host, $"{JiulongpoCode}-01-001") }))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, skipped.StatusCode);
+            Assert.Contains("层层派单", (await skipped.JsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
         order = await ActAsync(center, order, "dispatch", new { unitId = await host.UnitIdAsync($"{JiulongpoCode}-01") });
         Assert.Equal("层层派单", Step(order));
         order = await ActAsync(institute, order, "dispatch", new { unitId = await host.UnitIdAsync($"{JiulongpoCode}-01-001") });

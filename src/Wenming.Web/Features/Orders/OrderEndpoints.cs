@@ -15,7 +15,8 @@ internal sealed record WorkflowView(int Version, string Name, string Preset, IRe
 
 internal sealed record WorkflowPresetView(string Key, string Name, IReadOnlyList<StepView> Steps);
 
-internal sealed record WorkflowStepInput(string? Name, string? Kind, string? Performer, string? Level, int? DeadlineHours, string? OnTimeout);
+internal sealed record WorkflowStepInput(string? Name, string? Kind, string? Performer, string? Level, int? DeadlineHours, string? OnTimeout,
+    bool? OneLevelAtATime = null);
 
 internal sealed record WorkflowInput(int? Version, string? Name, string? Preset, IReadOnlyList<WorkflowStepInput>? Steps, int? CheckInRadiusMeters,
     double? ClaimRadiusKm);
@@ -221,6 +222,6 @@ internal sealed class WorkflowEditor(AppDbContext db, AuditLog audit, TimeProvid
             errors[$"steps[{i}]"] = ["环节类型、办理角色、层级或超时处理无法识别"];
         }
 
-        return new WorkflowStep(s.Name?.Trim() ?? "", kind, performer, level, s.DeadlineHours ?? 24, timeout);
+        return new WorkflowStep(s.Name?.Trim() ?? "", kind, performer, level, s.DeadlineHours ?? 24, timeout, kind == StepKind.Dispatch && s.OneLevelAtATime == true);
     }
 }

@@ -11,7 +11,7 @@ using Wenming.Web.Infrastructure.Tenancy;
 namespace Wenming.Web.Features.Orders;
 
 internal sealed record StepView(int Index, string Name, string Kind, string Performer, string PerformerName, string? Level, int DeadlineHours,
-    string OnTimeout);
+    string OnTimeout, bool OneLevelAtATime);
 
 internal sealed record HolderView(UnitRef Unit, UnitRef? Team, string? Volunteer);
 
@@ -59,7 +59,8 @@ internal sealed class OrderQueries(AppDbContext db, OrderAccess access, District
     };
 
     public static StepView ToView(WorkflowStep s, int index) =>
-        new(index, s.Name, s.Kind.ToString(), s.Performer.ToString(), Order.PerformerName(s), s.Level?.ToString(), s.DeadlineHours, s.OnTimeout.ToString());
+        new(index, s.Name, s.Kind.ToString(), s.Performer.ToString(), Order.PerformerName(s), s.Level?.ToString(), s.DeadlineHours, s.OnTimeout.ToString(),
+            s.OneLevelAtATime);
 
     public async Task<OrderView> ViewAsync(Guid id, CancellationToken ct)
     {

@@ -447,6 +447,12 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
                 throw new DomainException("order-dispatch-target", "只能派给本单位、下级或上级单位的队伍", 422);
             }
 
+            // 层层派单: a team further down is reached through the units between, one level at a time.
+            if (order.Step.OneLevelAtATime && team.UnitId != holder.Id && !holder.Path.StartsWith(team.Unit.Path, StringComparison.Ordinal))
+            {
+                throw new DomainException("order-dispatch-target", "本区层层派单：请先派给下一级所、站，由其派给本单位的队伍", 422);
+            }
+
             order.DispatchToTeam(actor, team.Id, team.Name, team.UnitId, places, now);
             return;
         }

@@ -55,7 +55,10 @@ internal enum TimeoutAction
 /// <param name="Performer">Who acts at this step: Admin (of the holding unit or above), TeamLeader, Volunteer, Resident, GridWorker.</param>
 /// <param name="Level">Where the order goes on entering the step: the ancestor of the order's place at this level; none keeps the holder.</param>
 /// <param name="DeadlineHours">Time allowed for the step; 0 for none.</param>
-internal sealed record WorkflowStep(string Name, StepKind Kind, Role Performer, UnitKind? Level, int DeadlineHours, TimeoutAction OnTimeout);
+/// <param name="OneLevelAtATime">A dispatch step passed down level by level (层层派单): its holder hands the order to the unit
+/// one level below, or to a team of its own (or of a unit above it), never straight to a team further down.</param>
+internal sealed record WorkflowStep(string Name, StepKind Kind, Role Performer, UnitKind? Level, int DeadlineHours, TimeoutAction OnTimeout,
+    bool OneLevelAtATime = false);
 
 /// <summary>
 /// A district's workflow, as data. Each edit adds a new version; an order keeps the version it was placed under, so a
@@ -226,7 +229,7 @@ internal static class WorkflowPresets
         [
             new("群众点单", StepKind.Place, Role.Resident, null, 0, TimeoutAction.Notify),
             new("中心/所/站制单", StepKind.Draft, Role.Admin, UnitKind.Station, 24, TimeoutAction.Escalate),
-            new("层层派单", StepKind.Dispatch, Role.Admin, UnitKind.Center, 24, TimeoutAction.Escalate),
+            new("层层派单", StepKind.Dispatch, Role.Admin, UnitKind.Center, 24, TimeoutAction.Escalate, OneLevelAtATime: true),
             new("队伍接单", StepKind.Accept, Role.TeamLeader, null, 24, TimeoutAction.Escalate),
             new("志愿服务", StepKind.Deliver, Role.Volunteer, null, 72, TimeoutAction.Notify),
             new("群众评单", StepKind.Rate, Role.Resident, null, 72, TimeoutAction.Close),
