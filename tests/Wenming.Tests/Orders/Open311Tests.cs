@@ -273,6 +273,8 @@ public sealed class Open311Tests
         issue.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
         using var issued = await center.SendAsync(issue);
         Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        var paths = (await client.GetJsonAsync("/openapi/v1.json")).GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/api/v1/open311/keys", out _) && paths.TryGetProperty("/api/v1/open311/keys/{keyId}/revoke", out _));
         var body = await issued.JsonAsync();
         var apiKey = body.GetProperty("apiKey").GetString()!;
         var keyId = body.GetProperty("key").GetProperty("id").GetGuid();

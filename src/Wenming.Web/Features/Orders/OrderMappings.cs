@@ -132,6 +132,16 @@ internal sealed class Open311Key : IDistrictOwned
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? RevokedAt { get; private set; }
 
+    /// <summary>
+    /// A new key for a named partner: 24 random bytes (192 bits) in URL-safe characters, safe in a form field or a query
+    /// string. The key itself is returned to be shown once; only its hash is kept.
+    /// </summary>
+    public static (Open311Key Key, string ApiKey) Issue(Guid districtId, string name, Guid? createdById, DateTimeOffset now)
+    {
+        var apiKey = "wm311-" + System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        return (new Open311Key(districtId, name, Hash(apiKey), createdById, now), apiKey);
+    }
+
     public static string Hash(string key) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
 
     public void Revoke(DateTimeOffset now) => RevokedAt = now;

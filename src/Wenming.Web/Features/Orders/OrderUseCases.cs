@@ -183,7 +183,7 @@ internal sealed class OrderUseCases(AppDbContext db, OrderAccess access, OrderNo
         string? confirmToken = null;
         if (channel == OrderChannel.GridWorker)
         {
-            confirmToken = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('+', '-').Replace('/', '_');
+            confirmToken = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(12));
         }
 
         Guid? duplicate = null;

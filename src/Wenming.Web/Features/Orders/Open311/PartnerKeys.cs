@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Wenming.Web.Infrastructure.Audit;
 using Wenming.Web.Infrastructure.Data;
@@ -35,9 +34,7 @@ internal sealed class PartnerKeys(AppDbContext db, AuditLog audit, TimeProvider 
             throw new InputException(new Dictionary<string, string[]> { ["name"] = ["请填写合作方名称（不超过 100 字）"] });
         }
 
-        // 24 random bytes (192 bits) in URL-safe characters: nothing to guess, and safe in a form field or a query string.
-        var apiKey = "wm311-" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
-        var key = new Open311Key(db.Scope.DistrictId, name, Open311Key.Hash(apiKey), db.Scope.UserId, clock.GetUtcNow());
+        var (key, apiKey) = Open311Key.Issue(db.Scope.DistrictId, name, db.Scope.UserId, clock.GetUtcNow());
         db.Add(key);
         audit.Add("open311.key-issued", "open311-key", key.Id.ToString(), TopPath(), name);
         await db.SaveChangesAsync(ct);
