@@ -20,7 +20,7 @@ namespace Wenming.Bench;
 /// <summary>
 /// The service-order issue, matching: Haidian at the articles' scale (100,000 volunteers, 1,871 teams, a history of
 /// orders served) on PostgreSQL; a few hundred orders placed through the application at random Haidian stations, and
-/// <see cref="OrderMatching.RecommendAsync(Order, CancellationToken)"/> timed in process for each, first while the order
+/// <see cref="OrderMatching.RecommendAsync(Order, OrderActor, CancellationToken)"/> timed in process for each, first while the order
 /// is held by its station (the Haidian workflow), then escalated to the center, where the whole district is in reach.
 /// Ceilings in the same run: a volunteer by primary key, and a raw SELECT of the candidate rows. The same
 /// recommendations over HTTP as the center admin for the end-to-end figure.
@@ -81,7 +81,7 @@ internal static class MatchingBench
 
         var placing = Stopwatch.StartNew();
         var orders = await PlaceOrdersAsync(host.Services, haidian, orderCount);
-        Console.WriteLine($"{orders.Count} orders placed through OrderUseCases.PlaceAsync at random Haidian stations in {placing.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine($"{orders.Count} orders placed through PlaceOrder at random Haidian stations in {placing.Elapsed.TotalSeconds:F1} s");
 
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var admin = await BenchHost.SignInAsync(http, BenchHost.Phone(2, "00"));
@@ -302,7 +302,7 @@ internal static class MatchingBench
         return new Haidian(district.Id, center.Id, stations, platforms, existing + toAdd, active, existingTeams + teams.Count, assignments.Count, some);
     }
 
-    /// <summary>Orders placed the way a resident places them (OrderUseCases.PlaceAsync), each at a random Haidian station.</summary>
+    /// <summary>Orders placed the way a resident places them (PlaceOrder), each at a random Haidian station.</summary>
     private static async Task<List<Placed>> PlaceOrdersAsync(IServiceProvider services, Haidian haidian, int count)
     {
         Guid residentId;
@@ -323,9 +323,16 @@ internal static class MatchingBench
             // The demo resident, as a resident of this station.
             scope.ServiceProvider.GetRequiredService<DataScope>().SetUser(residentId, haidian.DistrictId, BenchHost.Phone(2, "20"),
                 [new Grant(Guid.NewGuid(), Role.Resident, station.Id, station.Path, UnitKind.Station, station.Name)]);
-            var order = await scope.ServiceProvider.GetRequiredService<OrderUseCases>().PlaceAsync(
+            var order = await scope.ServiceProvider.GetRequiredService<PlaceOrder>().RunAsync(
                 new OrderInput(title, description, haidian.Platforms[random.Next(haidian.Platforms.Count)], null, station.Id, null, null, null, null,
                     DateTimeOffset.UtcNow.AddHours(random.Next(2, 72)), null, null), CancellationToken.None);
+            // The station handles it itself (本单位直接办理): at the service step its admin assigns volunteers from the ranking.
+            await using (var handling = services.CreateAsyncScope())
+            {
+                handling.ServiceProvider.GetRequiredService<DataScope>().EnterSystem();
+                await handling.ServiceProvider.GetRequiredService<ActOnOrder>().RunAsync(order.Id, OrderAction.Resolve, new OrderActionInput(), CancellationToken.None);
+            }
+
             placed.Add(new Placed(order.Id, station));
         }
 
@@ -341,7 +348,7 @@ internal static class MatchingBench
             {
                 await using var scope = services.CreateAsyncScope();
                 scope.ServiceProvider.GetRequiredService<DataScope>().EnterSystem();
-                await scope.ServiceProvider.GetRequiredService<OrderUseCases>().ActAsync(order.Id, "escalate", new OrderActionInput(), CancellationToken.None);
+                await scope.ServiceProvider.GetRequiredService<ActOnOrder>().RunAsync(order.Id, OrderAction.Escalate, new OrderActionInput(), CancellationToken.None);
             }
         }
     }
@@ -358,9 +365,9 @@ internal static class MatchingBench
                 scope.ServiceProvider.GetRequiredService<DataScope>().EnterSystem();
                 var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
                 var matching = scope.ServiceProvider.GetRequiredService<OrderMatching>();
-                var order = await db.Set<Order>().AsNoTracking().Include(o => o.HolderUnit).SingleAsync(o => o.Id == placed.Id);
+                var order = await db.Set<Order>().AsNoTracking().Include(o => o.HolderUnit).Include(o => o.Workflow).SingleAsync(o => o.Id == placed.Id);
                 var start = Stopwatch.GetTimestamp();
-                var result = await matching.RecommendAsync(order, CancellationToken.None);
+                var result = await matching.RecommendAsync(order, OrderActor.System, CancellationToken.None);
                 ms.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 considered.Add(result.VolunteersConsidered);
                 if (result.Volunteers.Count == 0)
@@ -385,11 +392,11 @@ internal static class MatchingBench
             await using var scope = services.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<DataScope>().EnterSystem();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var order = await db.Set<Order>().AsNoTracking().Include(o => o.HolderUnit).SingleAsync(o => o.Id == placed.Id);
+            var order = await db.Set<Order>().AsNoTracking().Include(o => o.HolderUnit).Include(o => o.Workflow).SingleAsync(o => o.Id == placed.Id);
             var log = new List<QueryLog.Entry>();
             using (QueryLog.Capture(log))
             {
-                await scope.ServiceProvider.GetRequiredService<OrderMatching>().RecommendAsync(order, CancellationToken.None);
+                await scope.ServiceProvider.GetRequiredService<OrderMatching>().RecommendAsync(order, OrderActor.System, CancellationToken.None);
             }
 
             runs.Add(log);

@@ -562,7 +562,7 @@ internal static class OrderIntakeBench
         {
             await using var scope = host.Services.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<DataScope>().SetUser(userId, districtId, BenchHost.Phone(1, "20"), grants, "居民");
-            var order = await scope.ServiceProvider.GetRequiredService<OrderUseCases>().PlaceAsync(
+            var order = await scope.ServiceProvider.GetRequiredService<PlaceOrder>().RunAsync(
                 new OrderInput("上门测血压", "老人行动不便", platform, null, null, null, null, null, null, DateTimeOffset.UtcNow.AddDays(1), null, null), CancellationToken.None);
             if (view)
             {

@@ -541,7 +541,7 @@ public sealed class PolicyTests
             var keyId = await host.WithDbAsync(async db =>
             {
                 var districtId = await db.Units.Where(u => u.Id == target).Select(u => u.DistrictId).SingleAsync();
-                var scratch = new Open311Key(districtId, "策略测试", Open311Key.Hash(Guid.NewGuid().ToString()), null, DateTimeOffset.UtcNow);
+                var scratch = new Open311Key(districtId, "策略测试", Wenming.Web.Infrastructure.Tokens.Hash(Guid.NewGuid().ToString()), null, DateTimeOffset.UtcNow);
                 db.Add(scratch);
                 await db.SaveChangesAsync();
                 return scratch.Id;

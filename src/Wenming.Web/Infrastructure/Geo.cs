@@ -26,6 +26,35 @@ internal static class Geo
         return (dLat, dLng);
     }
 
+    /// <summary>
+    /// A point as a client sends it: none when neither coordinate is given; WGS-84 (the default) or GCJ-02, converted to
+    /// WGS-84. A half point, a point off the globe or an unknown coordinate system adds its reason to <paramref name="errors"/>.
+    /// </summary>
+    public static (double Lat, double Lng)? ReadPoint(double? lat, double? lng, string? system, IDictionary<string, string[]> errors)
+    {
+        if (lat is null && lng is null)
+        {
+            return null;
+        }
+
+        if (lat is not { } la || lng is not { } ln || !IsValid(la, ln))
+        {
+            errors["latitude"] = ["位置坐标无效"];
+            return null;
+        }
+
+        switch ((system ?? "wgs84").Trim().ToLowerInvariant())
+        {
+            case "wgs84" or "wgs-84":
+                return (la, ln);
+            case "gcj02" or "gcj-02":
+                return Gcj02ToWgs84(la, ln);
+            default:
+                errors["coordinateSystem"] = ["坐标系应为 wgs84 或 gcj02"];
+                return null;
+        }
+    }
+
     public static bool IsValid(double lat, double lng) => lat is >= -90 and <= 90 && lng is >= -180 and <= 180 && !(lat == 0 && lng == 0);
 
     /// <summary>GCJ-02 (高德, 腾讯 and WeChat maps) to WGS-84, by inverting the published forward offset (accurate to well under a metre).</summary>

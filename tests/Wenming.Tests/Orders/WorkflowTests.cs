@@ -67,6 +67,7 @@ public sealed class WorkflowTests
 
         var resident = await host.ClientAsAsync(TestHost.Phone(Hongta, "20"));
         await ActAsync(volunteer, order, "rate", new { stars = 5 }, HttpStatusCode.Forbidden);
+        await ActAsync(resident, order, "rate", new { stars = 9 }, HttpStatusCode.BadRequest); // 1 to 5, and nothing changes
         order = await ActAsync(resident, order, "rate", new { stars = 5, comment = "很及时，谢谢！" });
         Assert.Equal("Closed", State(order));
         Assert.Equal(["place", "collect", "dispatch", "accept", "assign", "check-in", "check-out", "deliver", "rate"], Timeline(order));

@@ -48,5 +48,5 @@ internal sealed class SmsCode
     }
 
     private static string Hash(string phone, string code) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(phone + ":" + code)));
+        Infrastructure.Tokens.Hash(phone + ":" + code);
 }

@@ -207,18 +207,7 @@ internal sealed class ActivityUseCases(AppDbContext db, AuditLog audit, TimeProv
             errors["lectureForm"] = [$"宣讲形式应为 {string.Join("、", rules.LectureForms)} 之一，并选择宣讲场所（{string.Join("、", rules.VenueTypes)}）"];
         }
 
-        (double Lat, double Lng)? point = null;
-        if (input.Latitude is { } la && input.Longitude is { } ln)
-        {
-            if (!Geo.IsValid(la, ln))
-            {
-                errors["latitude"] = ["位置坐标无效"];
-            }
-            else
-            {
-                point = input.CoordinateSystem?.ToLowerInvariant() is "gcj02" or "gcj-02" ? Geo.Gcj02ToWgs84(la, ln) : (la, ln);
-            }
-        }
+        var point = Geo.ReadPoint(input.Latitude, input.Longitude, input.CoordinateSystem, errors);
 
         if (errors.Count > 0)
         {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Ical.Net;
 using Ical.Net.CalendarComponents;
 using Ical.Net.DataTypes;
@@ -50,7 +49,7 @@ internal sealed class Calendars(AppDbContext db, TimeProvider clock)
         }
 
         db.Scope.EnterSystem();
-        var hash = Orders.Open311Key.Hash(token);
+        var hash = Tokens.Hash(token);
         var userId = await db.Set<CalendarFeed>().Where(f => f.TokenHash == hash).Select(f => (Guid?)f.UserId).FirstOrDefaultAsync(ct) ?? throw new NotVisibleException();
         var from = clock.GetUtcNow().AddDays(-30);
         var signups = await db.Set<ActivitySignup>().AsNoTracking().Where(s => s.UserId == userId && s.Status != SignupStatus.Cancelled)
@@ -65,9 +64,9 @@ internal sealed class Calendars(AppDbContext db, TimeProvider clock)
     public async Task<string> NewPersonalTokenAsync(CancellationToken ct)
     {
         var uid = db.Scope.UserId ?? throw new AccessDeniedException("请先登录");
-        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+        var token = Tokens.New(20);
         await db.Set<CalendarFeed>().Where(f => f.UserId == uid).ExecuteDeleteAsync(ct);
-        db.Add(new CalendarFeed(db.Scope.DistrictId, uid, Orders.Open311Key.Hash(token), clock.GetUtcNow()));
+        db.Add(new CalendarFeed(db.Scope.DistrictId, uid, Tokens.Hash(token), clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         return token;
     }

@@ -120,6 +120,13 @@ internal sealed class SignUps(AppDbContext db, ActivityUseCases activities, Audi
         return promoted is null ? null : new SignupResult(promoted.Id, promoted.Role, promoted.Status.ToString(), null);
     }
 
+    private static (double Lat, double Lng)? ReadPoint(CheckInInput input)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var point = Geo.ReadPoint(input.Latitude, input.Longitude, input.CoordinateSystem, errors);
+        return errors.Count > 0 ? throw new InputException(errors) : point;
+    }
+
     /// <summary>签到 or 签退 (whichever is next) by the venue's current QR code or by being within the venue's radius.</summary>
     public async Task<CheckInResult> CheckInAsync(Guid activityId, CheckInInput input, CancellationToken ct)
     {
@@ -146,9 +153,9 @@ internal sealed class SignUps(AppDbContext db, ActivityUseCases activities, Audi
 
             method = AttendanceMethod.QrCode;
         }
-        else if (input.Latitude is { } lat && input.Longitude is { } lng && Geo.IsValid(lat, lng))
+        else if (ReadPoint(input) is { } given)
         {
-            point = input.CoordinateSystem?.ToLowerInvariant() is "gcj02" or "gcj-02" ? Geo.Gcj02ToWgs84(lat, lng) : (lat, lng);
+            point = given;
             if (activity.Latitude is not { } aLat || activity.Longitude is not { } aLng)
             {
                 throw new DomainException("checkin-no-venue-point", "该活动没有设置地点坐标，请扫描现场二维码签到", 422);

@@ -45,7 +45,7 @@ internal sealed class DemoSeeder(AppDbContext db, UserManager<AppUser> users, De
             db.Districts.Add(district);
             db.Add(Orders.WorkflowPresets.Create(district.Id, d.WorkflowPreset, now));
             // The documented demo partner key (README): partners' real keys are issued by the center admin and stored hashed.
-            db.Add(new Orders.Open311Key(district.Id, "演示合作方", Orders.Open311Key.Hash($"demo-open311-{d.Code}"), null, now));
+            db.Add(new Orders.Open311Key(district.Id, "演示合作方", Infrastructure.Tokens.Hash($"demo-open311-{d.Code}"), null, now));
             var platforms = d.Platforms.Select((name, i) => new Platform(Ids.New(), district.Id, name, i + 1)).ToList();
             db.Platforms.AddRange(platforms);
             var allPlatforms = platforms.Select(p => p.Id).ToList();

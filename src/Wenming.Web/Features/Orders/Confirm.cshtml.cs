@@ -7,7 +7,7 @@ namespace Wenming.Web.Features.Orders;
 /// <summary>The link in the SMS a resident gets when a grid worker files for them: one tap confirms, no account needed.</summary>
 [AllowAnonymous]
 [IgnoreAntiforgeryToken]
-internal sealed class ConfirmModel(OrderUseCases orders) : PageModel
+internal sealed class ConfirmModel(ConfirmOrderByToken confirm) : PageModel
 {
     public string? Title { get; private set; }
     public string? Number { get; private set; }
@@ -17,7 +17,7 @@ internal sealed class ConfirmModel(OrderUseCases orders) : PageModel
     /// <summary>Shows what is to be confirmed; link previewers and SMS scanners only ever GET, so they confirm nothing.</summary>
     public async Task<IActionResult> OnGetAsync(string token, CancellationToken ct)
     {
-        var order = await orders.FindByTokenAsync(token, ct);
+        var order = await confirm.FindByTokenAsync(token, ct);
         if (order is null)
         {
             Response.StatusCode = 404;
@@ -30,7 +30,7 @@ internal sealed class ConfirmModel(OrderUseCases orders) : PageModel
 
     public async Task<IActionResult> OnPostAsync(string token, CancellationToken ct)
     {
-        var order = await orders.ConfirmByTokenAsync(token, ct);
+        var order = await confirm.RunAsync(token, ct);
         if (order is null)
         {
             Response.StatusCode = 404;

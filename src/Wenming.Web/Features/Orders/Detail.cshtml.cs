@@ -9,7 +9,7 @@ using Wenming.Web.Infrastructure.Problems;
 namespace Wenming.Web.Features.Orders;
 
 /// <summary>One order: where it is, its timeline, and a button for each move open to the caller.</summary>
-internal sealed class DetailModel(OrderQueries queries, OrderUseCases orders, OrderMatching matching, OrderAccess access, AppDbContext db,
+internal sealed class DetailModel(OrderQueries queries, ActOnOrder actOnOrder, OrderMatching matching, OrderAccess access, AppDbContext db,
     Infrastructure.Files.IFileStore files, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -31,7 +31,7 @@ internal sealed class DetailModel(OrderQueries queries, OrderUseCases orders, Or
     {
         try
         {
-            await orders.ActAsync(Id, act, new OrderActionInput(note, note, unitId, teamId, volunteerIds, latitude, longitude, "wgs84", stars, note, outcome, null, version), ct);
+            await actOnOrder.RunAsync(Id, act, new OrderActionInput(note, note, unitId, teamId, volunteerIds, latitude, longitude, "wgs84", stars, note, outcome, null, version), ct);
             return Redirect($"/Orders/Detail?id={Id}");
         }
         catch (InputException e)

@@ -12,7 +12,7 @@ using Wenming.Web.Infrastructure.Tenancy;
 namespace Wenming.Web.Features.Orders;
 
 /// <summary>点单 on a phone: a menu service or free text, where (address, or the phone's location) and when. Grid workers file for a resident.</summary>
-internal sealed class NewModel(OrderUseCases orders, AppDbContext db, Home.HomeFigures figures) : PageModel
+internal sealed class NewModel(PlaceOrder place, AppDbContext db, Home.HomeFigures figures) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public Guid? Menu { get; set; }
@@ -65,7 +65,7 @@ internal sealed class NewModel(OrderUseCases orders, AppDbContext db, Home.HomeF
 
         try
         {
-            var order = await orders.PlaceAsync(new OrderInput(Title, Description, PlatformId, Menu, UnitId, Address, Latitude, Longitude, "wgs84", wanted,
+            var order = await place.RunAsync(new OrderInput(Title, Description, PlatformId, Menu, UnitId, Address, Latitude, Longitude, "wgs84", wanted,
                 ContactName, ContactPhone), ct);
             return Redirect($"/Orders/Detail?id={order.Id}&placed=1");
         }

@@ -1,5 +1,6 @@
 using Wenming.Web.Features.Organization;
 using Wenming.Web.Infrastructure.Data;
+using Wenming.Web.Infrastructure.Problems;
 using Wenming.Web.Infrastructure.Tenancy;
 
 namespace Wenming.Web.Features.Orders;
@@ -146,7 +147,12 @@ internal sealed class Order : IDistrictOwned
 
     public WorkflowStep Step => Steps[Math.Min(StepIndex, Steps.Count - 1)];
 
-    public bool IsFinished => State is OrderState.Closed or OrderState.Cancelled or OrderState.Rejected or OrderState.Merged;
+    /// <summary>The states an order ends in: only a reopen (of a closed one) moves it again.</summary>
+    public static readonly OrderState[] FinishedStates = [OrderState.Closed, OrderState.Cancelled, OrderState.Rejected, OrderState.Merged];
+
+    public static bool IsFinishedState(OrderState state) => Array.IndexOf(FinishedStates, state) >= 0;
+
+    public bool IsFinished => IsFinishedState(State);
 
     private IReadOnlyList<WorkflowStep> Steps => (Workflow ?? throw new InvalidOperationException("Load the order with its workflow.")).Steps;
 
@@ -164,6 +170,70 @@ internal sealed class Order : IDistrictOwned
         (Unit, HolderUnit) = (place, holder);
     }
 
+    /// <summary>
+    /// Whether <paramref name="actor"/> may make <paramref name="action"/> now, and if not, why: null for yes, else the
+    /// refusal (409 for the order's state, 403 for who is acting, 422 for a rule). The one guard: the order's view offers
+    /// exactly the moves this allows, and each move below starts by asking it. What a move is given (a team, stars, a
+    /// place) is checked after it, by the move.
+    /// </summary>
+    public Exception? Refusal(OrderAction action, OrderActor actor) => action switch
+    {
+        OrderAction.Confirm => ConfirmedAt is not null ? new DomainException("order-already-confirmed", "该需求已经确认过了", 409)
+            : Channel != OrderChannel.GridWorker || IsFinished ? new DomainException("order-not-confirmable", "该订单不需要居民确认", 409)
+            : !actor.IsSystem && (RequesterUserId is null || actor.UserId != RequesterUserId) ? new AccessDeniedException("只有被登记的居民本人可以确认")
+            : null,
+        OrderAction.Collect or OrderAction.Draft => WrongStep(action == OrderAction.Collect ? StepKind.Collect : StepKind.Draft, OrderState.Open)
+                                                    ?? (Exception?)NotAdmin(actor),
+        OrderAction.Dispatch => State != OrderState.Open || Step.Kind is not (StepKind.Dispatch or StepKind.Accept)
+            ? new DomainException("order-wrong-step", $"订单当前在“{Step.Name}”环节，不能派单", 409)
+            : NotAdmin(actor),
+        OrderAction.Accept => (Exception?)WrongStep(StepKind.Accept, OrderState.Open) ?? AcceptRefusal(actor),
+        OrderAction.Resolve => State != OrderState.Open ? NotHandling() : NotAdmin(actor),
+        OrderAction.Escalate => State is not (OrderState.Open or OrderState.InService or OrderState.AwaitingConfirmation)
+            ? new DomainException("order-not-open", "只有办理中的订单可以上报", 409)
+            : !actor.AdministersHolder && !actor.LeadsHolderTeam ? new AccessDeniedException("只有当前承办单位或队伍可以上报")
+            : HolderUnit is { ParentId: null } ? new DomainException("order-at-top", "订单已在中心，无法再上报", 422)
+            : null,
+        OrderAction.Reject => State is not (OrderState.Open or OrderState.InService) ? NotHandling()
+            : !actor.AdministersHolder && !actor.LeadsHolderTeam && !HoldsAsVolunteer(actor) ? new AccessDeniedException("只有当前承办方可以退单")
+            : CurrentRound.Any(a => a.CheckInAt is not null && a.CheckOutAt is null) ? new DomainException("order-in-service", "志愿者正在服务中，不能退单", 409)
+            : null,
+        OrderAction.Assign => (Exception?)WrongStep(StepKind.Deliver, OrderState.InService)
+                              ?? (actor.LeadsHolderTeam || actor.AdministersHolder ? null : new AccessDeniedException("只有承办队伍的队长或承办单位管理员可以指派志愿者")),
+        OrderAction.CheckIn => ServiceRefusal(actor, out var a) ?? (a!.CheckInAt is not null ? new DomainException("order-already-checked-in", "您已签到", 409) : null),
+        OrderAction.CheckOut => ServiceRefusal(actor, out var a)
+                                ?? (a!.CheckInAt is null ? new DomainException("order-not-checked-in", "请先签到", 409)
+                                    : a.CheckOutAt is not null ? new DomainException("order-already-checked-out", "您已签退", 409)
+                                    : null),
+        OrderAction.Deliver => (Exception?)WrongStep(StepKind.Deliver, OrderState.InService)
+                               ?? (!TakesPart(actor)
+                                   ? new AccessDeniedException("只有参与服务的志愿者、队长或承办单位可以确认送达")
+                                   : !CurrentRound.Any(x => x.CheckOutAt is not null) ? new DomainException("order-no-service", "还没有志愿者完成签到和签退，不能确认送达", 422)
+                                   : CurrentRound.Any(x => x.CheckInAt is not null && x.CheckOutAt is null) ? new DomainException("order-still-in-service", "还有志愿者未签退", 422)
+                                   : null),
+        OrderAction.Rate => State != OrderState.Delivered || Step.Kind != StepKind.Rate ? new DomainException("order-not-delivered", "服务送达后才能评价", 409)
+            : actor.IsRequester ? null
+            : new AccessDeniedException("只有点单的群众（或代点单的网格员）可以评价"),
+        OrderAction.Review => State != OrderState.UnderReview ? new DomainException("order-not-under-review", "该订单不在复核中", 409) : NotAdmin(actor),
+        OrderAction.Reopen => State != OrderState.Closed ? new DomainException("order-not-closed", "只有已结单的订单可以重新打开", 409)
+            : actor.IsRequester || actor.AdministersHolder ? null
+            : new AccessDeniedException("只有点单人或上级管理员可以重新打开订单"),
+        OrderAction.Cancel => !actor.IsRequester ? new AccessDeniedException("只有点单的群众（或代点单的网格员）可以取消")
+            : State is not (OrderState.AwaitingConfirmation or OrderState.Open or OrderState.InService) || CurrentRound.Any(x => x.CheckInAt is not null)
+                ? new DomainException("order-cannot-cancel", "服务已开始或已结束，不能取消", 409)
+                : null,
+        OrderAction.Merge => State is not (OrderState.Open or OrderState.InService) ? NotHandling() : NotAdmin(actor),
+        _ => throw new ArgumentOutOfRangeException(nameof(action)),
+    };
+
+    public bool Allows(OrderAction action, OrderActor actor) => Refusal(action, actor) is null;
+
+    /// <summary>The moves open to <paramref name="actor"/>: the buttons on the order's page and <c>actions</c> in its view.</summary>
+    public IReadOnlyList<OrderAction> ActionsFor(OrderActor actor) => [.. OrderActions.All.Where(a => Allows(a, actor))];
+
+    /// <summary>At an accept step open to volunteers and not given to a team: the first volunteer to accept takes it (抢单).</summary>
+    public bool AcceptIsClaim => Step.Kind == StepKind.Accept && Step.Performer == Accounts.Role.Volunteer && HolderTeamId is null;
+
     /// <summary>Records how the order was filed, completes the entry steps, and hands it to the first handling step.</summary>
     public void File(OrderActor actor, OrderPlaces places, string? confirmTokenHash, string? partnerName, DateTimeOffset now)
     {
@@ -172,9 +242,9 @@ internal sealed class Order : IDistrictOwned
         var hasPatrol = Steps[0].Kind == StepKind.Patrol;
         if (byGridWorker && hasPatrol)
         {
-            Append("file", 0, actor, now, "网格员巡单登记");
+            Append(OrderEventKinds.File, 0, actor, now, "网格员巡单登记");
             ConfirmTokenHash = confirmTokenHash;
-            var place = Steps.ToList().FindIndex(s => s.Kind == StepKind.Place);
+            var place = Workflow!.IndexOf(StepKind.Place);
             if (place > 0)
             {
                 // 群众点单 after 巡单: the resident confirms what the grid worker recorded.
@@ -191,154 +261,127 @@ internal sealed class Order : IDistrictOwned
             OrderChannel.Open311 => $"经 Open311 接口（{partnerName}）点单",
             _ => null,
         };
-        Append("place", hasPatrol ? 1 : 0, actor, now, entryNote);
+        Append(OrderEventKinds.Place, hasPatrol ? 1 : 0, actor, now, entryNote);
         EnterHandling(places, now);
     }
 
     /// <summary>The resident says the need a grid worker filed for them is theirs (SMS link or signed in).</summary>
     public void Confirm(OrderActor actor, OrderPlaces places, DateTimeOffset now)
     {
-        if (ConfirmedAt is not null)
-        {
-            throw new DomainException("order-already-confirmed", "该需求已经确认过了", 409);
-        }
-
+        Require(OrderAction.Confirm, actor);
         ConfirmedAt = now;
         if (State == OrderState.AwaitingConfirmation)
         {
-            Append("confirm", StepIndex, actor, now, "居民确认需求");
+            Append(OrderAction.Confirm, actor, now, "居民确认需求");
             EnterHandling(places, now);
         }
         else
         {
-            Append("confirm", StepIndex, actor, now, "居民确认了网格员代点的需求");
+            Append(OrderAction.Confirm, actor, now, "居民确认了网格员代点的需求");
             Touch(now);
         }
     }
 
-    /// <summary>集单 / 制单 / 接单 by a unit: the step's own action, done by an admin of the holding unit or above.</summary>
-    public void CompleteUnitStep(StepKind kind, OrderActor actor, OrderPlaces places, string? note, DateTimeOffset now)
+    /// <summary>集单 / 制单 by an admin of the holding unit or above.</summary>
+    public void CompleteUnitStep(OrderAction action, OrderActor actor, OrderPlaces places, string? note, DateTimeOffset now)
     {
-        RequireStep(kind);
-        if (kind == StepKind.Accept && Step.Performer != Accounts.Role.Admin)
+        if (action is not (OrderAction.Collect or OrderAction.Draft))
         {
-            throw new DomainException("order-wrong-performer", $"“{Step.Name}”由{PerformerName(Step)}办理", 422);
+            throw new ArgumentOutOfRangeException(nameof(action));
         }
 
-        RequireAdmin(actor);
-        Append(ActionName(kind), StepIndex, actor, now, note);
+        Require(action, actor);
+        Append(action, actor, now, note);
         Advance(places, now);
     }
 
     /// <summary>派单 down a level: the order stays at the dispatch step, held by the unit below.</summary>
     public void DispatchDown(OrderActor actor, Unit child, Unit holder, DateTimeOffset now)
     {
-        RequireDispatchable(actor);
-        if (child.ParentId != holder.Id || child.IsClosed || child.Kind is not (UnitKind.Institute or UnitKind.Station or UnitKind.SubCenter))
+        Require(OrderAction.Dispatch, actor);
+        if (!DispatchTargets.MayPassDown(holder, child))
         {
             throw new DomainException("order-dispatch-target", "只能派给本单位的下一级所、站", 422);
         }
 
         HolderUnitId = child.Id;
         HolderTeamId = null;
-        Append("dispatch", StepIndex, actor, now, $"派单至 {child.Name}");
+        Append(OrderAction.Dispatch, actor, now, $"派单至 {child.Name}");
         RestartClock(now);
     }
 
     /// <summary>派单 to a team: the dispatch step ends; the team's leader accepts next (or its volunteers deliver).</summary>
-    public void DispatchToTeam(OrderActor actor, Guid teamId, string teamName, Guid teamUnitId, OrderPlaces places, DateTimeOffset now)
+    public void DispatchToTeam(OrderActor actor, Unit holder, Guid teamId, string teamName, Unit teamUnit, DateTimeOffset now)
     {
-        RequireDispatchable(actor);
+        Require(OrderAction.Dispatch, actor);
+        if (DispatchTargets.TeamRefusal(holder, teamUnit, Step.OneLevelAtATime) is { } refusal)
+        {
+            throw new DomainException("order-dispatch-target", refusal, 422);
+        }
+
         var atAccept = Step.Kind == StepKind.Accept;
-        Append("dispatch", StepIndex, actor, now, $"派单至 {teamName}");
-        var next = atAccept ? StepIndex : StepIndex + 1;
-        Enter(next, teamUnitId, teamId, null, now);
-        _ = places;
+        Append(OrderAction.Dispatch, actor, now, $"派单至 {teamName}");
+        Enter(atAccept ? StepIndex : StepIndex + 1, teamUnit.Id, teamId, null, now);
     }
 
-    /// <summary>接单 by the team's leader (or an admin over the team).</summary>
-    public void AcceptForTeam(OrderActor actor, OrderPlaces places, string? note, DateTimeOffset now)
+    /// <summary>
+    /// 接单: by the holding unit's admin, the holding team's leader, or (抢单, <see cref="AcceptIsClaim"/>) the first
+    /// volunteer, who is then the one assigned.
+    /// </summary>
+    public void Accept(OrderActor actor, OrderPlaces places, string? note, DateTimeOffset now)
     {
-        RequireStep(StepKind.Accept);
-        if (HolderTeamId is null)
+        Require(OrderAction.Accept, actor);
+        if (AcceptIsClaim)
         {
-            throw new DomainException("order-no-team", "该订单还没有派给队伍", 409);
+            var volunteerId = actor.VolunteerId!.Value;
+            Append(OrderAction.Accept, actor, now, "志愿者抢单");
+            Assignments.Add(new OrderAssignment(DistrictId, Id, volunteerId, actor.UserId, now));
+            HolderVolunteerId = volunteerId;
+            Advance(places, now, keepHolder: true);
+            return;
         }
 
-        if (!actor.LeadsHolderTeam)
-        {
-            throw new Infrastructure.Problems.AccessDeniedException("只有接单队伍的队长或其上级管理员可以接单");
-        }
-
-        Append("accept", StepIndex, actor, now, note);
-        Advance(places, now, keepHolder: true);
-    }
-
-    /// <summary>抢单: the first volunteer to claim an order open to volunteers gets it.</summary>
-    public OrderAssignment Claim(OrderActor actor, Guid volunteerId, OrderPlaces places, DateTimeOffset now)
-    {
-        RequireStep(StepKind.Accept);
-        if (Step.Performer != Accounts.Role.Volunteer || HolderTeamId is not null)
-        {
-            throw new DomainException("order-not-claimable", "该订单不开放志愿者抢单", 422);
-        }
-
-        if (actor.IsRequester)
-        {
-            throw new DomainException("order-own", "不能接自己点的单", 422);
-        }
-
-        Append("accept", StepIndex, actor, now, "志愿者抢单");
-        var assignment = new OrderAssignment(DistrictId, Id, volunteerId, actor.UserId, now);
-        Assignments.Add(assignment);
-        HolderVolunteerId = volunteerId;
-        Advance(places, now, keepHolder: true);
-        return assignment;
+        Append(OrderAction.Accept, actor, now, note);
+        Advance(places, now, keepHolder: Step.Performer != Accounts.Role.Admin);
     }
 
     /// <summary>The holding unit handles the order itself: straight to the service step, its admins assign volunteers.</summary>
     public void Resolve(OrderActor actor, string? note, DateTimeOffset now)
     {
-        RequireHandling();
-        RequireAdmin(actor);
-        var deliver = Steps.ToList().FindIndex(s => s.Kind == StepKind.Deliver);
-        Append("resolve", StepIndex, actor, now, note ?? "本单位直接办理");
-        Enter(deliver, HolderUnitId, null, null, now);
+        Require(OrderAction.Resolve, actor);
+        Append(OrderAction.Resolve, actor, now, note ?? "本单位直接办理");
+        Enter(Workflow!.IndexOf(StepKind.Deliver), HolderUnitId, null, null, now);
     }
 
-    /// <summary>上报: the unit above takes it over (by hand, or when the step's deadline passes).</summary>
+    /// <summary>上报: the unit above takes it over, by hand (<see cref="OrderAction.Escalate"/>) or when the step's deadline passes.</summary>
     public void Escalate(OrderActor actor, Unit parent, bool automatic, string? note, DateTimeOffset now)
     {
-        if (State is not (OrderState.Open or OrderState.InService or OrderState.AwaitingConfirmation))
+        Require(OrderAction.Escalate, automatic ? OrderActor.System : actor);
+        if (parent.Id != HolderUnit?.ParentId && HolderUnit is not null)
         {
-            throw new DomainException("order-not-open", "只有办理中的订单可以上报", 409);
+            throw new InvalidOperationException("An order escalates to its holder's parent.");
         }
 
-        if (!automatic)
+        if (automatic)
         {
-            RequireMayEscalate(actor);
+            Append(OrderEventKinds.EscalateTimeout, StepIndex, actor, now, note ?? $"“{Step.Name}”超时，自动上报 {parent.Name}");
+        }
+        else
+        {
+            Append(OrderAction.Escalate, actor, now, note ?? $"上报 {parent.Name}");
         }
 
-        Append(automatic ? "escalate-timeout" : "escalate", StepIndex, actor, now, note ?? (automatic ? $"“{Step.Name}”超时，自动上报 {parent.Name}" : $"上报 {parent.Name}"));
         HolderUnitId = parent.Id;
         HolderTeamId = null;
         HolderVolunteerId = null;
         RestartClock(now);
     }
 
-    public static void RequireMayEscalate(OrderActor actor)
-    {
-        if (!actor.AdministersHolder && !actor.LeadsHolderTeam)
-        {
-            throw new Infrastructure.Problems.AccessDeniedException("只有当前承办单位或队伍可以上报");
-        }
-    }
-
     /// <summary>Past the deadline with nowhere higher to go (or a step that only warns): marked and told, once per step.</summary>
     public void MarkOverdue(DateTimeOffset now)
     {
         OverdueNotifiedAt = now;
-        Append("overdue", StepIndex, OrderActor.System, now, $"“{Step.Name}”已超时");
+        Append(OrderEventKinds.Overdue, StepIndex, OrderActor.System, now, $"“{Step.Name}”已超时");
         Touch(now);
     }
 
@@ -346,7 +389,7 @@ internal sealed class Order : IDistrictOwned
     public void CloseOnTimeout(DateTimeOffset now)
     {
         var unconfirmed = State == OrderState.AwaitingConfirmation;
-        Append("close-timeout", StepIndex, OrderActor.System, now, unconfirmed ? "居民未在时限内确认，自动关闭" : "评价期满，自动结单");
+        Append(OrderEventKinds.CloseTimeout, StepIndex, OrderActor.System, now, unconfirmed ? "居民未在时限内确认，自动关闭" : "评价期满，自动结单");
         State = unconfirmed ? OrderState.Cancelled : OrderState.Closed;
         ClosedAt = now;
         StepDueAt = null;
@@ -356,24 +399,12 @@ internal sealed class Order : IDistrictOwned
     /// <summary>退单: back a step, to whoever held it before, with the reason on the timeline.</summary>
     public void Reject(OrderActor actor, string reason, DateTimeOffset now)
     {
-        RequireHandling();
-        var holds = actor.AdministersHolder || actor.LeadsHolderTeam || (actor.VolunteerId is { } v && v == HolderVolunteerId);
-        if (!holds)
-        {
-            throw new Infrastructure.Problems.AccessDeniedException("只有当前承办方可以退单");
-        }
-
-        if (CurrentRound.Any(a => a.CheckInAt is not null && a.CheckOutAt is null))
-        {
-            throw new DomainException("order-in-service", "志愿者正在服务中，不能退单", 409);
-        }
-
+        Require(OrderAction.Reject, actor);
         var previous = PreviousPlace();
         EndRound(now);
-
+        Append(OrderAction.Reject, actor, now, reason);
         if (previous is null)
         {
-            Append("reject", StepIndex, actor, now, reason);
             State = OrderState.Rejected;
             ClosedAt = now;
             StepDueAt = null;
@@ -381,20 +412,14 @@ internal sealed class Order : IDistrictOwned
             return;
         }
 
-        Append("reject", StepIndex, actor, now, reason);
         Enter(previous.Value.Step, previous.Value.Unit, previous.Value.Team, null, now);
     }
 
     /// <summary>The team's leader (or the handling admin) names the volunteers who will go.</summary>
     public void Assign(OrderActor actor, IReadOnlyList<(Guid Id, string Name)> volunteers, DateTimeOffset now)
     {
-        RequireStep(StepKind.Deliver);
-        if (!actor.LeadsHolderTeam && !actor.AdministersHolder)
-        {
-            throw new Infrastructure.Problems.AccessDeniedException("只有承办队伍的队长或承办单位管理员可以指派志愿者");
-        }
-
-        var added = volunteers.Where(v => !Assignments.Any(a => a.VolunteerId == v.Id && a.WithdrawnAt is null)).ToList();
+        Require(OrderAction.Assign, actor);
+        var added = volunteers.Where(v => !CurrentRound.Any(a => a.VolunteerId == v.Id)).ToList();
         if (added.Count == 0)
         {
             throw new DomainException("order-already-assigned", "这些志愿者已在本单中", 409);
@@ -405,92 +430,52 @@ internal sealed class Order : IDistrictOwned
             Assignments.Add(new OrderAssignment(DistrictId, Id, v.Id, actor.UserId, now));
         }
 
-        Append("assign", StepIndex, actor, now, "指派：" + string.Join("、", added.Select(v => v.Name)));
+        Append(OrderAction.Assign, actor, now, "指派：" + string.Join("、", added.Select(v => v.Name)));
         Touch(now);
     }
 
     public void CheckIn(OrderActor actor, double? lat, double? lng, double? metersAway, int radiusMeters, DateTimeOffset now)
     {
-        var assignment = OwnAssignment(actor);
-        if (assignment.CheckInAt is not null)
-        {
-            throw new DomainException("order-already-checked-in", "您已签到", 409);
-        }
-
+        Require(OrderAction.CheckIn, actor);
         RequireNear(metersAway, radiusMeters, "签到");
-        assignment.CheckIn(lat, lng, now);
-        if (State == OrderState.InService && Assignments.Count(a => a.CheckInAt is not null) == 1)
+        OwnAssignment(actor)!.CheckIn(lat, lng, now);
+        if (Assignments.Count(a => a.CheckInAt is not null) == 1)
         {
             StepDueAt = null; // the service has started; its deadline is met
         }
 
-        Append("check-in", StepIndex, actor, now, metersAway is { } m ? $"签到（距服务地点 {m:0} 米）" : "签到");
+        Append(OrderAction.CheckIn, actor, now, metersAway is { } m ? $"签到（距服务地点 {m:0} 米）" : "签到");
         Touch(now);
     }
 
     public void CheckOut(OrderActor actor, double? lat, double? lng, double? metersAway, int radiusMeters, DateTimeOffset now)
     {
-        var assignment = OwnAssignment(actor);
-        if (assignment.CheckInAt is null)
-        {
-            throw new DomainException("order-not-checked-in", "请先签到", 409);
-        }
-
-        if (assignment.CheckOutAt is not null)
-        {
-            throw new DomainException("order-already-checked-out", "您已签退", 409);
-        }
-
+        Require(OrderAction.CheckOut, actor);
         RequireNear(metersAway, radiusMeters, "签退");
+        var assignment = OwnAssignment(actor)!;
         assignment.CheckOut(lat, lng, now);
-        Append("check-out", StepIndex, actor, now, $"签退，服务 {assignment.Minutes} 分钟");
+        Append(OrderAction.CheckOut, actor, now, $"签退，服务 {assignment.Minutes} 分钟");
         Touch(now);
     }
 
     /// <summary>送单 done: what was done is noted; everyone who went has checked out.</summary>
     public void Deliver(OrderActor actor, string? note, OrderPlaces places, DateTimeOffset now)
     {
-        RequireStep(StepKind.Deliver);
-        var assigned = actor.VolunteerId is { } v && Assignments.Any(a => a.VolunteerId == v && a.WithdrawnAt is null);
-        if (!assigned && !actor.LeadsHolderTeam && !actor.AdministersHolder)
-        {
-            throw new Infrastructure.Problems.AccessDeniedException("只有参与服务的志愿者、队长或承办单位可以确认送达");
-        }
-
-        if (!CurrentRound.Any(a => a.CheckOutAt is not null))
-        {
-            throw new DomainException("order-no-service", "还没有志愿者完成签到和签退，不能确认送达", 422);
-        }
-
-        if (CurrentRound.Any(a => a.CheckInAt is not null && a.CheckOutAt is null))
-        {
-            throw new DomainException("order-still-in-service", "还有志愿者未签退", 422);
-        }
-
+        Require(OrderAction.Deliver, actor);
         DeliveryNote = note;
         DeliveredAt = now;
-        Append("deliver", StepIndex, actor, now, note);
+        Append(OrderAction.Deliver, actor, now, note);
         Advance(places, now, keepHolder: true);
     }
 
     /// <summary>评单: 1–5 stars; 1–2 reopens the order for the unit above the one that delivered it.</summary>
     public void Rate(OrderActor actor, int stars, string? comment, Unit? reviewUnit, DateTimeOffset now)
     {
-        RequireStep(StepKind.Rate);
-        if (State != OrderState.Delivered)
-        {
-            throw new DomainException("order-not-delivered", "服务送达后才能评价", 409);
-        }
-
-        if (!actor.IsRequester)
-        {
-            throw new Infrastructure.Problems.AccessDeniedException("只有点单的群众（或代点单的网格员）可以评价");
-        }
-
+        Require(OrderAction.Rate, actor);
         Rating = stars;
         RatingComment = comment;
         RatedAt = now;
-        Append("rate", StepIndex, actor, now, $"{stars} 星" + (string.IsNullOrWhiteSpace(comment) ? "" : "：" + comment));
+        Append(OrderAction.Rate, actor, now, $"{stars} 星" + (string.IsNullOrWhiteSpace(comment) ? "" : "：" + comment));
         if (stars <= 2 && reviewUnit is not null)
         {
             OpenReview(reviewUnit, now, $"差评，转 {reviewUnit.Name} 复核");
@@ -501,15 +486,10 @@ internal sealed class Order : IDistrictOwned
     }
 
     /// <summary>复核 after a bad rating or a reopen: close it, or send it back to be done again.</summary>
-    public void Review(OrderActor actor, bool redo, string? note, OrderPlaces places, DateTimeOffset now)
+    public void Review(OrderActor actor, bool redo, string? note, DateTimeOffset now)
     {
-        if (State != OrderState.UnderReview)
-        {
-            throw new DomainException("order-not-under-review", "该订单不在复核中", 409);
-        }
-
-        RequireAdmin(actor);
-        Append("review", StepIndex, actor, now, (redo ? "复核：重新办理" : "复核：结单") + (string.IsNullOrWhiteSpace(note) ? "" : "，" + note));
+        Require(OrderAction.Review, actor);
+        Append(OrderAction.Review, actor, now, (redo ? "复核：重新办理" : "复核：结单") + (string.IsNullOrWhiteSpace(note) ? "" : "，" + note));
         if (!redo)
         {
             Close(now);
@@ -517,53 +497,29 @@ internal sealed class Order : IDistrictOwned
         }
 
         var back = Steps.ToList().FindLastIndex(s => s.Kind == StepKind.Dispatch);
-        back = back >= 0 ? back : Steps.ToList().FindIndex(s => s.Kind == StepKind.Deliver);
+        back = back >= 0 ? back : Workflow!.IndexOf(StepKind.Deliver);
         Rating = null;
         RatedAt = null;
         DeliveredAt = null;
         ClosedAt = null;
         EndRound(now);
         Enter(back, HolderUnitId, null, null, now);
-        _ = places;
     }
 
     /// <summary>A closed order taken up again, by the resident who asked or by an admin over it.</summary>
     public void Reopen(OrderActor actor, Unit reviewUnit, string reason, DateTimeOffset now)
     {
-        if (State != OrderState.Closed)
-        {
-            throw new DomainException("order-not-closed", "只有已结单的订单可以重新打开", 409);
-        }
-
-        if (!actor.IsRequester && !actor.AdministersHolder)
-        {
-            throw new Infrastructure.Problems.AccessDeniedException("只有点单人或上级管理员可以重新打开订单");
-        }
-
-        Append("reopen", StepIndex, actor, now, reason);
+        Require(OrderAction.Reopen, actor);
+        Append(OrderAction.Reopen, actor, now, reason);
         OpenReview(reviewUnit, now, $"转 {reviewUnit.Name} 复核");
     }
 
     /// <summary>The resident withdraws the order; possible until a volunteer has started the service.</summary>
     public void Cancel(OrderActor actor, string? reason, DateTimeOffset now)
     {
-        if (!actor.IsRequester)
-        {
-            throw new Infrastructure.Problems.AccessDeniedException("只有点单的群众（或代点单的网格员）可以取消");
-        }
-
-        if (State is not (OrderState.AwaitingConfirmation or OrderState.Open or OrderState.InService)
-            || CurrentRound.Any(a => a.CheckInAt is not null))
-        {
-            throw new DomainException("order-cannot-cancel", "服务已开始或已结束，不能取消", 409);
-        }
-
-        foreach (var a in Assignments.Where(a => a.WithdrawnAt is null))
-        {
-            a.Withdraw(now);
-        }
-
-        Append("cancel", StepIndex, actor, now, reason);
+        Require(OrderAction.Cancel, actor);
+        EndRound(now);
+        Append(OrderAction.Cancel, actor, now, reason);
         State = OrderState.Cancelled;
         ClosedAt = now;
         StepDueAt = null;
@@ -572,13 +528,13 @@ internal sealed class Order : IDistrictOwned
 
     public void LinkProject(OrderActor actor, Guid? projectId, string projectName, DateTimeOffset now)
     {
-        if (!actor.AdministersHolder)
+        if (NotAdmin(actor) is { } refusal)
         {
-            throw new Infrastructure.Problems.AccessDeniedException("只有承办单位（或其上级）的管理员可以把订单归入项目");
+            throw refusal;
         }
 
         ProjectId = projectId;
-        Append("project", StepIndex, actor, now, projectId is null ? "移出项目" : $"归入项目：{projectName}");
+        Append(OrderEventKinds.Project, StepIndex, actor, now, projectId is null ? "移出项目" : $"归入项目：{projectName}");
         Touch(now);
     }
 
@@ -587,30 +543,28 @@ internal sealed class Order : IDistrictOwned
 
     public void MergeInto(OrderActor actor, Order other, DateTimeOffset now)
     {
-        RequireHandling();
-        RequireAdmin(actor);
+        Require(OrderAction.Merge, actor);
         if (other.Id == Id || other.IsFinished)
         {
             throw new DomainException("order-merge-target", "只能合并到另一张办理中的订单", 422);
         }
 
         MergedIntoId = other.Id;
-        Append("merge", StepIndex, actor, now, $"与订单 {other.Number} 合并");
+        Append(OrderAction.Merge, actor, now, $"与订单 {other.Number} 合并");
         State = OrderState.Merged;
         ClosedAt = now;
         StepDueAt = null;
         Touch(now);
-        other.Append("merge", other.StepIndex, actor, now, $"合并了订单 {Number}");
+        other.Append(OrderAction.Merge, actor, now, $"合并了订单 {Number}");
         other.Touch(now);
     }
 
     /// <summary>Those who took part may add photos once the service has started; checked before the upload is read.</summary>
     public void RequireMayAddPhoto(OrderActor actor)
     {
-        var assigned = actor.VolunteerId is { } v && Assignments.Any(a => a.VolunteerId == v && a.WithdrawnAt is null);
-        if (!assigned && !actor.LeadsHolderTeam && !actor.AdministersHolder)
+        if (!TakesPart(actor))
         {
-            throw new Infrastructure.Problems.AccessDeniedException("只有参与服务的志愿者、队长或承办单位可以上传照片");
+            throw new AccessDeniedException("只有参与服务的志愿者、队长或承办单位可以上传照片");
         }
 
         if (State is not (OrderState.InService or OrderState.Delivered))
@@ -628,39 +582,62 @@ internal sealed class Order : IDistrictOwned
         }
 
         Photos.Add(new OrderPhoto(DistrictId, Id, fileName, contentType, actor.UserId, now));
-        Append("photo", StepIndex, actor, now, "上传服务照片");
+        Append(OrderEventKinds.Photo, StepIndex, actor, now, "上传服务照片");
         Touch(now);
     }
 
-    /// <summary>Who acts next, in words for the order page.</summary>
-    public string NextText(string holderName) => State switch
+    private void Require(OrderAction action, OrderActor actor)
     {
-        OrderState.AwaitingConfirmation => "等待居民确认需求",
-        OrderState.Open or OrderState.InService => $"等待“{Step.Name}”：{PerformerName(Step)}（{holderName}）",
-        OrderState.Delivered => "等待群众评价",
-        OrderState.UnderReview => $"等待 {holderName} 复核",
-        OrderState.Merged => "已与其他订单合并",
-        _ => "已办结",
-    };
+        if (Refusal(action, actor) is { } refusal)
+        {
+            throw refusal;
+        }
+    }
 
-    public static string PerformerName(WorkflowStep step) => step.Kind switch
-    {
-        StepKind.Accept when step.Performer == Accounts.Role.Volunteer => "就近志愿者",
-        StepKind.Accept when step.Performer == Accounts.Role.TeamLeader => "志愿服务队队长",
-        StepKind.Deliver => "志愿者",
-        _ => Accounts.Roles.ChineseName(step.Performer, step.Level ?? UnitKind.Station),
-    };
+    private DomainException? WrongStep(StepKind kind, OrderState state) =>
+        State == state && Step.Kind == kind ? null
+        : new DomainException("order-wrong-step", IsFinished ? "订单已不在办理中" : $"订单当前在“{Step.Name}”环节，不能执行此操作", 409);
 
-    public static string ActionName(StepKind kind) => kind switch
+    private DomainException NotHandling() => new("order-not-open", IsFinished ? "订单已不在办理中" : $"订单当前在“{Step.Name}”环节，不能执行此操作", 409);
+
+    private static AccessDeniedException? NotAdmin(OrderActor actor) =>
+        actor.AdministersHolder ? null : new AccessDeniedException("只有承办单位（或其上级）的管理员可以办理此环节");
+
+    private Exception? AcceptRefusal(OrderActor actor)
     {
-        StepKind.Collect => "collect",
-        StepKind.Draft => "draft",
-        StepKind.Dispatch => "dispatch",
-        StepKind.Accept => "accept",
-        StepKind.Deliver => "deliver",
-        StepKind.Rate => "rate",
-        _ => kind.ToString().ToLowerInvariant(),
-    };
+        if (Step.Performer == Accounts.Role.Admin)
+        {
+            return NotAdmin(actor);
+        }
+
+        if (AcceptIsClaim)
+        {
+            return actor.VolunteerId is null ? new DomainException("order-not-volunteer", "只有在册的志愿者可以抢单", 422)
+                : actor.IsRequester ? new DomainException("order-own", "不能接自己点的单", 422)
+                : null;
+        }
+
+        return HolderTeamId is null ? new DomainException("order-no-team", "该订单还没有派给队伍", 409)
+            : actor.LeadsHolderTeam ? null
+            : new AccessDeniedException("只有接单队伍的队长或其上级管理员可以接单");
+    }
+
+    private Exception? ServiceRefusal(OrderActor actor, out OrderAssignment? assignment)
+    {
+        assignment = OwnAssignment(actor);
+        return State != OrderState.InService ? new DomainException("order-not-in-service", "订单不在服务环节", 409)
+            : assignment is null ? new AccessDeniedException(actor.VolunteerId is null ? "只有被指派的志愿者可以签到签退" : "您没有被指派到这张订单")
+            : null;
+    }
+
+    private OrderAssignment? OwnAssignment(OrderActor actor) => actor.VolunteerId is { } v ? CurrentRound.FirstOrDefault(a => a.VolunteerId == v) : null;
+
+    private bool IsAssigned(OrderActor actor) => OwnAssignment(actor) is not null;
+
+    /// <summary>Serves the order: a volunteer sent, the holding team's leader, or an admin over the holder.</summary>
+    public bool TakesPart(OrderActor actor) => IsAssigned(actor) || actor.LeadsHolderTeam || actor.AdministersHolder;
+
+    private bool HoldsAsVolunteer(OrderActor actor) => actor.VolunteerId is { } v && v == HolderVolunteerId;
 
     private void EnterHandling(OrderPlaces places, DateTimeOffset now)
     {
@@ -709,7 +686,7 @@ internal sealed class Order : IDistrictOwned
         ClosedAt = null;
         StepDueAt = now.AddHours(72);
         OverdueNotifiedAt = null;
-        Append("review-open", StepIndex, OrderActor.System, now, note);
+        Append(OrderEventKinds.ReviewOpen, StepIndex, OrderActor.System, now, note);
         Touch(now);
     }
 
@@ -756,17 +733,17 @@ internal sealed class Order : IDistrictOwned
         var stack = new List<(int Step, Guid Unit, Guid? Team)>();
         foreach (var e in Events.OrderBy(e => e.Sequence))
         {
-            if (e.Action is "review-open" or "review")
+            if (e.Action is OrderEventKinds.ReviewOpen || e.Action == OrderEventKinds.Of(OrderAction.Review))
             {
                 // A review starts the order's handling afresh: nothing before it is a place to go back to.
                 stack.Clear();
-                if (e.Action == "review-open")
+                if (e.Action == OrderEventKinds.ReviewOpen)
                 {
                     continue;
                 }
             }
 
-            if (e.Action == "reject")
+            if (e.Action == OrderEventKinds.Of(OrderAction.Reject))
             {
                 if (stack.Count > 0)
                 {
@@ -776,8 +753,8 @@ internal sealed class Order : IDistrictOwned
                 continue;
             }
 
-            var deliver = Steps.ToList().FindIndex(x => x.Kind == StepKind.Deliver);
-            if (e.ToStepIndex < first || e.ToStepIndex > deliver || e.HolderUnitId is not { } unit || e.Action is "overdue")
+            var deliver = Workflow.IndexOf(StepKind.Deliver);
+            if (e.ToStepIndex < first || e.ToStepIndex > deliver || e.HolderUnitId is not { } unit || e.Action is OrderEventKinds.Overdue)
             {
                 continue;
             }
@@ -797,60 +774,15 @@ internal sealed class Order : IDistrictOwned
         return stack.Count > 0 ? stack[^1] : null;
     }
 
+    private void Append(OrderAction action, OrderActor actor, DateTimeOffset now, string? note) =>
+        Append(OrderEventKinds.Of(action), StepIndex, actor, now, note);
+
     private void Append(string action, int stepIndex, OrderActor actor, DateTimeOffset now, string? note)
     {
         var step = Steps[Math.Min(stepIndex, Steps.Count - 1)];
         Events.Add(new OrderEvent(DistrictId, Id, Events.Count + 1, now, action, stepIndex, step.Name, actor.UserId, actor.Name, HolderUnitId,
             HolderTeamId, note));
         _pendingEvent = Events[^1];
-    }
-
-    private void RequireStep(StepKind kind)
-    {
-        if (State is not (OrderState.Open or OrderState.InService or OrderState.Delivered) || Step.Kind != kind)
-        {
-            throw new DomainException("order-wrong-step", State is OrderState.Open or OrderState.InService or OrderState.Delivered
-                ? $"订单当前在“{Step.Name}”环节，不能执行此操作"
-                : "订单已不在办理中", 409);
-        }
-    }
-
-    private void RequireHandling()
-    {
-        if (State is not (OrderState.Open or OrderState.InService) || Step.Kind is StepKind.Rate)
-        {
-            throw new DomainException("order-not-open", "订单已不在办理中", 409);
-        }
-    }
-
-    public void RequireDispatchable(OrderActor actor)
-    {
-        if (State != OrderState.Open || Step.Kind is not (StepKind.Dispatch or StepKind.Accept))
-        {
-            throw new DomainException("order-wrong-step", $"订单当前在“{Step.Name}”环节，不能派单", 409);
-        }
-
-        RequireAdmin(actor);
-    }
-
-    private static void RequireAdmin(OrderActor actor)
-    {
-        if (!actor.AdministersHolder)
-        {
-            throw new Infrastructure.Problems.AccessDeniedException("只有承办单位（或其上级）的管理员可以办理此环节");
-        }
-    }
-
-    private OrderAssignment OwnAssignment(OrderActor actor)
-    {
-        if (State != OrderState.InService)
-        {
-            throw new DomainException("order-not-in-service", "订单不在服务环节", 409);
-        }
-
-        return actor.VolunteerId is { } v ? Assignments.FirstOrDefault(a => a.VolunteerId == v && a.WithdrawnAt is null)
-                                            ?? throw new Infrastructure.Problems.AccessDeniedException("您没有被指派到这张订单")
-            : throw new Infrastructure.Problems.AccessDeniedException("只有被指派的志愿者可以签到签退");
     }
 
     private static void RequireNear(double? metersAway, int radiusMeters, string what)
@@ -865,152 +797,3 @@ internal sealed class Order : IDistrictOwned
 /// <summary>What was asked: the part of an order the resident (or grid worker) supplies.</summary>
 internal sealed record OrderDetails(string Title, string? Description, Guid PlatformId, Guid? MenuItemId, string? Address, double? Latitude,
     double? Longitude, DateTimeOffset? WantedAt, string ContactName, string ContactPhone);
-
-/// <summary>One line of an order's timeline: append-only.</summary>
-internal sealed class OrderEvent : IDistrictOwned
-{
-    private OrderEvent()
-    {
-    }
-
-    public OrderEvent(Guid districtId, Guid orderId, int sequence, DateTimeOffset at, string action, int stepIndex, string stepName, Guid? actorUserId,
-        string actorName, Guid? holderUnitId, Guid? holderTeamId, string? note)
-    {
-        Id = Ids.New();
-        DistrictId = districtId;
-        OrderId = orderId;
-        Sequence = sequence;
-        At = at;
-        Action = action;
-        StepIndex = stepIndex;
-        StepName = stepName;
-        ActorUserId = actorUserId;
-        ActorName = actorName;
-        HolderUnitId = holderUnitId;
-        HolderTeamId = holderTeamId;
-        ToStepIndex = stepIndex;
-        Note = note is { Length: > 500 } ? note[..500] : note;
-    }
-
-    public Guid Id { get; private set; }
-    public Guid DistrictId { get; private set; }
-    public Guid OrderId { get; private set; }
-    public int Sequence { get; private set; }
-    public DateTimeOffset At { get; private set; }
-    public string Action { get; private set; } = "";
-    public int StepIndex { get; private set; }
-    public string StepName { get; private set; } = "";
-    public Guid? ActorUserId { get; private set; }
-    public string ActorName { get; private set; } = "";
-
-    /// <summary>The step the order was at after this event, and who held it.</summary>
-    public int ToStepIndex { get; private set; }
-
-    public Guid? HolderUnitId { get; private set; }
-
-    public Guid? HolderTeamId { get; private set; }
-    public string? Note { get; private set; }
-
-    public void SetOutcome(int stepIndex, Guid unitId, Guid? teamId)
-    {
-        ToStepIndex = stepIndex;
-        HolderUnitId = unitId;
-        HolderTeamId = teamId;
-    }
-}
-
-/// <summary>A volunteer sent to deliver an order, with where and when they checked in and out.</summary>
-internal sealed class OrderAssignment : IDistrictOwned
-{
-    private OrderAssignment()
-    {
-    }
-
-    public OrderAssignment(Guid districtId, Guid orderId, Guid volunteerId, Guid? assignedById, DateTimeOffset now)
-    {
-        Id = Ids.New();
-        DistrictId = districtId;
-        OrderId = orderId;
-        VolunteerId = volunteerId;
-        AssignedById = assignedById;
-        AssignedAt = now;
-    }
-
-    public Guid Id { get; private set; }
-    public Guid DistrictId { get; private set; }
-    public Guid OrderId { get; private set; }
-    public Guid VolunteerId { get; private set; }
-    public Guid? AssignedById { get; private set; }
-    public DateTimeOffset AssignedAt { get; private set; }
-    public DateTimeOffset? WithdrawnAt { get; private set; }
-    public DateTimeOffset? CheckInAt { get; private set; }
-    public double? CheckInLatitude { get; private set; }
-    public double? CheckInLongitude { get; private set; }
-    public DateTimeOffset? CheckOutAt { get; private set; }
-    public double? CheckOutLatitude { get; private set; }
-    public double? CheckOutLongitude { get; private set; }
-
-    /// <summary>Service time, check-in to check-out: the hours the service-records issue turns into records.</summary>
-    public int? Minutes { get; private set; }
-
-    public Volunteers.Volunteer? Volunteer { get; private set; }
-
-    public void CheckIn(double? lat, double? lng, DateTimeOffset now)
-    {
-        CheckInAt = now;
-        CheckInLatitude = lat;
-        CheckInLongitude = lng;
-    }
-
-    public void CheckOut(double? lat, double? lng, DateTimeOffset now)
-    {
-        CheckOutAt = now;
-        CheckOutLatitude = lat;
-        CheckOutLongitude = lng;
-        Minutes = (int)Math.Round((now - CheckInAt!.Value).TotalMinutes);
-    }
-
-    public void Withdraw(DateTimeOffset now) => WithdrawnAt = now;
-}
-
-/// <summary>A photo of what was done, attached by whoever delivered the order.</summary>
-internal sealed class OrderPhoto : Infrastructure.Files.StoredPhoto
-{
-    private OrderPhoto()
-    {
-    }
-
-    public OrderPhoto(Guid districtId, Guid orderId, string fileName, string contentType, Guid? uploadedById, DateTimeOffset now)
-        : base(districtId, fileName, contentType, uploadedById, now) => OrderId = orderId;
-
-    public Guid OrderId { get; private set; }
-}
-
-/// <summary>A message to whoever now holds an order (a unit's admins, a team's leader, a person).</summary>
-internal sealed class OrderNotice : IDistrictOwned
-{
-    private OrderNotice()
-    {
-    }
-
-    public OrderNotice(Guid districtId, Guid orderId, Guid? unitId, Guid? teamId, Guid? userId, string text, DateTimeOffset now)
-    {
-        Id = Ids.New();
-        DistrictId = districtId;
-        OrderId = orderId;
-        UnitId = unitId;
-        TeamId = teamId;
-        UserId = userId;
-        Text = text;
-        CreatedAt = now;
-    }
-
-    public Guid Id { get; private set; }
-    public Guid DistrictId { get; private set; }
-    public Guid OrderId { get; private set; }
-    public Guid? UnitId { get; private set; }
-    public Guid? TeamId { get; private set; }
-    public Guid? UserId { get; private set; }
-    public string Text { get; private set; } = "";
-    public DateTimeOffset CreatedAt { get; private set; }
-}

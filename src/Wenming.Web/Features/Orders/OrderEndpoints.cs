@@ -25,7 +25,7 @@ internal static class OrderEndpoints
 {
     public static IServiceCollection AddOrders(this IServiceCollection services)
     {
-        services.AddScoped<OrderAccess>().AddScoped<OrderUseCases>().AddScoped<OrderQueries>().AddScoped<OrderMatching>().AddScoped<OrderNotifier>()
+        services.AddScoped<OrderAccess>().AddScoped<PlaceOrder>().AddScoped<ActOnOrder>().AddScoped<ConfirmOrderByToken>().AddScoped<RevealOrderContact>().AddScoped<OrderQueries>().AddScoped<OrderMatching>().AddScoped<OrderNotifier>()
             .AddScoped<WorkflowEditor>().AddSingleton<OrderDeadlines>().AddSingleton<OrderNumbers>()
             .AddHostedService<OrderDeadlines.Scanner>()
             .AddOpen311();
@@ -36,9 +36,9 @@ internal static class OrderEndpoints
     public static IEndpointRouteBuilder MapOrders(this IEndpointRouteBuilder app)
     {
         var g = app.MapGroup("/api/v1/orders").WithTags("Orders").RequireAuthorization();
-        g.MapPost("/", async Task<Created<OrderView>> (OrderInput input, OrderUseCases orders, OrderQueries queries, CancellationToken ct) =>
+        g.MapPost("/", async Task<Created<OrderView>> (OrderInput input, PlaceOrder place, OrderQueries queries, CancellationToken ct) =>
         {
-            var order = await orders.PlaceAsync(input, ct);
+            var order = await place.RunAsync(input, ct);
             return TypedResults.Created($"/api/v1/orders/{order.Id}", await queries.ViewPlacedAsync(order, ct));
         }).RequireRateLimiting(Infrastructure.PlatformSetup.OrderIntakePolicy)
             .WithSummary("点单: order a service (resident), or record one for a resident (grid worker: give contactName and contactPhone)");
@@ -52,10 +52,10 @@ internal static class OrderEndpoints
             .WithSummary("The dispatch board of a unit's subtree: open orders by step, overdue counted (admins, leaders)");
         g.MapGet("/{id:guid}", async (Guid id, OrderQueries q, CancellationToken ct) => TypedResults.Ok(await q.ViewAsync(id, ct)))
             .WithSummary("One order: state, step, holder, timeline, what happens next, and the actions open to you");
-        g.MapPost("/{id:guid}/actions/{action}", async (Guid id, string action, OrderActionInput? input, OrderUseCases orders, OrderQueries queries,
+        g.MapPost("/{id:guid}/actions/{action}", async (Guid id, string action, OrderActionInput? input, ActOnOrder act, OrderQueries queries,
                 CancellationToken ct) =>
             {
-                await orders.ActAsync(id, action, input ?? new OrderActionInput(), ct);
+                await act.RunAsync(id, action, input ?? new OrderActionInput(), ct);
                 return TypedResults.Ok(await queries.ViewAsync(id, ct)); // read back: the holder's navigation is the new one
             })
             .WithSummary("Move an order: confirm, collect, draft, dispatch {teamId|unitId}, accept, resolve, escalate, reject {reason}, assign {volunteerIds}, " +
@@ -85,8 +85,8 @@ internal static class OrderEndpoints
                 ? TypedResults.File(bytes, photo.ContentType)
                 : TypedResults.NotFound();
         }).WithSummary("A photo of the service");
-        g.MapPost("/{id:guid}/reveal-contact", async (Guid id, OrderUseCases orders, CancellationToken ct) =>
-                TypedResults.Ok(new { phone = await orders.RevealContactAsync(id, ct) }))
+        g.MapPost("/{id:guid}/reveal-contact", async (Guid id, RevealOrderContact reveal, CancellationToken ct) =>
+                TypedResults.Ok(new { phone = await reveal.RunAsync(id, ct) }))
             .WithMetadata(new Infrastructure.Idempotency.PersonalDataResponse())
             .WithSummary("The resident's full phone, for the holder and the volunteers sent (audited)");
 

@@ -138,11 +138,9 @@ internal sealed class Open311Key : IDistrictOwned
     /// </summary>
     public static (Open311Key Key, string ApiKey) Issue(Guid districtId, string name, Guid? createdById, DateTimeOffset now)
     {
-        var apiKey = "wm311-" + System.Buffers.Text.Base64Url.EncodeToString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
-        return (new Open311Key(districtId, name, Hash(apiKey), createdById, now), apiKey);
+        var apiKey = "wm311-" + Infrastructure.Tokens.New(24);
+        return (new Open311Key(districtId, name, Infrastructure.Tokens.Hash(apiKey), createdById, now), apiKey);
     }
-
-    public static string Hash(string key) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
 
     public void Revoke(DateTimeOffset now) => RevokedAt = now;
 }

@@ -31,7 +31,8 @@ internal sealed class OrderMatching(AppDbContext db, OrderAccess access, Distric
     public async Task<Recommendations> RecommendAsync(Guid orderId, CancellationToken ct)
     {
         // The order and its holder, seen through OrderAccess's rule; not its timeline, assignments and photos, which ranking does not read.
-        var order = await (await access.VisibleAsync(ct)).AsNoTracking().Include(o => o.HolderUnit).FirstOrDefaultAsync(o => o.Id == orderId, ct)
+        var order = await (await access.VisibleAsync(ct)).AsNoTracking().Include(o => o.HolderUnit).Include(o => o.Workflow)
+                        .FirstOrDefaultAsync(o => o.Id == orderId, ct)
                     ?? throw new NotVisibleException();
         var actor = await access.ActorAsync(order, ct);
         if (!actor.AdministersHolder && !actor.LeadsHolderTeam)
@@ -39,30 +40,62 @@ internal sealed class OrderMatching(AppDbContext db, OrderAccess access, Distric
             throw new AccessDeniedException("只有承办单位管理员或承办队伍队长可以查看派单推荐");
         }
 
-        return await RecommendAsync(order, ct);
+        return await RecommendAsync(order, actor, ct);
     }
 
-    public async Task<Recommendations> RecommendAsync(Order order, CancellationToken ct)
+    /// <summary>
+    /// Teams when <paramref name="actor"/> may dispatch the order (each one the dispatch would take), volunteers when they
+    /// may assign (each one the assignment would take); an empty list for a move they cannot make now.
+    /// </summary>
+    public async Task<Recommendations> RecommendAsync(Order order, OrderActor actor, CancellationToken ct)
     {
         var holderPath = order.HolderUnit?.Path ?? await db.Units.Where(u => u.Id == order.HolderUnitId).Select(u => u.Path).SingleAsync(ct);
         var text = order.Title + " " + order.Description;
         var now = clock.GetUtcNow();
         var monthAgo = now.AddDays(-30);
 
-        // Held orders weigh on teams.
-        var heldByTeam = await db.Set<Order>().Where(o => o.HolderTeamId != null && (o.State == OrderState.Open || o.State == OrderState.InService))
-            .GroupBy(o => o.HolderTeamId!.Value).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        var teams = (await TeamsAsync(order.DistrictId, ct)).Where(t => t.UnitPath.StartsWith(holderPath, StringComparison.Ordinal)).ToList();
-        var menuTeam = order.MenuItemId is { } menuId ? await db.Set<MenuItem>().Where(m => m.Id == menuId).Select(m => (Guid?)m.TeamId).FirstOrDefaultAsync(ct) : null;
-        // Scored without words first; only the ten shown get their reasons written.
-        var rankedTeams = Top(teams, t => Km(order, t.Latitude, t.Longitude), (t, km, reasons) => ScoreTeam(t, km, order, menuTeam, heldByTeam, reasons),
-            (t, km, score, reasons) => new Recommendation(t.Id, t.Name, null, t.UnitName, km, score, reasons));
+        List<Recommendation> rankedTeams = [];
+        if (order.Allows(OrderAction.Dispatch, actor))
+        {
+            // Held orders weigh on teams.
+            var heldByTeam = await db.Set<Order>().Where(o => o.HolderTeamId != null && (o.State == OrderState.Open || o.State == OrderState.InService))
+                .GroupBy(o => o.HolderTeamId!.Value).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+            var oneLevel = order.Step.OneLevelAtATime;
+            var teams = (await TeamsAsync(order.DistrictId, ct))
+                .Where(t => t.UnitPath.StartsWith(holderPath, StringComparison.Ordinal) && DispatchTargets.TeamRefusal(holderPath, t.UnitPath, oneLevel) is null).ToList();
+            var menuTeam = order.MenuItemId is { } menuId ? await db.Set<MenuItem>().Where(m => m.Id == menuId).Select(m => (Guid?)m.TeamId).FirstOrDefaultAsync(ct) : null;
+            // Scored without words first; only the ten shown get their reasons written.
+            rankedTeams = Top(teams, t => Km(order, t.Latitude, t.Longitude), (t, km, reasons) => ScoreTeam(t, km, order, menuTeam, heldByTeam, reasons),
+                (t, km, score, reasons) => new Recommendation(t.Id, t.Name, null, t.UnitName, km, score, reasons));
+        }
 
-        var candidates = await NearbyVolunteersAsync(order, holderPath, ct);
+        if (!order.Allows(OrderAction.Assign, actor))
+        {
+            return new Recommendations(rankedTeams, [], 0);
+        }
+
+        var candidates = order.HolderTeamId is null ? await NearbyVolunteersAsync(order, holderPath, ct) : await FirstAssignableAsync(order, holderPath, ct);
         var rankedVolunteers = await RankVolunteersAsync(order, text, Slot(order.WantedAt), candidates, monthAgo, ct);
-
         return new Recommendations(rankedTeams, rankedVolunteers, candidates.Count);
     }
+
+    /// <summary>
+    /// The volunteers an assignment takes: active members of the holding team, or else active volunteers of the holding
+    /// unit's subtree (<paramref name="holderPath"/>).
+    /// </summary>
+    public static IQueryable<Volunteer> Assignable(AppDbContext db, Order order, string holderPath)
+    {
+        var query = db.Set<Volunteer>().Where(v => v.Status == VolunteerStatus.Active);
+        return order.HolderTeamId is { } teamId
+            ? query.Where(v => db.Set<TeamMember>().Any(m => m.TeamId == teamId && m.VolunteerId == v.Id && m.Status == MembershipStatus.Member))
+            : query.Where(v => v.HomeUnit!.Path.StartsWith(holderPath));
+    }
+
+    private async Task<List<Candidate>> FirstAssignableAsync(Order order, string holderPath, CancellationToken ct) =>
+        await Assignable(db, order, holderPath).AsNoTracking().OrderBy(v => v.Id).Take(EnoughVolunteers)
+            .Select(v => new Candidate(v.Id, v.Name, v.Number, v.Skills, v.ServiceCategories, v.PreferredPlatformIds, v.Availability, v.HomeUnit!.Name,
+                v.HomeUnit.Latitude, v.HomeUnit.Longitude))
+            .ToListAsync(ct);
 
     /// <summary>
     /// The ten best volunteers. Their load (open assignments count fully, last month's less) is the one part of the score
@@ -235,10 +268,7 @@ internal sealed class OrderMatching(AppDbContext db, OrderAccess access, Distric
         var volunteers = db.Set<Volunteer>().AsNoTracking().Where(v => v.Status == VolunteerStatus.Active);
         if (order.Latitude is not { } lat || order.Longitude is not { } lng)
         {
-            return await volunteers.Where(v => v.HomeUnit!.Path.StartsWith(holderPath)).OrderBy(v => v.Id).Take(EnoughVolunteers)
-                .Select(v => new Candidate(v.Id, v.Name, v.Number, v.Skills, v.ServiceCategories, v.PreferredPlatformIds, v.Availability, v.HomeUnit!.Name,
-                    v.HomeUnit.Latitude, v.HomeUnit.Longitude))
-                .ToListAsync(ct);
+            return await FirstAssignableAsync(order, holderPath, ct);
         }
 
         // The holder's places with a map point: once a box holds them all, a wider one finds no one new.

@@ -39,7 +39,14 @@ internal sealed class OrderNotifier(AppDbContext db, IHubContext<OrderBoardHub> 
     TimeProvider clock, ILogger<OrderNotifier> logger)
 {
     private static readonly HashSet<string> HolderChanges =
-        ["place", "confirm", "collect", "draft", "dispatch", "accept", "resolve", "escalate", "escalate-timeout", "reject", "overdue", "rate", "reopen"];
+    [
+        OrderEventKinds.Place, OrderEventKinds.EscalateTimeout, OrderEventKinds.Overdue,
+        .. new[]
+        {
+            OrderAction.Confirm, OrderAction.Collect, OrderAction.Draft, OrderAction.Dispatch, OrderAction.Accept, OrderAction.Resolve, OrderAction.Escalate,
+            OrderAction.Reject, OrderAction.Rate, OrderAction.Reopen,
+        }.Select(OrderEventKinds.Of),
+    ];
 
     /// <summary>Adds the holder's notice to the unit of work that saves the move.</summary>
     public void Stage(Order order, string action)

@@ -44,22 +44,8 @@ internal sealed class OrderQueries(AppDbContext db, OrderAccess access, District
 {
     private DataScope Scope => db.Scope;
 
-    public static string StateName(OrderState s) => s switch
-    {
-        OrderState.AwaitingConfirmation => "待确认",
-        OrderState.Open => "办理中",
-        OrderState.InService => "服务中",
-        OrderState.Delivered => "待评价",
-        OrderState.Closed => "已办结",
-        OrderState.UnderReview => "复核中",
-        OrderState.Cancelled => "已取消",
-        OrderState.Rejected => "已退回",
-        OrderState.Merged => "已合并",
-        _ => s.ToString(),
-    };
-
     public static StepView ToView(WorkflowStep s, int index) =>
-        new(index, s.Name, s.Kind.ToString(), s.Performer.ToString(), Order.PerformerName(s), s.Level?.ToString(), s.DeadlineHours, s.OnTimeout.ToString(),
+        new(index, s.Name, s.Kind.ToString(), s.Performer.ToString(), OrderTexts.PerformerName(s), s.Level?.ToString(), s.DeadlineHours, s.OnTimeout.ToString(),
             s.OneLevelAtATime);
 
     public async Task<OrderView> ViewAsync(Guid id, CancellationToken ct)
@@ -123,19 +109,19 @@ internal sealed class OrderQueries(AppDbContext db, OrderAccess access, District
         if (limited)
         {
             return new OrderView(order.Id, order.Number, order.Title, null, new UnitRef(order.PlatformId, platform), order.State.ToString(),
-                StateName(order.State), ToView(order.Step, order.StepIndex), new HolderView(new UnitRef(order.HolderUnitId, units.GetValueOrDefault(order.HolderUnitId) ?? ""), null, null),
+                OrderTexts.StateName(order.State), ToView(order.Step, order.StepIndex), new HolderView(new UnitRef(order.HolderUnitId, units.GetValueOrDefault(order.HolderUnitId) ?? ""), null, null),
                 new UnitRef(order.UnitId, order.Unit!.Name), null, order.Latitude is { } la ? Math.Round(la, 2) : null, order.Longitude is { } lo ? Math.Round(lo, 2) : null,
                 order.WantedAt, Masking.Name(order.ContactName), Masking.Phone(order.ContactPhone) ?? "", order.Channel.ToString(), order.CreatedAt, order.StepDueAt,
-                false, order.NextText(""), [.. steps.Select(ToView)], [], [], [], null, null, null, null, AvailableActions(order, actor), order.Version, order.Workflow.Version);
+                false, OrderTexts.Next(order, ""), [.. steps.Select(ToView)], [], [], [], null, null, null, null, AvailableActions(order, actor), order.Version, order.Workflow.Version);
         }
 
         return new OrderView(order.Id, order.Number, order.Title, order.Description, new UnitRef(order.PlatformId, platform), order.State.ToString(),
-            StateName(order.State), ToView(order.Step, order.StepIndex),
+            OrderTexts.StateName(order.State), ToView(order.Step, order.StepIndex),
             new HolderView(new UnitRef(order.HolderUnitId, units.GetValueOrDefault(order.HolderUnitId) ?? ""),
                 order.HolderTeamId is { } t ? new UnitRef(t, teams.GetValueOrDefault(t) ?? "") : null, holderVolunteer),
             new UnitRef(order.UnitId, order.Unit!.Name), order.Address, order.Latitude, order.Longitude, order.WantedAt, order.ContactName,
             actor.IsRequester ? order.ContactPhone : Masking.Phone(order.ContactPhone) ?? "", order.Channel.ToString(), order.CreatedAt, order.StepDueAt,
-            order.StepDueAt < now && !order.IsFinished, order.NextText(order.HolderTeamId is { } ht ? teams.GetValueOrDefault(ht) ?? "" : units.GetValueOrDefault(order.HolderUnitId) ?? ""),
+            order.StepDueAt < now && !order.IsFinished, OrderTexts.Next(order, order.HolderTeamId is { } ht ? teams.GetValueOrDefault(ht) ?? "" : units.GetValueOrDefault(order.HolderUnitId) ?? ""),
             [.. steps.Select(ToView)],
             [.. order.Events.OrderBy(e => e.Sequence).Select(e => new TimelineEntry(e.Sequence, e.At, e.Action, e.StepName, e.ActorName,
                 e.HolderTeamId is { } et ? teams.GetValueOrDefault(et) : e.HolderUnitId is { } eu ? units.GetValueOrDefault(eu) : null, e.Note))],
@@ -145,91 +131,8 @@ internal sealed class OrderQueries(AppDbContext db, OrderAccess access, District
             AvailableActions(order, actor), order.Version, order.Workflow.Version);
     }
 
-    /// <summary>What the caller could do next, for buttons; the order's own methods decide for real.</summary>
-    public static IReadOnlyList<string> AvailableActions(Order order, OrderActor actor)
-    {
-        var list = new List<string>();
-        var step = order.Step;
-        var assigned = actor.VolunteerId is { } v ? order.Assignments.FirstOrDefault(a => a.VolunteerId == v && a.WithdrawnAt is null) : null;
-        switch (order.State)
-        {
-            case OrderState.AwaitingConfirmation when actor.IsRequester && order.ConfirmedAt is null:
-                list.Add("confirm");
-                break;
-            case OrderState.Open:
-                if (actor.AdministersHolder)
-                {
-                    if (step.Kind is StepKind.Collect or StepKind.Draft || step.Kind == StepKind.Accept && step.Performer == Role.Admin)
-                    {
-                        list.Add(Order.ActionName(step.Kind));
-                    }
-
-                    if (step.Kind is StepKind.Dispatch or StepKind.Accept)
-                    {
-                        list.Add("dispatch");
-                    }
-
-                    list.AddRange(["resolve", "escalate"]);
-                }
-
-                if (step.Kind == StepKind.Accept && step.Performer == Role.TeamLeader && order.HolderTeamId is not null && actor.LeadsHolderTeam
-                    || step.Kind == StepKind.Accept && order.OpenForClaim && actor.VolunteerId is not null && !actor.IsRequester)
-                {
-                    list.Add("accept");
-                }
-
-                if (actor.AdministersHolder || actor.LeadsHolderTeam)
-                {
-                    list.Add("reject");
-                }
-
-                break;
-            case OrderState.InService:
-                if (actor.AdministersHolder || actor.LeadsHolderTeam)
-                {
-                    list.Add("assign");
-                }
-
-                if (assigned is { CheckInAt: null })
-                {
-                    list.Add("check-in");
-                }
-
-                if (assigned is { CheckInAt: not null, CheckOutAt: null })
-                {
-                    list.Add("check-out");
-                }
-
-                if ((assigned is not null || actor.AdministersHolder || actor.LeadsHolderTeam) && order.Assignments.Any(a => a.WithdrawnAt is null && a.CheckOutAt is not null))
-                {
-                    list.Add("deliver");
-                }
-
-                if (actor.AdministersHolder || actor.LeadsHolderTeam)
-                {
-                    list.Add("reject");
-                }
-
-                break;
-            case OrderState.Delivered when actor.IsRequester:
-                list.Add("rate");
-                break;
-            case OrderState.UnderReview when actor.AdministersHolder:
-                list.Add("review");
-                break;
-            case OrderState.Closed when actor.IsRequester || actor.AdministersHolder:
-                list.Add("reopen");
-                break;
-        }
-
-        if (actor.IsRequester && order.State is OrderState.AwaitingConfirmation or OrderState.Open or OrderState.InService
-                              && order.Assignments.All(a => a.WithdrawnAt is not null || a.CheckInAt is null))
-        {
-            list.Add("cancel");
-        }
-
-        return list;
-    }
+    /// <summary>The moves open to the caller, by name: what the order's own guard allows.</summary>
+    public static IReadOnlyList<string> AvailableActions(Order order, OrderActor actor) => [.. order.ActionsFor(actor).Select(OrderActions.Name)];
 
     /// <summary>
     /// Orders the caller sees. <paramref name="view"/>: "todo" (held by the caller's units, teams or themself: overdue first),
@@ -331,8 +234,8 @@ internal sealed class OrderQueries(AppDbContext db, OrderAccess access, District
                 stepNames[r.WorkflowId] = steps;
             }
 
-            var finished = r.State is OrderState.Closed or OrderState.Cancelled or OrderState.Rejected or OrderState.Merged;
-            return new OrderRow(r.Id, r.Number, r.Title, platforms.GetValueOrDefault(r.PlatformId) ?? "", r.State.ToString(), StateName(r.State),
+            var finished = Order.IsFinishedState(r.State);
+            return new OrderRow(r.Id, r.Number, r.Title, platforms.GetValueOrDefault(r.PlatformId) ?? "", r.State.ToString(), OrderTexts.StateName(r.State),
                 steps.Count > r.StepIndex ? steps[r.StepIndex].Name : "", r.HolderTeamId is { } t ? teams.GetValueOrDefault(t) ?? "" : r.HolderName,
                 new UnitRef(r.UnitId, r.PlaceName), r.CreatedAt, r.StepDueAt, !finished && r.StepDueAt < now, r.PossibleDuplicateOfId is not null,
                 lat is { } la2 && lng is { } ln2 && r.Latitude is { } ola && r.Longitude is { } olo ? Math.Round(Geo.Meters(la2, ln2, ola, olo) / 1000, 2) : null);

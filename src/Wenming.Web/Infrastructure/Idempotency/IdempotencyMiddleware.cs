@@ -136,7 +136,7 @@ internal static class IdempotencyMiddleware
 
         await using var own = scopes.CreateAsyncScope();
         own.ServiceProvider.GetRequiredService<DataScope>().EnterSystem();
-        var hash = Features.Orders.Open311Key.Hash(apiKey.Trim());
+        var hash = Tokens.Hash(apiKey.Trim());
         return await own.ServiceProvider.GetRequiredService<AppDbContext>().Set<Features.Orders.Open311Key>().IgnoreQueryFilters()
             .Where(k => k.KeyHash == hash && k.RevokedAt == null).Select(k => (Guid?)k.Id).FirstOrDefaultAsync(http.RequestAborted);
     }

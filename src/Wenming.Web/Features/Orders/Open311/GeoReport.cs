@@ -15,7 +15,7 @@ namespace Wenming.Web.Features.Orders.Open311;
 /// division code, e.g. 530402) or, on a POST, by its api_key. Requests read back by anyone show where an order stands,
 /// never who asked: no name, phone or email, and for orders residents placed themselves only the station's place.
 /// </summary>
-internal sealed class GeoReport(AppDbContext db, OrderUseCases orders, IConfiguration config, TimeProvider clock)
+internal sealed class GeoReport(AppDbContext db, PlaceOrder placeOrder, IConfiguration config, TimeProvider clock)
 {
     public const string Specification = "http://wiki.open311.org/GeoReport_v2";
     public const string FreeTextPrefix = "platform-";
@@ -28,7 +28,6 @@ internal sealed class GeoReport(AppDbContext db, OrderUseCases orders, IConfigur
     private const double FarMeters = 100_000;
 
     private static readonly TimeSpan Window = TimeSpan.FromDays(90);
-    private static readonly OrderState[] Finished = [OrderState.Closed, OrderState.Cancelled, OrderState.Rejected, OrderState.Merged];
 
     private DataScope Scope => db.Scope;
 
@@ -154,14 +153,14 @@ internal sealed class GeoReport(AppDbContext db, OrderUseCases orders, IConfigur
         var title = service.MenuItemId is null ? attributes.GetValueOrDefault("title") ?? service.Name : null;
         var input = new OrderInput(title is null ? null : SparkWriter.Clean(title), Fit(description, args.All("media_url")), service.MenuItemId is null ? service.PlatformId : null,
             service.MenuItemId, null, address, point?.Lat, point?.Lng, "wgs84", wanted, ContactName(args.Get("first_name"), args.Get("last_name")), phone);
-        var order = await orders.PlaceAsync(input, OrderChannel.Open311, key.Name, place, ct);
+        var order = await placeOrder.RunAsync(input, OrderChannel.Open311, key.Name, place, ct);
         var holder = await db.Units.Where(u => u.Id == order.HolderUnitId).Select(u => u.Name).FirstAsync(ct);
         return new SparkList("service_requests",
         [
             new SparkObject("request",
             [
                 new SparkValue("service_request_id", order.Number),
-                new SparkValue("service_notice", $"已受理，单号 {order.Number}。{order.NextText(holder)}"),
+                new SparkValue("service_notice", $"已受理，单号 {order.Number}。{OrderTexts.Next(order, holder)}"),
                 new SparkValue("account_id", null), // the requester's account here, if any, is not the partner's to know
             ]),
         ]);
@@ -239,7 +238,7 @@ internal sealed class GeoReport(AppDbContext db, OrderUseCases orders, IConfigur
             throw Open311Exception.Forbidden("api_key: 缺少 api_key，提交服务请求需要合作方密钥（api_key was not provided）");
         }
 
-        var hash = Open311Key.Hash(key);
+        var hash = Tokens.Hash(key);
         return await db.Set<Open311Key>().IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(k => k.KeyHash == hash && k.RevokedAt == null, ct)
                ?? throw Open311Exception.Forbidden("api_key: api_key 无效或已停用（invalid api_key）");
     }
@@ -469,7 +468,7 @@ internal sealed class GeoReport(AppDbContext db, OrderUseCases orders, IConfigur
 
         var open = statuses.Contains("open");
         var closed = statuses.Contains("closed");
-        return open == closed ? query : open ? query.Where(o => !Finished.Contains(o.State)) : query.Where(o => Finished.Contains(o.State));
+        return open == closed ? query : open ? query.Where(o => !Order.FinishedStates.Contains(o.State)) : query.Where(o => Order.FinishedStates.Contains(o.State));
     }
 
     private static string[] Split(string? list) =>
@@ -514,7 +513,7 @@ internal sealed class GeoReport(AppDbContext db, OrderUseCases orders, IConfigur
                 new SparkValue("service_code", code),
                 new SparkValue("description", byPartner ? PersonalText.Scrub(o.Description) : null),
                 new SparkValue("agency_responsible", holder),
-                new SparkValue("service_notice", o.NextText(holder)),
+                new SparkValue("service_notice", OrderTexts.Next(o, holder)),
                 new SparkValue("requested_datetime", o.CreatedAt),
                 new SparkValue("updated_datetime", o.ClosedAt ?? o.UpdatedAt),
                 new SparkValue("expected_datetime", o.WantedAt),
@@ -530,8 +529,8 @@ internal sealed class GeoReport(AppDbContext db, OrderUseCases orders, IConfigur
 
     private static string StatusNotes(Order order, string? reason) => order.State switch
     {
-        OrderState.Open or OrderState.InService => $"{OrderQueries.StateName(order.State)}：当前环节“{order.Step.Name}”",
-        OrderState.Rejected or OrderState.Merged when !string.IsNullOrWhiteSpace(reason) => $"{OrderQueries.StateName(order.State)}：{PersonalText.Scrub(reason)}",
-        _ => OrderQueries.StateName(order.State),
+        OrderState.Open or OrderState.InService => $"{OrderTexts.StateName(order.State)}：当前环节“{order.Step.Name}”",
+        OrderState.Rejected or OrderState.Merged when !string.IsNullOrWhiteSpace(reason) => $"{OrderTexts.StateName(order.State)}：{PersonalText.Scrub(reason)}",
+        _ => OrderTexts.StateName(order.State),
     };
 }
