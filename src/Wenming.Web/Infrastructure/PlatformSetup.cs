@@ -15,6 +15,7 @@ using Wenming.Web.Features.Teams;
 using Wenming.Web.Features.Volunteers;
 using Wenming.Web.Infrastructure.Audit;
 using Wenming.Web.Infrastructure.Data;
+using Wenming.Web.Infrastructure.Events;
 using Wenming.Web.Infrastructure.Idempotency;
 using Wenming.Web.Infrastructure.Problems;
 using Wenming.Web.Infrastructure.Tenancy;
@@ -44,6 +45,7 @@ internal static class PlatformSetup
         services.AddSingleton(sp => new DistrictCache.Invalidation(sp.GetRequiredService<DistrictCache>(), typeof(Unit), typeof(Features.Teams.Team),
             typeof(Platform), typeof(Features.Orders.WorkflowDefinition)));
         services.AddScoped<AuditLog>();
+        services.AddOutbox();
         services.AddDatabase(config);
 
         services.AddIdentityCore<AppUser>(o =>

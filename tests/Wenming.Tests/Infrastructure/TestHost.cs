@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Wenming.Web.Features.Accounts;
 using Wenming.Web.Infrastructure.Data;
+using Wenming.Web.Infrastructure.Events;
 using Wenming.Web.Infrastructure.Tenancy;
 
 namespace Wenming.Tests.Infrastructure;
@@ -55,6 +56,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
             services.AddSingleton<ISmsSender>(Sms);
             services.RemoveAll<Wenming.Web.Features.Orders.OrderNumbers>();
             services.AddSingleton<Wenming.Web.Features.Orders.OrderNumbers>(OrderNumbers);
+            services.AddOutboxSubscriber<CountingSubscriber>();
         });
     }
 
@@ -103,6 +105,26 @@ public sealed class TestHost : WebApplicationFactory<Program>
         await using var scope = Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<DataScope>().EnterSystem();
         return await work(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+}
+
+/// <summary>
+/// A subscriber as a feature writes one: it keeps what it handled in the database (here, an audit entry per message), in
+/// the transaction that also keeps its receipt. Tests count its entries to see each event handled once.
+/// </summary>
+internal sealed class CountingSubscriber : IOutboxSubscriber
+{
+    public const string Action = "test.outbox-handled";
+
+    public string Name => "test-counter";
+
+    public bool Wants(string kind) => true;
+
+    public Task HandleAsync(OutboxMessage message, AppDbContext db, CancellationToken ct)
+    {
+        db.Add(new Wenming.Web.Infrastructure.Audit.AuditEntry(Guid.CreateVersion7(), message.DistrictId, DateTimeOffset.UtcNow, null, null, Action,
+            "outbox", message.Id.ToString(), null, message.Kind, null));
+        return Task.CompletedTask;
     }
 }
 

@@ -399,7 +399,7 @@ internal enum AttendanceMethod
 }
 
 /// <summary>One check-in / check-out pair at an activity. Append-only: an organiser's correction is a new row that replaces the raw ones.</summary>
-internal sealed class Attendance : IDistrictOwned
+internal sealed class Attendance : IDistrictOwned, Infrastructure.Events.IRaisesEvents
 {
     private Attendance()
     {
@@ -438,6 +438,18 @@ internal sealed class Attendance : IDistrictOwned
     public Guid? CorrectedById { get; private set; }
     public string? Reason { get; private set; }
 
+    private Infrastructure.Events.IOutboxEvent? _event;
+
+    public bool HasEvents => _event is not null;
+
+    public IReadOnlyList<Infrastructure.Events.IOutboxEvent> TakeEvents()
+    {
+        var taken = _event;
+        _event = null;
+        return taken is null ? [] : [taken];
+    }
+
+    /// <summary>The organiser's record of what really happened: appended beside the scans, never replacing them.</summary>
     public static Attendance Correction(Activity activity, ActivitySignup signup, DateTimeOffset checkIn, DateTimeOffset checkOut, Guid? byUserId,
         string reason)
     {
@@ -447,16 +459,47 @@ internal sealed class Attendance : IDistrictOwned
             CorrectedById = byUserId,
             Reason = reason,
         };
-        a.CheckOut(checkOut, activity);
+        a.Close(checkOut, activity);
+        a._event = new AttendanceCorrected(a.DistrictId, a.Id, a.ActivityId, a.UserId, a.Day, a.CheckInAt, checkOut, a.Minutes!.Value, byUserId, reason);
         return a;
     }
 
-    /// <summary>Time inside the activity's own hours counts; before the start and after the end does not.</summary>
+    /// <summary>签退: the attendance is credited with its time inside the activity's hours.</summary>
     public void CheckOut(DateTimeOffset at, Activity activity)
+    {
+        if (CheckOutAt is not null)
+        {
+            throw new DomainException("checkin-already-out", "已经签退过了", 409);
+        }
+
+        Close(at, activity);
+        _event = new AttendanceCredited(DistrictId, Id, ActivityId, UserId, Day, CheckInAt, at, Minutes!.Value, Method.ToString());
+    }
+
+    /// <summary>Time inside the activity's own hours counts; before the start and after the end does not.</summary>
+    private void Close(DateTimeOffset at, Activity activity)
     {
         CheckOutAt = at;
         var from = CheckInAt > activity.StartsAt ? CheckInAt : activity.StartsAt;
         var to = at < activity.EndsAt ? at : activity.EndsAt;
         Minutes = to > from ? (int)Math.Round((to - from).TotalMinutes) : 0;
     }
+}
+
+/// <summary>签退 at an activity: the attendance is credited with its minutes (the records issue turns them into hours).</summary>
+internal sealed record AttendanceCredited(Guid DistrictId, Guid SubjectId, Guid ActivityId, Guid UserId, DateOnly Day, DateTimeOffset CheckInAt,
+    DateTimeOffset CheckOutAt, int Minutes, string Method) : Infrastructure.Events.IOutboxEvent
+{
+    public const string Name = "attendance.credited";
+
+    public string Kind => Name;
+}
+
+/// <summary>An organiser's correction of the attendance, with the reason: it stands beside the scans.</summary>
+internal sealed record AttendanceCorrected(Guid DistrictId, Guid SubjectId, Guid ActivityId, Guid UserId, DateOnly Day, DateTimeOffset CheckInAt,
+    DateTimeOffset CheckOutAt, int Minutes, Guid? CorrectedById, string Reason) : Infrastructure.Events.IOutboxEvent
+{
+    public const string Name = "attendance.corrected";
+
+    public string Kind => Name;
 }

@@ -192,6 +192,8 @@ internal sealed class ActivityMappings : IEntityTypeConfiguration<ActivityRules>
         b.ToTable("activity_attendance");
         b.Property(a => a.Method).HasConversion<int>();
         b.Property(a => a.Reason).HasMaxLength(300);
+        // Two check-outs of one attendance at once: the second's UPDATE finds it checked out already, and only one is credited.
+        b.Property(a => a.CheckOutAt).IsConcurrencyToken();
         b.HasIndex(a => new { a.UserId, a.Day });
         b.HasIndex(a => new { a.ActivityId, a.SignupId });
         b.HasOne<ActivitySignup>().WithMany().HasForeignKey(a => a.SignupId).OnDelete(DeleteBehavior.Restrict);

@@ -1,5 +1,6 @@
 using Wenming.Web.Features.Organization;
 using Wenming.Web.Infrastructure.Data;
+using Wenming.Web.Infrastructure.Events;
 using Wenming.Web.Infrastructure.Problems;
 using Wenming.Web.Infrastructure.Tenancy;
 
@@ -49,7 +50,7 @@ internal sealed record OrderPlaces(IReadOnlyDictionary<UnitKind, Guid> Ancestors
 /// methods below; each checks the step the workflow is at and who is acting, and writes the timeline. The
 /// <see cref="Version"/> token lets one of two concurrent moves win and the other get 409.
 /// </summary>
-internal sealed class Order : IDistrictOwned
+internal sealed class Order : IDistrictOwned, IRaisesEvents
 {
     public const int MaxPhotos = 9;
 
@@ -137,6 +138,17 @@ internal sealed class Order : IDistrictOwned
     public int Version { get; private set; }
 
     private OrderEvent? _pendingEvent;
+
+    private List<IOutboxEvent>? _outbox;
+
+    public bool HasEvents => _outbox is { Count: > 0 };
+
+    public IReadOnlyList<IOutboxEvent> TakeEvents()
+    {
+        var taken = _outbox ?? [];
+        _outbox = null;
+        return taken;
+    }
 
     public WorkflowDefinition? Workflow { get; private set; }
     public Unit? Unit { get; private set; }
@@ -465,6 +477,8 @@ internal sealed class Order : IDistrictOwned
         DeliveryNote = note;
         DeliveredAt = now;
         Append(OrderAction.Deliver, actor, now, note);
+        Raise(new OrderDelivered(DistrictId, Id, Number, PlatformId, MenuItemId, UnitId, HolderUnitId, HolderTeamId, now,
+            [.. CurrentRound.Where(a => a.CheckOutAt is not null).Select(a => new ServedBy(a.VolunteerId, a.CheckInAt, a.CheckOutAt, a.Minutes))]));
         Advance(places, now, keepHolder: true);
     }
 
@@ -476,9 +490,11 @@ internal sealed class Order : IDistrictOwned
         RatingComment = comment;
         RatedAt = now;
         Append(OrderAction.Rate, actor, now, $"{stars} 星" + (string.IsNullOrWhiteSpace(comment) ? "" : "：" + comment));
-        if (stars <= 2 && reviewUnit is not null)
+        var review = stars <= 2 ? reviewUnit : null;
+        Raise(new OrderRated(DistrictId, Id, stars, review is not null, now));
+        if (review is not null)
         {
-            OpenReview(reviewUnit, now, $"差评，转 {reviewUnit.Name} 复核");
+            OpenReview(review, now, $"差评，转 {review.Name} 复核");
             return;
         }
 
@@ -490,6 +506,7 @@ internal sealed class Order : IDistrictOwned
     {
         Require(OrderAction.Review, actor);
         Append(OrderAction.Review, actor, now, (redo ? "复核：重新办理" : "复核：结单") + (string.IsNullOrWhiteSpace(note) ? "" : "，" + note));
+        Raise(new OrderReviewed(DistrictId, Id, redo, now));
         if (!redo)
         {
             Close(now);
@@ -520,6 +537,7 @@ internal sealed class Order : IDistrictOwned
         Require(OrderAction.Cancel, actor);
         EndRound(now);
         Append(OrderAction.Cancel, actor, now, reason);
+        Raise(new OrderCancelled(DistrictId, Id, now));
         State = OrderState.Cancelled;
         ClosedAt = now;
         StepDueAt = null;
@@ -585,6 +603,8 @@ internal sealed class Order : IDistrictOwned
         Append(OrderEventKinds.Photo, StepIndex, actor, now, "上传服务照片");
         Touch(now);
     }
+
+    private void Raise(IOutboxEvent e) => (_outbox ??= []).Add(e);
 
     private void Require(OrderAction action, OrderActor actor)
     {

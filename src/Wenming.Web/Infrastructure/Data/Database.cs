@@ -52,7 +52,7 @@ internal static class Database
     }
 
     private static IInterceptor[] Interceptors(IServiceProvider services) =>
-        services.GetService<DistrictCache.Invalidation>() is { } invalidation ? [invalidation] : [];
+        [.. new IInterceptor?[] { services.GetService<DistrictCache.Invalidation>(), services.GetService<Events.OutboxStaging>() }.OfType<IInterceptor>()];
 
     /// <summary>
     /// The operator's PostgreSQL connection string with the platform's defaults where it names none:

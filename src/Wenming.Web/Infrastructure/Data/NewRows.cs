@@ -37,7 +37,8 @@ internal static class NewRows
                 continue;
             }
 
-            if (entry.State != EntityState.Added || For(db, entry.Metadata) is null || Watched(db, entry.Metadata))
+            // An entity with events to stage goes through SaveChanges, whose interceptor writes them in the same transaction.
+            if (entry.State != EntityState.Added || For(db, entry.Metadata) is null || Watched(db, entry.Metadata) || entry.Entity is Events.IRaisesEvents { HasEvents: true })
             {
                 return null;
             }
@@ -73,7 +74,8 @@ internal static class NewRows
         var typed = new List<(object Row, IEntityType Type)>(rows.Count);
         foreach (var row in rows)
         {
-            if (db.Model.FindEntityType(row.GetType()) is not { } type || For(db, type) is not { HasShadow: false } || Watched(db, type)
+            if (row is Events.IRaisesEvents { HasEvents: true } || db.Model.FindEntityType(row.GetType()) is not { } type
+                || For(db, type) is not { HasShadow: false } || Watched(db, type)
                 || type.FindPrimaryKey()!.Properties.Any(k => Equals(k.GetGetter().GetClrValue(row), k.Sentinel)))
             {
                 return false;

@@ -1,0 +1,39 @@
+using Wenming.Web.Infrastructure.Events;
+
+namespace Wenming.Web.Features.Orders;
+
+/// <summary>A volunteer's part in a delivered order: the service time the records issue turns into hours.</summary>
+internal sealed record ServedBy(Guid VolunteerId, DateTimeOffset? CheckInAt, DateTimeOffset? CheckOutAt, int? Minutes);
+
+/// <summary>送单 done: who served, where and how long.</summary>
+internal sealed record OrderDelivered(Guid DistrictId, Guid SubjectId, string Number, Guid PlatformId, Guid? MenuItemId, Guid PlaceUnitId,
+    Guid HolderUnitId, Guid? HolderTeamId, DateTimeOffset DeliveredAt, IReadOnlyList<ServedBy> ServedBy) : IOutboxEvent
+{
+    public const string Name = "order.delivered";
+
+    public string Kind => Name;
+}
+
+/// <summary>评单: the stars, and whether the order closed or went to review.</summary>
+internal sealed record OrderRated(Guid DistrictId, Guid SubjectId, int Stars, bool UnderReview, DateTimeOffset RatedAt) : IOutboxEvent
+{
+    public const string Name = "order.rated";
+
+    public string Kind => Name;
+}
+
+/// <summary>复核: closed as it was, or sent back to be done again (its service round no longer stands).</summary>
+internal sealed record OrderReviewed(Guid DistrictId, Guid SubjectId, bool Redo, DateTimeOffset ReviewedAt) : IOutboxEvent
+{
+    public const string Name = "order.reviewed";
+
+    public string Kind => Name;
+}
+
+/// <summary>The resident withdrew the order before the service began.</summary>
+internal sealed record OrderCancelled(Guid DistrictId, Guid SubjectId, DateTimeOffset CancelledAt) : IOutboxEvent
+{
+    public const string Name = "order.cancelled";
+
+    public string Kind => Name;
+}
