@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Wenming.Tests.Infrastructure;
 using Wenming.Web.Features.Accounts;
+using Wenming.Web.Features.Demo;
 using Wenming.Web.Features.Orders;
 using Wenming.Web.Features.Organization;
 using Wenming.Web.Features.Teams;
@@ -179,6 +180,7 @@ internal static class MatchingBench
         var skills = OptionItem.DefaultSkills;
         var categories = OptionItem.NationalServiceCategories;
         var toAdd = HaidianVolunteers - existing;
+        var haidianData = DemoDistrictData.All.Single(d => d.Code == HaidianCode);
         var users = new List<AppUser>(toAdd);
         var volunteers = new List<Volunteer>(toAdd);
         var roles = new List<RoleAssignment>(toAdd);
@@ -186,7 +188,9 @@ internal static class MatchingBench
         for (var i = 0; i < toAdd; i++)
         {
             var station = stations[random.Next(stations.Count)];
-            var phone = $"162{i:D8}";
+            // The seeder's people 0 … existing − 1 are there; the generator's next ones are new.
+            var identity = DemoIdentities.For(haidianData, existing + i);
+            var phone = identity.Phone;
             var name = Surnames[random.Next(Surnames.Length)] + Given[random.Next(Given.Length)];
             var user = new AppUser
             {
@@ -201,11 +205,8 @@ internal static class MatchingBench
                 ConcurrencyStamp = Guid.NewGuid().ToString(),
                 LockoutEnabled = true,
             };
-            // Sequence numbers 500-999 never meet the demo seeder's (below 500) on the same birth date.
-            var birth = new DateOnly(1960, 1, 1).AddDays(i / 500);
-            var body = $"{HaidianCode}{birth:yyyyMMdd}{500 + i % 500:D3}";
-            var idNumber = body + IdNumbers.CheckCharacter(body);
-            var profile = new VolunteerProfile(name, i % 2 == 1 ? Gender.Male : Gender.Female, birth, phone, Political[random.Next(Political.Length)],
+            var idNumber = identity.IdNumber;
+            var profile = new VolunteerProfile(name, identity.Gender, identity.Birth, phone, Political[random.Next(Political.Length)],
                 Educations[random.Next(Educations.Length)], null, [skills[random.Next(skills.Length)], skills[random.Next(skills.Length)]],
                 [categories[random.Next(categories.Length)]], [platforms[random.Next(platforms.Count)]], random.Next(1 << 21), null, null, null, null);
             var volunteer = new Volunteer(district.Id, user.Id, station.Id, IdType.ResidentId, protector.Encrypt(idNumber),

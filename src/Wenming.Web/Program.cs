@@ -1,6 +1,7 @@
 using Wenming.Web.Infrastructure;
+using Wenming.Web.Infrastructure.Operations;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot.For(args, Directory.GetCurrentDirectory()) });
 builder.AddPlatform();
 
 var app = builder.Build();

@@ -17,6 +17,7 @@ using Wenming.Web.Infrastructure.Audit;
 using Wenming.Web.Infrastructure.Data;
 using Wenming.Web.Infrastructure.Events;
 using Wenming.Web.Infrastructure.Idempotency;
+using Wenming.Web.Infrastructure.Operations;
 using Wenming.Web.Infrastructure.Problems;
 using Wenming.Web.Infrastructure.Tenancy;
 
@@ -46,7 +47,8 @@ internal static class PlatformSetup
             typeof(Platform), typeof(Features.Orders.WorkflowDefinition)));
         services.AddScoped<AuditLog>();
         services.AddOutbox();
-        services.AddDatabase(config);
+        services.AddDatabase(config, builder.Environment.ContentRootPath);
+        services.AddHealth();
 
         services.AddIdentityCore<AppUser>(o =>
             {
@@ -157,6 +159,7 @@ internal static class PlatformSetup
 
     public static void UsePlatform(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         // Localization first: problem details written on the way out must see the user's language.
         app.UseRequestLocalization();
         app.UseExceptionHandler();
@@ -174,6 +177,7 @@ internal static class PlatformSetup
 
     public static void MapFeatures(this WebApplication app)
     {
+        app.MapHealth();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("文明实践云平台 API").DisableDefaultFonts()).AllowAnonymous();
         app.MapAccounts();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Wenming.Web.Features.Accounts;
 using Wenming.Web.Features.Organization;
 using Wenming.Web.Features.Teams;
@@ -21,7 +20,7 @@ internal sealed record SeededDistrict(DemoDistrict Data, District District, Unit
 internal sealed class DemoPeopleSeeder(AppDbContext db, PersonalDataProtector protector, TimeProvider clock, IConfiguration config)
 {
     /// <summary>The articles' figures: volunteers and teams per district, where they give them (others are plausible).</summary>
-    private static readonly Dictionary<string, (int Volunteers, int Teams)> FullScale = new()
+    public static readonly IReadOnlyDictionary<string, (int Volunteers, int Teams)> FullScale = new Dictionary<string, (int, int)>
     {
         ["500107"] = (20_000, 300),
         ["110108"] = (100_000, 1_871),
@@ -80,6 +79,7 @@ internal sealed class DemoPeopleSeeder(AppDbContext db, PersonalDataProtector pr
         for (var i = 0; i < volunteerCount + demo.Length; i++)
         {
             var isDemo = i < demo.Length;
+            var identity = DemoIdentities.For(s.Data, i);
             var station = isDemo ? s.Stations[0] : s.Stations[random.Next(s.Stations.Count)];
             AppUser user;
             if (isDemo)
@@ -88,7 +88,7 @@ internal sealed class DemoPeopleSeeder(AppDbContext db, PersonalDataProtector pr
             }
             else
             {
-                var phone = $"15{s.Data.Number}{i:D8}";
+                var phone = identity.Phone;
                 user = new AppUser
                 {
                     Id = Ids.New(),
@@ -105,11 +105,8 @@ internal sealed class DemoPeopleSeeder(AppDbContext db, PersonalDataProtector pr
                 db.Users.Add(user);
             }
 
-            var birth = new DateOnly(1950, 1, 1).AddDays(i / 1000 * 7 + random.Next(7) + 365 * random.Next(0, 55));
-            var sequence = (i % 1000).ToString("D3", CultureInfo.InvariantCulture);
-            var body = $"{s.Data.Code}{birth:yyyyMMdd}{sequence}";
-            var idNumber = body + IdNumbers.CheckCharacter(body);
-            var profile = new VolunteerProfile(user.DisplayName, (i % 1000) % 2 == 1 ? Gender.Male : Gender.Female, birth, user.PhoneNumber!,
+            var idNumber = identity.IdNumber;
+            var profile = new VolunteerProfile(user.DisplayName, identity.Gender, identity.Birth, user.PhoneNumber!,
                 Political[random.Next(Political.Length)], Educations[random.Next(Educations.Length)], null,
                 [skills[random.Next(skills.Length)], skills[random.Next(skills.Length)]], [categories[random.Next(categories.Length)]],
                 [s.Platforms[random.Next(s.Platforms.Count)].Id], random.Next(1 << 21), null, null, null, null);

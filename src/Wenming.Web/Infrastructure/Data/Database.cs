@@ -7,8 +7,11 @@ namespace Wenming.Web.Infrastructure.Data;
 
 internal static class Database
 {
-    /// <summary>SQLite (embedded default) or PostgreSQL (production), chosen by Database:Provider.</summary>
-    public static IServiceCollection AddDatabase(this IServiceCollection services, IConfiguration config)
+    /// <summary>
+    /// SQLite (embedded default) or PostgreSQL (production), chosen by Database:Provider. A relative SQLite file is in the
+    /// content root, as the personal-data key and the files are, wherever the platform was started from.
+    /// </summary>
+    public static IServiceCollection AddDatabase(this IServiceCollection services, IConfiguration config, string contentRoot)
     {
         var provider = config["Database:Provider"] ?? "Sqlite";
         var connectionString = config.GetConnectionString("Default") ?? "Data Source=data/wenming.db";
@@ -20,11 +23,13 @@ internal static class Database
         }
         else if (provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
-            var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
-            var folder = Path.GetDirectoryName(Path.GetFullPath(file));
-            if (!string.IsNullOrEmpty(folder) && file != ":memory:")
+            var sqlite = new SqliteConnectionStringBuilder(connectionString);
+            var file = sqlite.DataSource;
+            if (file.Length > 0 && file != ":memory:" && sqlite.Mode != SqliteOpenMode.Memory && !file.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
             {
-                Directory.CreateDirectory(folder);
+                sqlite.DataSource = Path.GetFullPath(file, contentRoot);
+                connectionString = sqlite.ConnectionString;
+                Directory.CreateDirectory(Path.GetDirectoryName(sqlite.DataSource)!);
             }
 
             services.AddPooledDbContextFactory<SqliteAppDbContext>((sp, o) => o.UseSqlite(connectionString).AddInterceptors([new SqlitePragmas(), .. Interceptors(sp)]));
