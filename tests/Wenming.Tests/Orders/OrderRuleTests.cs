@@ -379,6 +379,26 @@ public sealed class OrderRuleTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task A_resident_orders_only_from_the_menus_of_their_places_and_those_above_them(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var resident = await host.ClientAsAsync(TestHost.Phone(Hongta, "20"));
+        var station = await host.WithDbAsync(db => db.Units.Where(u => u.Code == $"{HongtaCode}-01-001").Select(u => u.Path).SingleAsync());
+        var center = station[..33]; // the district's root: the first segment of the path
+        var items = await host.WithDbAsync(db => db.Set<Wenming.Web.Features.Teams.MenuItem>().Where(m => m.IsActive && m.Unit!.Path.StartsWith(center))
+            .Select(m => new { m.Id, m.Unit!.Path }).ToListAsync());
+        var elsewhere = items.First(i => !station.StartsWith(i.Path, StringComparison.Ordinal) && !i.Path.StartsWith(station, StringComparison.Ordinal));
+        using var refused = await resident.PostJsonAsync("/api/v1/orders", new { menuItemId = elsewhere.Id });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True((await refused.JsonAsync()).GetProperty("errors").TryGetProperty("menuItemId", out _));
+
+        var own = items.First(i => station.StartsWith(i.Path, StringComparison.Ordinal) || i.Path.StartsWith(station, StringComparison.Ordinal));
+        var placed = await PlaceAsync(resident, new { menuItemId = own.Id });
+        Assert.Equal("Open", State(placed));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Bad_input_gets_a_clear_problem_and_changes_nothing(string provider)
     {
         var host = TestHosts.Get(provider);

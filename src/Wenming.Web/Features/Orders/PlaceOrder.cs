@@ -47,10 +47,14 @@ internal sealed class PlaceOrder(AppDbContext db, OrderNotifier notifier, Distri
         MenuItem? menuItem = null;
         if (input.MenuItemId is { } menuId)
         {
-            var menu = db.Set<MenuItem>().Include(m => m.Unit).Where(m => m.IsActive);
-            // A partner files for the whole district (the district filter applies); a person orders from the menu they can see.
-            menu = channel == OrderChannel.Open311 ? menu : menu.VisibleOrAbove(Scope, m => m.UnitId, m => m.Unit!.Path);
-            menuItem = await menu.FirstOrDefaultAsync(m => m.Id == menuId, ct);
+            // By its key, then whether the caller may order it: a partner files for the whole district (the district filter
+            // applies); a person orders from the menu they can see, their places' and those above them.
+            menuItem = await db.Set<MenuItem>().Include(m => m.Unit).FirstOrDefaultAsync(m => m.Id == menuId && m.IsActive, ct);
+            if (menuItem is not null && channel != OrderChannel.Open311 && !Scope.SeesOrAbove(menuItem.Unit!.Path))
+            {
+                menuItem = null;
+            }
+
             if (menuItem is null)
             {
                 errors["menuItemId"] = ["所选服务不存在或已下架"];

@@ -63,6 +63,10 @@ internal sealed class DataScope
     public bool IsAdminAbove(string unitPath) =>
         IsSystem || Grants.Any(g => g.Role == Role.Admin && g.UnitPath != unitPath && Covers(g, unitPath));
 
+    /// <summary>In memory, the test of <see cref="ScopeQueries.VisibleOrAbove{T}"/>: a unit in the caller's subtrees, or above one of their places.</summary>
+    public bool SeesOrAbove(string unitPath) =>
+        IsSystem || Grants.Any(g => g.UnitPath.StartsWith(unitPath, StringComparison.Ordinal) || unitPath.StartsWith(g.UnitPath, StringComparison.Ordinal));
+
     /// <summary>Top-most paths the caller reaches with any of <paramref name="roles"/> (nested ones dropped).</summary>
     public IReadOnlyList<string> RootPaths(params Role[] roles)
     {

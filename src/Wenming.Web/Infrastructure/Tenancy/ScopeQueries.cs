@@ -40,7 +40,10 @@ internal static class ScopeQueries
         var ancestors = scope.Grants.SelectMany(g => g.UnitPath.Split('/', StringSplitOptions.RemoveEmptyEntries))
             .Distinct().Select(s => Guid.ParseExact(s, "N")).ToList();
         var pathBody = new ReplaceParameter(path.Parameters[0], unitId.Parameters[0]).Visit(path.Body);
-        var above = Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(Guid)], Expression.Constant(ancestors), unitId.Body);
+        // Through a closure, as the prefixes are: EF sends the list as a parameter and reuses the compiled query, where a
+        // constant list would be part of the query's cache key and every caller's request compiled afresh.
+        var list = Expression.Property(Expression.Constant(new AncestorsHolder(ancestors)), nameof(AncestorsHolder.Ids));
+        var above = Expression.Call(typeof(Enumerable), nameof(Enumerable.Contains), [typeof(Guid)], list, unitId.Body);
         return Expression.Lambda<Func<T, bool>>(Expression.OrElse(above, Below(scope, pathBody, [])), unitId.Parameters);
     }
 
@@ -67,6 +70,11 @@ internal static class ScopeQueries
         }
 
         return body;
+    }
+
+    private sealed class AncestorsHolder(List<Guid> ids)
+    {
+        public List<Guid> Ids { get; } = ids;
     }
 
     private sealed class PrefixHolder(string prefix)
