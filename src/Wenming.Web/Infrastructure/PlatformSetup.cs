@@ -144,7 +144,7 @@ internal static class PlatformSetup
         // Chinese pages as Chinese text, not numeric character references: a third of the bytes on a cheap phone.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
-        services.AddOpenApi();
+        services.AddApiDocument();
         services.AddRazorPages(o => o.RootDirectory = "/Features").AddViewLocalization();
         services.AddAntiforgery();
 
