@@ -109,8 +109,8 @@ internal static class LoadGenerator
             {
                 var due = start + (long)(i / perSecond * Stopwatch.Frequency);
                 // Sleeping, not spinning: a spin would take a core from the platform it measures. A request goes out about a
-                // millisecond late, later when the busy machine keeps this thread from a core (measured: p99 5–9 ms), and
-                // that counts in its latency (measured from when it was due; IssuedLate says how much).
+                // millisecond late, later when the busy machine keeps this thread from a core, and that counts in its latency
+                // (measured from when it was due; IssuedLate says how much).
                 while (Stopwatch.GetTimestamp() < due)
                 {
                     Thread.Sleep(1);

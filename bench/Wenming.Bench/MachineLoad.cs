@@ -10,7 +10,7 @@ namespace Wenming.Bench;
 /// machine is someone else's work competing with the figures. Linux /proc only; in milliseconds of CPU. Also the context
 /// switches of this process (all its threads, ended ones too) and of PostgreSQL's backends: a switch is costly on a VM.
 /// </summary>
-internal readonly record struct MachineLoad(double Own, double Postgres, double Machine, double Wall, long OwnSwitches = 0, long PostgresSwitches = 0, double Monitor = 0)
+internal readonly record struct MachineLoad(double Own, double Postgres, double Machine, double Wall, long OwnSwitches = 0, long PostgresSwitches = 0)
 {
     public double Others => Math.Max(0, Machine - Own - Postgres);
 
@@ -22,14 +22,14 @@ internal readonly record struct MachineLoad(double Own, double Postgres, double 
         using var self = Process.GetCurrentProcess();
         var (ticks, switches) = PostgresUsage(postgresPort);
         return new MachineLoad(self.TotalProcessorTime.TotalMilliseconds, ticks * TickMs, busy * TickMs,
-            Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency, SwitchesOfThisProcess(), switches, Damon.Ticks() * TickMs);
+            Stopwatch.GetTimestamp() * 1000.0 / Stopwatch.Frequency, SwitchesOfThisProcess(), switches);
     }
 
     public static MachineLoad operator -(MachineLoad a, MachineLoad b) => new(a.Own - b.Own, a.Postgres - b.Postgres, a.Machine - b.Machine, a.Wall - b.Wall,
-        a.OwnSwitches - b.OwnSwitches, a.PostgresSwitches - b.PostgresSwitches, a.Monitor - b.Monitor);
+        a.OwnSwitches - b.OwnSwitches, a.PostgresSwitches - b.PostgresSwitches);
 
     public static MachineLoad operator +(MachineLoad a, MachineLoad b) => new(a.Own + b.Own, a.Postgres + b.Postgres, a.Machine + b.Machine, a.Wall + b.Wall,
-        a.OwnSwitches + b.OwnSwitches, a.PostgresSwitches + b.PostgresSwitches, a.Monitor + b.Monitor);
+        a.OwnSwitches + b.OwnSwitches, a.PostgresSwitches + b.PostgresSwitches);
 
     /// <summary>getrusage(2)'s struct on 64-bit Linux: two timevals, then fourteen longs.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -48,26 +48,12 @@ internal readonly record struct MachineLoad(double Own, double Postgres, double 
     /// <summary>Voluntary and involuntary switches of every thread of this process, ended ones included (RUSAGE_SELF).</summary>
     private static long SwitchesOfThisProcess() => GetResourceUsage(0, out var usage) == 0 ? usage.VoluntarySwitches + usage.InvoluntarySwitches : 0;
 
-    /// <summary>
-    /// The machine in a line (the CPU's model, clock and cache as the VM reports them, the kernel, uptime), so that runs
-    /// on different days can be told apart: the same code ran a third to a half faster on one day than on others.
-    /// </summary>
-    public static string DescribeMachine()
-    {
-        var cpu = File.ReadLines("/proc/cpuinfo").TakeWhile(l => l.Length > 0).Select(l => l.Split(':', 2)).Where(f => f.Length == 2)
-            .GroupBy(f => f[0].Trim()).ToDictionary(g => g.Key, g => g.First()[1].Trim());
-        var uptime = TimeSpan.FromSeconds(double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], CultureInfo.InvariantCulture));
-        return $"{Environment.ProcessorCount} × {cpu.GetValueOrDefault("model name", "?")} at {cpu.GetValueOrDefault("cpu MHz", "?")} MHz, " +
-               $"cache {cpu.GetValueOrDefault("cache size", "?")}, " +
-               $"{(cpu.GetValueOrDefault("flags", "").Split(' ').Contains("avx512f") ? "AVX-512, " : "")}Linux {Environment.OSVersion.Version}, up {uptime.TotalHours:F1} h";
-    }
-
     /// <summary>Shares of all the machine's cores over the phase.</summary>
     public string Describe()
     {
         var capacity = Wall * Environment.ProcessorCount;
         return $"CPU of {Environment.ProcessorCount} cores: this process {Own / capacity:P0}, PostgreSQL {Postgres / capacity:P0}, " +
-               $"other processes {Others / capacity:P0}" + (Monitor > 0 ? $" (of which the kernel's DAMON monitor {Monitor / capacity:P0})" : "") + (Others / capacity > 0.1 ? " (the machine was shared: these figures are pessimistic)" : "");
+               $"other processes {Others / capacity:P0}" + (Others / capacity > 0.1 ? " (the machine was shared: these figures are pessimistic)" : "");
     }
 
     /// <summary>USER_HZ is 100 on Linux.</summary>

@@ -19,7 +19,7 @@ using Wenming.Web.Infrastructure.Tenancy;
 namespace Wenming.Bench;
 
 /// <summary>
-/// The service-order issue, matching: Haidian at the articles' scale (100,000 volunteers, 1,871 teams, a history of
+/// Matching: Haidian at the articles' scale (100,000 volunteers, 1,871 teams, a history of
 /// orders served) on PostgreSQL; a few hundred orders placed through the application at random Haidian stations, and
 /// <see cref="OrderMatching.RecommendAsync(Order, OrderActor, CancellationToken)"/> timed in process for each, first while the order
 /// is held by its station (the Haidian workflow), then escalated to the center, where the whole district is in reach.

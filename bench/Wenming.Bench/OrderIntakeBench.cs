@@ -16,7 +16,7 @@ using Wenming.Web.Infrastructure.Tenancy;
 namespace Wenming.Bench;
 
 /// <summary>
-/// The service-order issue, intake: <c>POST /api/v1/orders</c> on the real platform over real HTTP (loopback Kestrel,
+/// Order intake: <c>POST /api/v1/orders</c> on the real platform over real HTTP (loopback Kestrel,
 /// PostgreSQL with synchronous_commit on and, unlike the tests' cluster, fsync on), as the demo residents of the five districts; against a ceiling
 /// in the same run, an endpoint of the bench host that takes the same body through the same pipeline and writes one
 /// row with raw Npgsql. Closed loop at N clients for the most each does, then the orders at 80 % of their most in
@@ -55,25 +55,12 @@ internal static class OrderIntakeBench
         var warmUp = IntArg(args, 2, 30);
         var explain = args.Contains("--explain");
         var total = Stopwatch.StartNew();
-        // --pause-damon: the kernel's memory monitor off for the run (root; back on at the end), to tell the platform's
-        // figures from the machine's.
-        using var pausedDamon = args.Contains("--pause-damon") ? Damon.Pause() : null;
-        Console.WriteLine(Damon.Threads().Count > 0 ? "The kernel's DAMON memory monitor is running: " + Damon.Describe() : "No DAMON memory monitor is running");
-        var damonInWindows = false;
         Console.WriteLine("Starting a throwaway PostgreSQL cluster…");
         // Durable unless asked otherwise: the throwaway cluster's default is fsync off, which no production commit is.
-        // --huge-pages: PostgreSQL's shared memory in 2 MB pages (reserved for the run, root), as its documentation
-        // recommends for large shared memory; disposed after the cluster, which uses them.
-        var hugePages = args.Contains("--huge-pages");
-        using var reservedPages = hugePages ? HugePages.Reserve() : null;
-        using var cluster = PostgresCluster.Start("bench-orders", durable: fsync, hugePages: hugePages);
+        using var cluster = PostgresCluster.Start("bench-orders", durable: fsync);
         // --dump=FILE: every open-loop request, with when the platform began, admitted and finished it, and the collector's pauses.
         var dump = args.FirstOrDefault(a => a.StartsWith("--dump=", StringComparison.Ordinal))?["--dump=".Length..];
         var serverTimes = dump is null ? null : new ServerTimes();
-        // With --dump also when the memory monitor ran (a thread that reads a small file every 2 ms).
-        using var damonWatch = dump is null ? null : new Damon.Watch();
-        // What the machine did while the open loop ran (every 25 ms): for the worst seconds, and with --dump in FILE.machine.
-        using var timeline = new MachineTimeline(cluster.Port, Path.GetTempPath());
         var cs = Wenming.Web.Infrastructure.Data.Database.PostgresDefaults(cluster.ConnectionString("wenming_orders") + (prepare ? "" : ";Max Auto Prepare=0"));
         await BenchHost.CreateDatabaseAsync(cluster.ConnectionString("postgres"), "wenming_orders");
         await using var ceilingSource = NpgsqlDataSource.Create(cs);
@@ -108,11 +95,10 @@ internal static class OrderIntakeBench
 
         // At most 64 connections, kept alive: what a reverse proxy in front of the platform holds upstream. A request waiting
         // for one still counts its wait (open loop: latency runs from when the request was due). All 64 are opened in the
-        // warm-up and used again before each open loop, as on a busy day: with only the closed loops' 16 open, a burst in
-        // the window opened 28–48 new ones, the JIT compiled the code a new connection runs for 0.9–1.4 s of those runs'
-        // windows, and those windows' p99s were 61 and 243 ms (measured with --cold-connections, two runs).
+        // warm-up and used again before each open loop, as on a busy day: otherwise a burst in the window opens new ones,
+        // and the JIT compiles the code a new connection runs inside the window.
         var opened = 0;
-        // As before this option existed: connections opened only when needed, and closed after a minute idle.
+        // --cold-connections: connections opened only when needed, and closed after a minute idle.
         var coldConnections = args.Contains("--cold-connections");
         using var http = new HttpClient(new SocketsHttpHandler
         {
@@ -191,18 +177,16 @@ internal static class OrderIntakeBench
         }
 
         // Rounds: the ceiling and the orders in closed loop, then the orders in open loop. Within a round the two closed loops
-        // take turns in slices of a second or so (ceiling, orders, ceiling, …): the machine's speed drifts by a fifth within
-        // seconds (measured: with one 6 s phase each, the rounds' ratios spread over 0.40–0.72 in six runs), and alternating
-        // slices give both sides the same drift, so the ratio stays a property of the platform. Each round ends with the open
-        // loop at 80 % of what the orders did just before: "80 %" of the speed the machine has now, not of an average over a
-        // minute in which it drifted by a quarter (measured: with the ceiling's phase between the two, the open loop ran at a
-        // rate set 6 s earlier, and in every run that round's window had the worst tail).
+        // take turns in slices of a second or so (ceiling, orders, ceiling, …): a shared machine's speed drifts within
+        // seconds, and alternating slices give both sides the same drift, so the ratio stays a property of the platform.
+        // Each round ends with the open loop at 80 % of what the orders did just before: 80 % of the speed the machine has
+        // now, not of an average over a minute in which it drifted.
         var rounds = NamedArg(args, "--rounds", 3);
         var slices = NamedArg(args, "--slices", 6);
         var phase = TimeSpan.FromSeconds(seconds / (double)rounds);
         var slice = phase / slices;
         var openPhase = TimeSpan.FromSeconds(Math.Max(10, seconds) / (double)rounds);
-        // --warm-rounds=0 measures from the first round, as before this option.
+        // --warm-rounds=0 measures from the first round.
         var warmRounds = args.FirstOrDefault(a => a.StartsWith("--warm-rounds=", StringComparison.Ordinal)) is { } w && int.TryParse(w["--warm-rounds=".Length..], out var wr)
             ? Math.Max(0, wr)
             : 1;
@@ -276,21 +260,7 @@ internal static class OrderIntakeBench
                 serverTimes.Round = openWindows.Count + 1;
             }
 
-            damonInWindows |= round >= 0 && Damon.Threads().Count > 0;
-            if (damonWatch is not null)
-            {
-                damonWatch.Watching = true;
-            }
-
-            timeline.Watching = true;
-
             openParts.Add((Expect(await LoadGenerator.OpenLoopAsync(http, orders, rate, openPhase), "orders at 80 %"), rate));
-            timeline.Watching = false;
-            if (damonWatch is not null)
-            {
-                damonWatch.Watching = false;
-            }
-
             if (serverTimes is not null)
             {
                 serverTimes.Round = 0;
@@ -304,8 +274,7 @@ internal static class OrderIntakeBench
             checkpoints += await CheckpointsAsync(ceilingSource) - checkpointsBefore;
             openWindows.Add((openStart, DateTimeOffset.UtcNow));
             housekeeping.Add($"round {round + 1}: " + await HousekeepingAsync(ceilingSource, openStart) + $", {opened - openedBefore} connections opened");
-            // The closed loop again, unmeasured but for its rate: what the machine gave right after the window. It reads
-            // faster than the round's own slices (measured: 607–781 orders/s against 604–684 in one run), so a window whose
+            // The closed loop again, unmeasured but for its rate: what the machine gave right after the window. A window whose
             // rate came close to it ran at or above capacity: the machine had slowed since the closed loop that set the rate.
             after.Add(Expect(await LoadGenerator.ClosedLoopAsync(http, orders, clients, slice), "orders after the window").Rate);
             if (round < 0)
@@ -358,8 +327,6 @@ internal static class OrderIntakeBench
                 .Prepend("round,due_ms,latency_ms,issued_late_ms,server_start_ms,admitted_ms,server_end_ms"));
             Console.WriteLine("  the windows' first requests were due at (Stopwatch, monotonic ns): " +
                               string.Join(", ", openParts.Select(p => (p.Result.DueAt(0) * (1_000_000_000.0 / Stopwatch.Frequency)).ToString("F0", CultureInfo.InvariantCulture))));
-            await File.WriteAllLinesAsync(dump + ".machine", openParts.SelectMany((p, r) => timeline.Csv(p.Result.DueAt(0), p.Result.DueAt(0) + (long)((openPhase.TotalSeconds + 2) * Stopwatch.Frequency))
-                .Select(row => $"{r + 1},{row}")).Prepend("round," + MachineTimeline.CsvHeader));
             await File.WriteAllLinesAsync(dump + ".gc", openWindows.TakeLast(openParts.Count).SelectMany((w, r) => gcPauses.Between(w.Start, w.End).Select(g =>
                 string.Create(CultureInfo.InvariantCulture, $"{r + 1},{(g.Triggered - w.Start.UtcDateTime).TotalMilliseconds:F1},{g.ToSuspendMs:F2},{g.PauseMs:F2}")))
                 .Prepend("round,triggered_ms,to_suspend_ms,pause_ms"));
@@ -374,19 +341,6 @@ internal static class OrderIntakeBench
         Console.WriteLine("  worst seconds of the open loop (p99): " + string.Join(", ", worst.Select(x => $"{x.Key} {x.P99:F0} ms")) +
                           $"; median second {medianSecond.P99:F0} ms; GC pauses meanwhile {pause.TotalMilliseconds:F0} ms in all over {collections} collections, {gen2} of them gen-2; " +
                           $"JIT meanwhile {openJitTime.TotalMilliseconds:F0} ms");
-        // The machine in those seconds (the requests due in them): more work per request, the host's steal, idle cores
-        // waiting on the disk, or the thread pool growing.
-        string Machine((string Key, int Round, int Second, double P99) s)
-        {
-            var from = openParts[s.Round].Result.DueAt(0) + (long)(s.Second * (double)Stopwatch.Frequency);
-            return $"    {s.Key} (p99 {s.P99:F0} ms): {timeline.Describe(from, from + Stopwatch.Frequency)}";
-        }
-
-        Console.WriteLine("  the machine in those seconds (shares of both cores), and in the median one:");
-        foreach (var s in worst.Append(medianSecond))
-        {
-            Console.WriteLine(Machine(s));
-        }
         // A collection stops every thread that allocates from the moment one triggers it, but the runtime's pause only starts
         // when a collector thread got a core and began suspending the rest: the stall a request meets is the two together.
         var collected = openWindows.TakeLast(openParts.Count).SelectMany(w => gcPauses.Between(w.Start, w.End)).ToList();
@@ -396,18 +350,6 @@ internal static class OrderIntakeBench
             var stall = new LoadResult(0, 0, 0, [.. collected.Select(g => g.StallMs)], null);
             Console.WriteLine($"  collections in the windows: {collected.Count}; from the trigger to suspending the threads p50 {toSuspend.P50:F1} ms, at most {toSuspend.Max:F1} ms; " +
                               $"from the trigger to the threads running again p50 {stall.P50:F1} ms, at most {stall.Max:F1} ms, {collected.Count(g => g.StallMs > 10)} over 10 ms");
-        }
-
-        if (damonInWindows && damonWatch is not null)
-        {
-            // The monitor wakes every 570 ms or so and runs 34-77 ms within 60-240 ms; meanwhile the platform and PostgreSQL
-            // do about half their work: the requests due in or just after those moments are the slow ones (measured with
-            // perf's scheduler trace, and with the monitor paused: see the README).
-            var near = TimeSpan.FromMilliseconds(100);
-            var due = openParts.SelectMany(p => p.Result.InOrder.Select((ms, i) => (Ms: ms, Near: damonWatch.RanNear(p.Result.DueAt(i), near)))).ToList();
-            var slowest = due.OrderByDescending(x => x.Ms).Take(Math.Max(1, due.Count / 100)).ToList();
-            Console.WriteLine($"  the kernel's DAMON monitor ran within {near.TotalMilliseconds:F0} ms before (or 20 ms after) the due time of " +
-                              $"{slowest.Count(x => x.Near) / (double)slowest.Count:P0} of the slowest 1 % of requests, and of {due.Count(x => x.Near) / (double)due.Count:P0} of all");
         }
 
         // The issuer is a thread of this process: if the busy machine kept it from a core, requests left late, and that
@@ -422,8 +364,7 @@ internal static class OrderIntakeBench
             $"{i + 1}: {p.First.Rate:F0} and {p.Second.Rate:F0} ({p.Second.Rate / p.First.Rate:F2})")));
         var ratio = max.Rate / raw.Rate;
         Console.WriteLine($"orders/s / ceiling inserts/s: {ratio:F2} (target ≥ {RatioTarget}) {Verdict(ratio >= RatioTarget)}");
-        Console.WriteLine($"p99 at 80 % of the most: {at80.P99:F1} ms (target < {P99At80Target} ms) {Verdict(at80.P99 < P99At80Target)}" +
-                          (damonInWindows ? ", with the kernel's DAMON memory monitor running (--pause-damon measures without it)" : ""));
+        Console.WriteLine($"p99 at 80 % of the most: {at80.P99:F1} ms (target < {P99At80Target} ms) {Verdict(at80.P99 < P99At80Target)}");
         Console.WriteLine($"database transactions per request (each statement outside a transaction is one): ceiling {rawCommits / (double)raw.Ok:F1}, " +
                           $"orders {maxCommits / (double)max.Ok:F1}; whole pages written to the WAL per request (the first change to a page after a " +
                           $"checkpoint): ceiling {rawPages / (double)raw.Ok:F2}, orders {maxPages / (double)max.Ok:F2}");
@@ -445,8 +386,8 @@ internal static class OrderIntakeBench
         Console.WriteLine($"ceiling phase: {rawCpu.Describe()}");
         Console.WriteLine($"orders phase:  {maxCpu.Describe()}");
         Console.WriteLine($"80 % phase:    {at80Cpu.Describe()}");
-        // The JIT promotes methods to its optimized tier well after the warm-up: without the unmeasured round, 2,170–6,600
-        // methods and 2.1–7.7 s of compiling during the rounds (measured over two sessions); with it, 680–870 and 0.8–1.7 s.
+        // The JIT promotes methods to its optimized tier well after the warm-up: the unmeasured round keeps most of that
+        // compiling out of the measured rounds, and this says how much was left.
         Console.WriteLine($"JIT during the rounds: {System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods:N0} methods compiled in " +
                           $"{(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:F0} ms");
         if (explain)
@@ -610,7 +551,7 @@ internal static class OrderIntakeBench
     private static async Task<Dictionary<string, string>> SettingsAsync(NpgsqlDataSource db)
     {
         await using var cmd = db.CreateCommand(
-            "SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'full_page_writes', 'wal_sync_method', 'huge_pages') ORDER BY name");
+            "SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'full_page_writes', 'wal_sync_method') ORDER BY name");
         await using var reader = await cmd.ExecuteReaderAsync();
         var settings = new Dictionary<string, string>();
         while (await reader.ReadAsync())
@@ -672,9 +613,9 @@ internal static class OrderIntakeBench
 
     /// <summary>
     /// A history in the tables, as a platform that has run for a while holds: the rows so far (the demo's and the warm-up's
-    /// orders, events, notices and ceiling rows) copied <paramref name="copies"/> times under new keys and numbers. On tables of a few thousand rows,
-    /// autovacuum's ANALYZE (due when a tenth of the rows changed) came into round 2's window in 4 of 7 runs, and each made
-    /// every connection plan its statements again: in one run, the two seconds around it had p99s of 273 and 219 ms.
+    /// orders, events, notices and ceiling rows) copied <paramref name="copies"/> times under new keys and numbers. On tables of
+    /// a few thousand rows, autovacuum's ANALYZE (due when a tenth of the rows changed) comes inside a window, and makes every
+    /// connection plan its statements again there.
     /// With the history, a window's rows stay below that tenth after the VACUUM (ANALYZE) that precedes it.
     /// </summary>
     private static async Task<(long Orders, long Ceiling)> HistoryAsync(NpgsqlDataSource db, int copies)

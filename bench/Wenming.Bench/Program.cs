@@ -10,9 +10,6 @@ internal static class Benchmarks
     {
         var name = args.Length > 0 ? args[0] : "subtree";
         var rest = args.Skip(1).ToArray();
-        // Figures of different days differ with the machine: each run says which it had.
-        Console.WriteLine("Machine: " + MachineLoad.DescribeMachine());
-
         switch (name)
         {
             case "subtree":
@@ -34,7 +31,7 @@ internal static class Benchmarks
                 Console.Error.WriteLine($"unknown benchmark '{name}'; available:");
                 Console.Error.WriteLine("  subtree [iterations]              subtree of a district root at national scale vs a primary-key lookup");
                 Console.Error.WriteLine("  volunteer-import [rows]           100,000 volunteers from one .xlsx vs a raw COPY of the same rows");
-                Console.Error.WriteLine("  order-intake [clients] [seconds] [warm-up seconds] [--rounds=3] [--warm-rounds=1] [--cold-connections] [--fsync-off] [--idempotency-key] [--no-auto-prepare] [--explain] [--alloc] [--dump=FILE] [--pause-damon] [--huge-pages]");
+                Console.Error.WriteLine("  order-intake [clients] [seconds] [warm-up seconds] [--rounds=3] [--warm-rounds=1] [--cold-connections] [--fsync-off] [--idempotency-key] [--no-auto-prepare] [--explain] [--alloc] [--dump=FILE]");
                 Console.Error.WriteLine("                                    POST /api/v1/orders over HTTP vs one raw INSERT behind the same pipeline; p99 at 80 %");
                 Console.Error.WriteLine("  matching [orders] [history] [--explain]");
                 Console.Error.WriteLine("                                    recommendations among Haidian's 100,000 volunteers vs a PK lookup and a raw SELECT");

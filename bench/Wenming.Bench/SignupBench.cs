@@ -17,7 +17,7 @@ using Wenming.Web.Infrastructure.Tenancy;
 namespace Wenming.Bench;
 
 /// <summary>
-/// The activities issue: a popular activity, 2,000 people signing up at once over real HTTP on durable PostgreSQL. The
+/// Sign-ups: a popular activity, 2,000 people signing up at once over real HTTP on durable PostgreSQL. The
 /// accepted count must equal the capacity exactly (the rest waiting, none lost); sign-ups per second are set against a
 /// ceiling in the same run: the same 2,000 people at once through the same pipeline to an endpoint that inserts one row
 /// with raw Npgsql and does nothing else (no lock, no counting).

@@ -10,7 +10,7 @@ using Wenming.Web.Infrastructure.Tenancy;
 namespace Wenming.Bench;
 
 /// <summary>
-/// Issue 3: the subtree lookup for a district root at national scale (2,900 districts, 41,000 institutes, 700,000
+/// Subtree: the subtree lookup for a district root at national scale (2,900 districts, 41,000 institutes, 700,000
 /// stations) on PostgreSQL, with the application's own query, against a primary-key lookup in the same run.
 /// </summary>
 internal static class SubtreeBench

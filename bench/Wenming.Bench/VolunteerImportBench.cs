@@ -16,7 +16,7 @@ using Wenming.Web.Infrastructure.Tenancy;
 namespace Wenming.Bench;
 
 /// <summary>
-/// Issue 4: importing 100,000 volunteers from one .xlsx (generated here) on PostgreSQL through the application's own
+/// Volunteer import: 100,000 volunteers from one .xlsx (generated here) on PostgreSQL through the application's own
 /// import, against a raw COPY of the same rows (accounts, volunteers, roles) in the same run; peak memory sampled
 /// during the import, and a smaller file imported too, to show memory does not grow with the file.
 /// </summary>

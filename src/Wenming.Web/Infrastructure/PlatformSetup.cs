@@ -114,9 +114,8 @@ internal static class PlatformSetup
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) }));
             // Admission control for placing orders: at most this many at once per instance, the rest wait their turn (oldest
             // first) before any work is done for them. In a surge, more at once only contend for the same cores and database
-            // connections: measured on 2 cores, 16 at once fell behind at 80 % of the rate it managed (p99 113 ms); 4 at
-            // once idled the cores while orders waited on the database (ratio to the ceiling 0.48 twice); 8 kept that ratio
-            // at 0.50-0.63 in 17 runs of that bench (on a later bench, 12 at once did no better than 8: ratio 0.50 and 0.51).
+            // connections: on 2 cores (the order-intake bench), 16 at once fell behind at 80 % of the rate they managed
+            // (p99 113 ms), 2 per core left the cores idle while orders waited on the database, and 4 per core kept up.
             var intake = config.GetValue("Orders:IntakeConcurrency", DefaultIntakeConcurrency);
             var waiting = config.GetValue("Orders:IntakeQueue", 5_000);
             o.AddPolicy(OrderIntakePolicy, _ => RateLimitPartition.GetConcurrencyLimiter("intake",
@@ -146,7 +145,7 @@ internal static class PlatformSetup
         // Chinese pages as Chinese text, not numeric character references: a third of the bytes on a cheap phone.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
-        services.AddOpenApi();
+        services.AddApiDocument();
         services.AddRazorPages(o => o.RootDirectory = "/Features").AddViewLocalization();
         services.AddAntiforgery();
 

@@ -55,8 +55,7 @@ internal sealed class PostgresCluster : IDisposable
     /// <param name="purpose">Names the temporary folder.</param>
     /// <param name="durable">Commits flushed to disk (fsync, full-page writes) as in production, for a benchmark of writes;
     /// otherwise off, for speed.</param>
-    /// <param name="hugePages">Shared memory in huge pages (<c>huge_pages=on</c>; the machine must have them reserved).</param>
-    public static PostgresCluster Start(string purpose = "tests", bool durable = false, bool hugePages = false)
+    public static PostgresCluster Start(string purpose = "tests", bool durable = false)
     {
         var bin = FindBinaries() ?? throw new InvalidOperationException(
             "PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql).");
@@ -76,7 +75,7 @@ internal sealed class PostgresCluster : IDisposable
         cluster.Exec("initdb", $"-D {data} -U postgres --pwfile={pwFile} -A scram-sha-256 -E UTF8 --locale=C.UTF-8 --no-sync");
         // Tuned for throwaway test data, not durability, except where a benchmark asks for it.
         var options = $"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={dir} -c max_connections=200 " +
-                      "-c shared_buffers=256MB" + (durable ? "" : " -c fsync=off -c full_page_writes=off") + (hugePages ? " -c huge_pages=on" : "");
+                      "-c shared_buffers=256MB" + (durable ? "" : " -c fsync=off -c full_page_writes=off");
         cluster.Exec("pg_ctl", $"-D {data} -l {Path.Combine(dir, "log")} -w -t 60 -o \"{options}\" start");
         return cluster;
     }

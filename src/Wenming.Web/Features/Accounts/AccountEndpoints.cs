@@ -63,7 +63,7 @@ internal static class AccountEndpoints
         roles.MapPost("/units/{id:guid}/roles", async (Guid id, GrantRoleInput input, ManageRoles m, CancellationToken ct) =>
         {
             var a = await m.GrantAsync(id, input, ct);
-            return TypedResults.Created($"/api/v1/roles/{a.Id}", new { a.Id, a.UserId, a.UnitId, role = a.Role.ToString() });
+            return TypedResults.Created($"/api/v1/roles/{a.Id}", new AppointedRole(a.Id, a.UserId, a.UnitId, a.Role.ToString()));
         }).WithSummary("Appoint a person to a role on a unit (below you)");
         roles.MapPost("/roles/{id:guid}/revoke", async (Guid id, ManageRoles m, CancellationToken ct) =>
         {
@@ -93,3 +93,6 @@ internal static class AccountEndpoints
     private static ProblemHttpResult Problem(HttpContext http, SignInOutcome outcome) =>
         Problems.Create(http, outcome.Status, outcome.Code ?? "login-failed", outcome.Message ?? "登录失败");
 }
+
+/// <summary>A role given: the assignment's id, the person, the unit and the role.</summary>
+internal sealed record AppointedRole(Guid Id, Guid UserId, Guid UnitId, string Role);

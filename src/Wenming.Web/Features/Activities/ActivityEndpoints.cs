@@ -31,17 +31,17 @@ internal static class ActivityEndpoints
         lib.MapPost("/", async (TemplateInput input, ActivityUseCases a, CancellationToken ct) =>
         {
             var t = await a.ProposeAsync(input, ct);
-            return TypedResults.Created($"/api/v1/activity-library/{t.Id}", new { t.Id, status = t.Status.ToString() });
+            return TypedResults.Created($"/api/v1/activity-library/{t.Id}", new LibraryEntryStatus(t.Id, t.Status.ToString(), t.Version));
         }).WithSummary("Propose an entry (institute and station admins); the center's own entries are approved at once");
         lib.MapPost("/{id:guid}/approve", async (Guid id, DecisionInput? input, ActivityUseCases a, CancellationToken ct) =>
         {
             var t = await a.DecideAsync(id, approve: true, null, input?.Version, ct);
-            return TypedResults.Ok(new { t.Id, status = t.Status.ToString(), t.Version });
+            return TypedResults.Ok(new LibraryEntryStatus(t.Id, t.Status.ToString(), t.Version));
         }).WithSummary("Approve a proposal into the library (center admin)");
         lib.MapPost("/{id:guid}/return", async (Guid id, DecisionInput input, ActivityUseCases a, CancellationToken ct) =>
         {
             var t = await a.DecideAsync(id, approve: false, input.Reason, input.Version, ct);
-            return TypedResults.Ok(new { t.Id, status = t.Status.ToString(), t.ReturnReason, t.Version });
+            return TypedResults.Ok(new LibraryEntryStatus(t.Id, t.Status.ToString(), t.Version, t.ReturnReason));
         }).WithSummary("Return a proposal with a reason (center admin)");
 
         var g = app.MapGroup("/api/v1/activities").WithTags("Activities").RequireAuthorization();
@@ -61,7 +61,7 @@ internal static class ActivityEndpoints
             return TypedResults.Created($"/api/v1/activities/{id}", result);
         }).WithSummary("Sign up (role: a volunteer role, or omitted to take part); beyond the places you join the waiting list");
         g.MapPost("/{id:guid}/signups/cancel", async (Guid id, SignUps s, CancellationToken ct) =>
-                TypedResults.Ok(new { promoted = await s.CancelAsync(id, ct) }))
+                TypedResults.Ok(new CancelledSignup(await s.CancelAsync(id, ct))))
             .WithSummary("Cancel your sign-up; the first on the waiting list moves up");
         g.MapPost("/{id:guid}/check-ins", async (Guid id, CheckInInput input, SignUps s, CancellationToken ct) => TypedResults.Ok(await s.CheckInAsync(id, input, ct)))
             .WithSummary("签到 / 签退 (whichever is next): the venue's current QR code, or your location within the venue's radius");
@@ -80,7 +80,7 @@ internal static class ActivityEndpoints
         g.MapPost("/{id:guid}/photos", async (Guid id, IFormFile? file, ActivityUseCases a, CancellationToken ct) =>
         {
             var photo = await a.AddPhotoAsync(id, file, ct);
-            return TypedResults.Created($"/api/v1/activities/{id}/photos/{photo.Id}", new { photo.Id });
+            return TypedResults.Created($"/api/v1/activities/{id}/photos/{photo.Id}", new Infrastructure.CreatedId(photo.Id));
         }).DisableAntiforgery().WithSummary("Add a photo of the activity (organisers; JPEG, PNG or WebP, at most 2 MB, 30 per activity; checked by content)");
         g.MapGet("/{id:guid}/photos/{photoId:guid}", async Task<Results<FileContentHttpResult, NotFound>> (Guid id, Guid photoId, ActivityUseCases a,
             AppDbContext db, Infrastructure.Files.IFileStore files, CancellationToken ct) =>
@@ -116,7 +116,7 @@ internal static class ActivityEndpoints
         plans.MapPost("/", async (PlanInput input, Planning p, CancellationToken ct) =>
         {
             var e = await p.AddPlanAsync(input, ct);
-            return TypedResults.Created($"/api/v1/plans?unit={e.UnitId}&year={e.Year}", new { e.Id });
+            return TypedResults.Created($"/api/v1/plans?unit={e.UnitId}&year={e.Year}", new Infrastructure.CreatedId(e.Id));
         }).WithSummary("Add a line to your unit's plan (admins)");
 
         var projects = app.MapGroup("/api/v1/projects").WithTags("Activities").RequireAuthorization();
@@ -125,7 +125,7 @@ internal static class ActivityEndpoints
         projects.MapPost("/", async (ProjectInput input, Planning p, CancellationToken ct) =>
         {
             var project = await p.CreateProjectAsync(input, ct);
-            return TypedResults.Created($"/api/v1/projects/{project.Id}", new { project.Id });
+            return TypedResults.Created($"/api/v1/projects/{project.Id}", new Infrastructure.CreatedId(project.Id));
         }).WithSummary("Create a project (admins)");
         projects.MapGet("/{id:guid}", async (Guid id, Planning p, CancellationToken ct) => TypedResults.Ok(await p.ProjectAsync(id, ct)))
             .WithSummary("A project with its activities and orders");
@@ -190,7 +190,7 @@ internal static class ActivityEndpoints
         app.MapPost("/api/v1/calendars/mine", async (Calendars c, HttpContext http, IConfiguration config, CancellationToken ct) =>
             {
                 var token = await c.NewPersonalTokenAsync(ct);
-                return TypedResults.Ok(new { url = $"{Infrastructure.PublicUrls.Base(http, config)}/calendars/me/{token}.ics" });
+                return TypedResults.Ok(new PrivateCalendar($"{Infrastructure.PublicUrls.Base(http, config)}/calendars/me/{token}.ics"));
             })
             .RequireAuthorization().WithMetadata(new Infrastructure.Idempotency.PersonalDataResponse()).WithTags("Activities")
             .WithSummary("A new private calendar URL for your sign-ups (the old one stops working)");
@@ -208,3 +208,17 @@ internal static class ActivityEndpoints
         return (activity, await a.RulesAsync(ct));
     }
 }
+
+/// <summary>An entry of the activity library after a proposal or a decision; the reason when it was returned.</summary>
+internal sealed record LibraryEntryStatus(
+    Guid Id,
+    string Status,
+    int Version,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    string? ReturnReason = null);
+
+/// <summary>A sign-up cancelled: who moved up from the waiting list into the place, if anyone.</summary>
+internal sealed record CancelledSignup(SignupResult? Promoted);
+
+/// <summary>The private address of your calendar feed (the previous one stops working).</summary>
+internal sealed record PrivateCalendar(string Url);

@@ -74,7 +74,7 @@ internal static class OrderEndpoints
             order.AddPhoto(actor, name, type, clock.GetUtcNow());
             await files.SaveAsync(name, content, ct);
             await db.SaveChangesAsync(ct);
-            return TypedResults.Created($"/api/v1/orders/{id}/photos/{order.Photos[^1].Id}", new { id = order.Photos[^1].Id });
+            return TypedResults.Created($"/api/v1/orders/{id}/photos/{order.Photos[^1].Id}", new Infrastructure.CreatedId(order.Photos[^1].Id));
         }).DisableAntiforgery().WithSummary("Attach a photo of the service (JPEG, PNG or WebP, at most 2 MB, 9 per order; checked by content)");
         g.MapGet("/{id:guid}/photos/{photoId:guid}", async Task<Results<FileContentHttpResult, NotFound>> (Guid id, Guid photoId, OrderAccess access,
             IFileStore files, CancellationToken ct) =>
@@ -86,7 +86,7 @@ internal static class OrderEndpoints
                 : TypedResults.NotFound();
         }).WithSummary("A photo of the service");
         g.MapPost("/{id:guid}/reveal-contact", async (Guid id, RevealOrderContact reveal, CancellationToken ct) =>
-                TypedResults.Ok(new { phone = await reveal.RunAsync(id, ct) }))
+                TypedResults.Ok(new RevealedContact(await reveal.RunAsync(id, ct))))
             .WithMetadata(new Infrastructure.Idempotency.PersonalDataResponse())
             .WithSummary("The resident's full phone, for the holder and the volunteers sent (audited)");
 
@@ -225,3 +225,6 @@ internal sealed class WorkflowEditor(AppDbContext db, AuditLog audit, TimeProvid
         return new WorkflowStep(s.Name?.Trim() ?? "", kind, performer, level, s.DeadlineHours ?? 24, timeout, kind == StepKind.Dispatch && s.OneLevelAtATime == true);
     }
 }
+
+/// <summary>The resident's full phone, revealed to someone serving the order (audited).</summary>
+internal sealed record RevealedContact(string Phone);

@@ -48,7 +48,7 @@ internal static class OrganizationEndpoints
         units.MapPost("/{id:guid}/close", async (Guid id, VersionInput input, CloseUnit close, CancellationToken ct) =>
         {
             var unit = await close.RunAsync(id, input, ct);
-            return TypedResults.Ok(new { unit.Id, closed = true, unit.Version });
+            return TypedResults.Ok(new ClosedUnit(unit.Id, true, unit.Version));
         }).WithSummary("Close a unit that has no open units below it");
 
         units.MapGet("/{id:guid}/export", async (Guid id, ExportUnits export, CancellationToken ct) =>
@@ -80,3 +80,6 @@ internal static class OrganizationEndpoints
         return app;
     }
 }
+
+/// <summary>A unit closed: its id and its new version.</summary>
+internal sealed record ClosedUnit(Guid Id, bool Closed, int Version);

@@ -39,22 +39,22 @@ internal static class TeamEndpoints
         g.MapPost("/{id:guid}/join", async (Guid id, TeamUseCases t, CancellationToken ct) =>
         {
             var m = await t.JoinAsync(id, ct);
-            return TypedResults.Created($"/api/v1/teams/{id}", new { m.Id, status = m.Status.ToString() });
+            return TypedResults.Created($"/api/v1/teams/{id}", new TeamMembership(m.Id, m.Status.ToString()));
         }).WithSummary("Ask to join a team (signed-in volunteer)");
         g.MapPost("/{id:guid}/members/{memberId:guid}/accept", async (Guid id, Guid memberId, TeamUseCases t, CancellationToken ct) =>
         {
             var m = await t.DecideAsync(id, memberId, accept: true, ct);
-            return TypedResults.Ok(new { m.Id, status = m.Status.ToString() });
+            return TypedResults.Ok(new TeamMembership(m.Id, m.Status.ToString()));
         }).WithSummary("Accept a join request (team leader or admin)");
         g.MapPost("/{id:guid}/members/{memberId:guid}/decline", async (Guid id, Guid memberId, TeamUseCases t, CancellationToken ct) =>
         {
             var m = await t.DecideAsync(id, memberId, accept: false, ct);
-            return TypedResults.Ok(new { m.Id, status = m.Status.ToString() });
+            return TypedResults.Ok(new TeamMembership(m.Id, m.Status.ToString()));
         }).WithSummary("Decline a join request (team leader or admin)");
         g.MapPost("/{id:guid}/menu", async (Guid id, MenuInput input, TeamUseCases t, CancellationToken ct) =>
         {
             var item = await t.AddMenuItemAsync(id, input, ct);
-            return TypedResults.Created($"/api/v1/menu?search={Uri.EscapeDataString(item.Title)}", new { item.Id, item.Title });
+            return TypedResults.Created($"/api/v1/menu?search={Uri.EscapeDataString(item.Title)}", new OfferedService(item.Id, item.Title));
         }).WithSummary("Publish a service on the team's menu (team leader or admin)");
 
         app.MapGet("/api/v1/menu", async (TeamUseCases t, CancellationToken ct, Guid? platform = null, string? search = null, double? lat = null,
@@ -69,8 +69,14 @@ internal static class TeamEndpoints
         demands.MapPost("/", async (DemandInput input, TeamUseCases t, CancellationToken ct) =>
         {
             var d = await t.RaiseDemandAsync(input, ct);
-            return TypedResults.Created($"/api/v1/demands", new { d.Id });
+            return TypedResults.Created($"/api/v1/demands", new Infrastructure.CreatedId(d.Id));
         }).WithSummary("Raise a need (resident, grid worker)");
         return app;
     }
 }
+
+/// <summary>A team membership after a request or a decision: its id and status.</summary>
+internal sealed record TeamMembership(Guid Id, string Status);
+
+/// <summary>A service a team added to the menu.</summary>
+internal sealed record OfferedService(Guid Id, string Title);
