@@ -51,7 +51,7 @@ public sealed class ActivityPageTests
         // The venue screen shows the current code; the volunteer's phone camera opens its link.
         await admin.ClickAsync("#venue-screen");
         await admin.WaitForSelectorAsync("#venue-code[data-url]");
-        await admin.WaitForFunctionAsync("document.getElementById('venue-qr').complete && document.getElementById('venue-qr').naturalWidth > 0");
+        await UntilAsync(admin, "document.getElementById('venue-qr').complete && document.getElementById('venue-qr').naturalWidth > 0");
         await admin.ScreenshotAsync(new() { Path = Shot("4-venue-qr"), FullPage = true });
         var scanned = await admin.GetAttributeAsync("#venue-code", "data-url");
         await volunteer.GotoAsync(new Uri(scanned!).PathAndQuery);

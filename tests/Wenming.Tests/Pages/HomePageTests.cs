@@ -78,13 +78,28 @@ public sealed class HomePageTests
         await page.ClickAsync("button.navbar-toggler");
         await page.Locator("#nav.show").WaitForAsync(); // the menu has finished opening
         await page.ClickAsync("#wm-large-toggle");
-        await page.WaitForFunctionAsync("document.documentElement.classList.contains('large-text') && localStorage.getItem('wm-large') === '1'");
+        await UntilAsync(page, "document.documentElement.classList.contains('large-text') && localStorage.getItem('wm-large') === '1'");
         await page.ReloadAsync();
 
         Assert.Equal("20px", await page.EvaluateAsync<string>("getComputedStyle(document.documentElement).fontSize"));
         await AssertFitsAsync(page, 360);
         Directory.CreateDirectory(ScreenshotFolder);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, "resident-large-text-360.png"), FullPage = true });
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="expression"/> holds on the page. Playwright's WaitForFunction polls by evaluating a string
+    /// in the page, which the platform's content-security policy (no eval) refuses; each evaluation here comes through
+    /// the browser's debugging protocol instead, as the policy allows.
+    /// </summary>
+    internal static async Task UntilAsync(IPage page, string expression, int timeoutMs = 10_000)
+    {
+        var until = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (!await page.EvaluateAsync<bool>(expression))
+        {
+            Assert.True(DateTime.UtcNow < until, $"still not true after {timeoutMs} ms: {expression}");
+            await Task.Delay(50);
+        }
     }
 
     internal static async Task AssertFitsAsync(IPage page, int width)
