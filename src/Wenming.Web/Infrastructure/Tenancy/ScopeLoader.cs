@@ -34,11 +34,15 @@ internal static class ScopeLoader
 
     private static readonly Expression<Func<RoleAssignment, Grant>> AsGrant = r => new Grant(r.Id, r.Role, r.UnitId, r.Unit!.Path, r.Unit.Kind, r.Unit.Name);
 
-    /// <summary>The caller's name, phone and live grants in one query (every signed-in request runs it).</summary>
+    /// <summary>
+    /// The caller's name, phone and live grants in one query (every signed-in request runs it). The grants are also
+    /// narrowed by the parameter, besides the join to the outer row: SQLite materialises the joined grants first, and with
+    /// the join alone it read every role assignment of the district to do so (a cost that grew with the district's people).
+    /// </summary>
     private static async Task<Caller?> LoadCallerAsync(AppDbContext db, Guid userId, CancellationToken ct) =>
         await db.Users.AsNoTracking().Where(u => u.Id == userId)
             .Select(u => new Caller(u.DisplayName, u.PhoneNumber,
-                db.RoleAssignments.Where(r => r.UserId == u.Id).Where(Live).OrderBy(r => r.Unit!.Depth).Select(AsGrant).ToList()))
+                db.RoleAssignments.Where(r => r.UserId == u.Id && r.UserId == userId).Where(Live).OrderBy(r => r.Unit!.Depth).Select(AsGrant).ToList()))
             .FirstOrDefaultAsync(ct);
 
     public static async Task<IReadOnlyList<Grant>> LoadGrantsAsync(AppDbContext db, Guid userId, CancellationToken ct) =>
