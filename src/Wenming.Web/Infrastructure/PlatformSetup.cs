@@ -26,11 +26,6 @@ namespace Wenming.Web.Infrastructure;
 /// <summary>The table of contents of the application: what Program.cs calls.</summary>
 internal static class PlatformSetup
 {
-    public const string OrderIntakePolicy = "order-intake";
-
-    /// <summary>Orders placed at once per instance unless <c>Orders:IntakeConcurrency</c> says otherwise: 4 per core.</summary>
-    public static int DefaultIntakeConcurrency => 4 * Environment.ProcessorCount;
-
     public const string SmartScheme = "cookie-or-bearer";
     public static readonly CultureInfo[] Cultures = [new("zh-CN"), new("en")];
 
@@ -98,11 +93,11 @@ internal static class PlatformSetup
             {
                 var retryAfter = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 5;
                 ctx.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                if (ctx.HttpContext.Request.Path.StartsWithSegments("/open311", StringComparison.Ordinal))
+                // A feature whose clients read errors of their own kind (Open311's GeoReport documents) answers in that kind.
+                var path = ctx.HttpContext.Request.Path;
+                if (ctx.HttpContext.RequestServices.GetServices<Problems.RefusalWriter>().FirstOrDefault(w => path.StartsWithSegments(w.Prefix)) is { } own)
                 {
-                    // Civic-request clients read the GeoReport error document, not problem details.
-                    await Features.Orders.Open311.Open311Endpoints.RefuseAsync(ctx.HttpContext, 429,
-                        $"请求过多，请 {retryAfter} 秒后再试（too many requests: retry after {retryAfter} s）");
+                    await own.WriteAsync(ctx.HttpContext, 429, retryAfter);
                     return;
                 }
 
@@ -112,14 +107,6 @@ internal static class PlatformSetup
             o.AddPolicy("auth", http => RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) }));
-            // Admission control for placing orders: at most this many at once per instance, the rest wait their turn (oldest
-            // first) before any work is done for them. In a surge, more at once only contend for the same cores and database
-            // connections: on 2 cores (the order-intake bench), 16 at once fell behind at 80 % of the rate they managed
-            // (p99 113 ms), 2 per core left the cores idle while orders waited on the database, and 4 per core kept up.
-            var intake = config.GetValue("Orders:IntakeConcurrency", DefaultIntakeConcurrency);
-            var waiting = config.GetValue("Orders:IntakeQueue", 5_000);
-            o.AddPolicy(OrderIntakePolicy, _ => RateLimitPartition.GetConcurrencyLimiter("intake",
-                _ => new ConcurrencyLimiterOptions { PermitLimit = intake, QueueLimit = waiting, QueueProcessingOrder = QueueProcessingOrder.OldestFirst }));
         });
 
         services.AddLocalization(o => o.ResourcesPath = "Resources");

@@ -217,7 +217,7 @@ public sealed class OrderRuleTests
         var resident = await host.ClientAsAsync(TestHost.Phone(Ledu, "20"));
         var platform = (await resident.GetJsonAsync("/api/v1/platforms")).EnumerateArray().First().GetProperty("id").GetGuid();
         // Ten times the instance's concurrency limit for placing orders, all at once.
-        var burst = PlatformSetup.DefaultIntakeConcurrency * 10;
+        var burst = OrderEndpoints.DefaultIntakeConcurrency * 10;
         var responses = await Task.WhenAll(Enumerable.Range(0, burst).Select(i =>
             resident.PostJsonAsync("/api/v1/orders", new { title = $"集中点单第 {i + 1} 单", platformId = platform })));
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));

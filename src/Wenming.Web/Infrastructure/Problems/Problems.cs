@@ -58,3 +58,13 @@ internal static class Problems
         return s.ResourceNotFound ? fallback : s.Value;
     }
 }
+
+/// <summary>
+/// How a feature whose clients expect errors of their own kind (not problem details) words a refusal made before its
+/// endpoints run, for requests under <see cref="Prefix"/>: registered by the feature, used by the rate limiter.
+/// </summary>
+internal sealed record RefusalWriter(PathString Prefix, Func<HttpContext, int, int, Task> Write)
+{
+    /// <param name="retryAfterSeconds">When the caller may try again.</param>
+    public Task WriteAsync(HttpContext http, int status, int retryAfterSeconds) => Write(http, status, retryAfterSeconds);
+}
