@@ -20,7 +20,7 @@ internal sealed class Calendars(AppDbContext db, TimeProvider clock)
 
     public async Task<string> UnitFeedAsync(Guid unitId, CancellationToken ct)
     {
-        db.Scope.EnterSystem();
+        using var system = db.Scope.AsSystem();
         var unit = await db.Units.Where(u => u.Id == unitId && u.ClosedAt == null).Select(u => new { u.Name, u.Path }).FirstOrDefaultAsync(ct)
                    ?? throw new NotVisibleException();
         var from = clock.GetUtcNow().AddDays(-30);
@@ -32,7 +32,7 @@ internal sealed class Calendars(AppDbContext db, TimeProvider clock)
 
     public async Task<string> TeamFeedAsync(Guid teamId, CancellationToken ct)
     {
-        db.Scope.EnterSystem();
+        using var system = db.Scope.AsSystem();
         var team = await db.Set<Teams.Team>().Where(t => t.Id == teamId).Select(t => t.Name).FirstOrDefaultAsync(ct) ?? throw new NotVisibleException();
         var from = clock.GetUtcNow().AddDays(-30);
         var activities = await db.Set<Activity>().AsNoTracking().Include(a => a.Unit).Where(a => a.TeamId == teamId && a.EndsAt >= from)
@@ -48,7 +48,7 @@ internal sealed class Calendars(AppDbContext db, TimeProvider clock)
             throw new NotVisibleException();
         }
 
-        db.Scope.EnterSystem();
+        using var system = db.Scope.AsSystem();
         var hash = Tokens.Hash(token);
         var userId = await db.Set<CalendarFeed>().Where(f => f.TokenHash == hash).Select(f => (Guid?)f.UserId).FirstOrDefaultAsync(ct) ?? throw new NotVisibleException();
         var from = clock.GetUtcNow().AddDays(-30);

@@ -33,7 +33,7 @@ internal sealed class ConfirmOrderByToken(AppDbContext db, OrderAccess access, O
             return null;
         }
 
-        db.Scope.EnterSystem();
+        using var system = db.Scope.AsSystem();
         var order = await access.LoadAsync(id.Id, ct);
         if (order.ConfirmedAt is not null || order.IsFinished)
         {

@@ -117,7 +117,7 @@ internal static class OrderEndpoints
         app.MapGet("/api/v1/reviews/{districtCode}", async (string districtCode, OrderQueries q, Infrastructure.Tenancy.DataScope scope, CancellationToken ct,
                 int take = 50) =>
             {
-                scope.EnterSystem();
+                using var system = scope.AsSystem();
                 return TypedResults.Ok(await q.PublicReviewsAsync(districtCode, take, ct));
             })
             .AllowAnonymous().WithTags("Orders").WithSummary("社会评单: the district's delivered and rated orders, personal data removed (public)");

@@ -22,7 +22,7 @@ internal sealed class OrderBoardHub(AppDbContext db) : Hub
     {
         if (Guid.TryParse(Context.User?.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
         {
-            db.Scope.EnterSystem();
+            using var system = db.Scope.AsSystem();
             var grants = await Infrastructure.Tenancy.ScopeLoader.LoadGrantsAsync(db, userId, Context.ConnectionAborted);
             foreach (var g in grants.Where(g => g.Role is Role.Admin or Role.Leader))
             {

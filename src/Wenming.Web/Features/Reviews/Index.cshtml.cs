@@ -18,7 +18,7 @@ internal sealed class IndexModel(OrderQueries queries, AppDbContext db) : PageMo
 
     public async Task<IActionResult> OnGetAsync(string districtCode, CancellationToken ct)
     {
-        db.Scope.EnterSystem();
+        using var system = db.Scope.AsSystem();
         DistrictName = await db.Districts.Where(d => d.Code == districtCode).Select(d => d.Name).FirstOrDefaultAsync(ct) ?? "";
         try
         {

@@ -28,8 +28,28 @@ internal sealed class DataScope
 
     public bool IsSignedIn => UserId is not null;
 
-    /// <summary>For seeding, migrations and background jobs that act for the platform, not for a person.</summary>
+    /// <summary>
+    /// For a unit of work of its own that acts for the platform, not for a person: seeding, migrations, background jobs.
+    /// Inside a request, use <see cref="AsSystem"/>, which ends.
+    /// </summary>
     public void EnterSystem() => IsSystem = true;
+
+    /// <summary>
+    /// The platform's reach for the request's next steps only (a public page, a link that proves itself by its token):
+    /// until the returned scope is disposed, then the caller's reach again.
+    /// </summary>
+    public SystemScope AsSystem()
+    {
+        var was = IsSystem;
+        IsSystem = true;
+        return new SystemScope(this, was);
+    }
+
+    /// <summary>Ends <see cref="AsSystem"/>.</summary>
+    public readonly struct SystemScope(DataScope scope, bool was) : IDisposable
+    {
+        public void Dispose() => scope.IsSystem = was;
+    }
 
     public void SetDistrict(Guid districtId) => DistrictId = districtId;
 
