@@ -137,6 +137,9 @@ internal static class IdempotencyMiddleware
 
     private const string FailedItem = "idempotency-failed";
 
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+    private static long _nextSweep;
+
     /// <summary>
     /// For an endpoint that turns its own exceptions into answers (Open311's error documents): what the request wrote rolls
     /// back and the key is free for the retry, as after an exception through this middleware.
@@ -188,10 +191,23 @@ internal static class IdempotencyMiddleware
     {
         var expired = now - Lifetime;
         var records = db.Set<IdempotencyRecord>();
-        await records.Where(r => r.CreatedAt < expired).ExecuteDeleteAsync(ct);
+        // Records past their 24 hours go in a sweep now and then, not on every request: on SQLite every DELETE takes the one
+        // write lock, even when it deletes nothing. The key at hand is looked at below.
+        var due = Interlocked.Read(ref _nextSweep);
+        if (now.UtcTicks >= due && Interlocked.CompareExchange(ref _nextSweep, now.UtcTicks + SweepInterval.Ticks, due) == due)
+        {
+            await records.Where(r => r.CreatedAt < expired).ExecuteDeleteAsync(ct);
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             var existing = await records.AsNoTracking().FirstOrDefaultAsync(r => r.UserId == userId && r.Key == key, ct);
+            if (existing is not null && existing.CreatedAt < expired && attempt < 3)
+            {
+                await records.Where(r => r.Id == existing.Id).ExecuteDeleteAsync(ct);
+                continue;
+            }
+
             if (existing is { StatusCode: null } && existing.LockedUntil < now && existing.Request == request && existing.RequestHash == hash
                 && attempt < 3)
             {
