@@ -154,27 +154,27 @@ internal sealed class PlatformProcess : IDisposable
         }
     }
 
+    /// <summary>The checkout these tests were built from: the folder of Wenming.slnx above their build output.</summary>
+    public static string RepositoryRoot()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Wenming.slnx")))
+        {
+            root = root.Parent;
+        }
+
+        return root?.FullName ?? throw new InvalidOperationException($"no Wenming.slnx above {AppContext.BaseDirectory}");
+    }
+
     /// <summary>
     /// src/Wenming.Web's own build output in the configuration these tests were built in (which builds it first): the
     /// same path below the web project as the tests' below theirs (bin/Debug/net10.0/linux-x64).
     /// </summary>
     private static string WebAssembly()
     {
-        var here = new DirectoryInfo(AppContext.BaseDirectory);
-        var root = here;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Wenming.slnx")))
-        {
-            root = root.Parent;
-        }
-
-        if (root is null)
-        {
-            throw new InvalidOperationException($"no Wenming.slnx above {here.FullName}");
-        }
-
-        var testProject = Path.Combine(root.FullName, "tests", "Wenming.Tests");
-        var below = Path.GetRelativePath(testProject, here.FullName);
-        var dll = Path.Combine(root.FullName, "src", "Wenming.Web", below, "Wenming.Web.dll");
+        var root = RepositoryRoot();
+        var below = Path.GetRelativePath(Path.Combine(root, "tests", "Wenming.Tests"), AppContext.BaseDirectory);
+        var dll = Path.Combine(root, "src", "Wenming.Web", below, "Wenming.Web.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("the platform's build output is missing: build src/Wenming.Web", dll);
     }
 }

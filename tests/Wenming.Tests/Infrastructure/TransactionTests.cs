@@ -116,4 +116,20 @@ public sealed class TransactionTests
         Assert.False(await host.WithDbAsync(db => db.Set<OrderNotice>().AnyAsync(n => n.Id == notice)));
         await host.WithDbAsync(db => db.Platforms.Where(p => p.Name.StartsWith(name)).ExecuteDeleteAsync());
     }
+
+    /// <summary>
+    /// A transaction begun with Database.BeginTransactionAsync would commit a request's writes without its idempotency
+    /// record (or fail on the deferred transaction already open): use cases begin theirs with BeginOrJoinTransactionAsync.
+    /// </summary>
+    [Fact]
+    public void Use_cases_begin_their_transactions_so_that_they_join_the_requests()
+    {
+        var source = Path.Combine(PlatformProcess.RepositoryRoot(), "src", "Wenming.Web");
+        var own = Path.Combine("Infrastructure", "Data", "Transactions.cs");
+        var offenders = Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !Path.GetRelativePath(source, f).Split(Path.DirectorySeparatorChar).Any(d => d is "bin" or "obj" or "Migrations"))
+            .Where(f => !f.EndsWith(own, StringComparison.Ordinal) && File.ReadAllText(f).Contains("Database.BeginTransaction", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(source, f));
+        Assert.Empty(offenders);
+    }
 }
