@@ -40,6 +40,12 @@ public sealed class TransactionTests
             var transaction = db.Database.CurrentTransaction;
             Assert.NotNull(transaction);
 
+            // Meanwhile another request reads the district's platforms, which the cache keeps: the committed list.
+            var cache = host.Services.GetRequiredService<DistrictCache>();
+            Task<string[]> CachedNamesAsync() => host.WithDbAsync(async other =>
+                (await PlatformDirectory.AllAsync(other, cache, districtId, CancellationToken.None)).Select(p => p.Name).ToArray());
+            Assert.DoesNotContain(name, await CachedNamesAsync());
+
             // A use case's own transaction joins the request's: what it rolls back is its part alone.
             await using (var joined = await db.BeginOrJoinTransactionAsync(CancellationToken.None))
             {
@@ -61,18 +67,26 @@ public sealed class TransactionTests
 
             // Messages about the writes wait for the commit.
             var told = false;
+            var waiting = deferred.AfterCommit.Count;
             await db.AfterCommitAsync(() =>
             {
                 told = true;
                 return Task.CompletedTask;
             });
             Assert.False(told);
-            Assert.Single(deferred.AfterCommit);
+            Assert.Equal(waiting + 1, deferred.AfterCommit.Count);
 
-            // Nothing is visible to anyone else until the owner commits.
+            // Nothing is visible to anyone else until the owner commits; then the cache forgets what it kept meanwhile.
             Assert.Equal(0, await host.WithDbAsync(other => other.Platforms.CountAsync(p => p.Name.StartsWith(name))));
             await db.Database.CommitTransactionAsync();
+            foreach (var work in deferred.AfterCommit)
+            {
+                await work();
+            }
+
+            Assert.True(told);
             Assert.Equal(2, await host.WithDbAsync(other => other.Platforms.CountAsync(p => p.Name.StartsWith(name))));
+            Assert.Contains(name, await CachedNamesAsync());
         }
         finally
         {
