@@ -31,7 +31,9 @@ internal sealed class PlatformProcess : IDisposable
     {
         var dll = WebAssembly();
         var address = new Uri($"http://127.0.0.1:{PostgresCluster.FreePort()}");
-        var psi = new ProcessStartInfo("dotnet")
+        // The muxer that runs these tests (the dotnet CLI names it to its children), else the one on PATH.
+        var muxer = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+        var psi = new ProcessStartInfo(muxer)
         {
             // Its content root (appsettings.json) is the working directory: the build output's own folder.
             WorkingDirectory = Path.GetDirectoryName(dll)!,
