@@ -1,6 +1,10 @@
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Wenming.Web.Features.Orders;
+using Wenming.Web.Infrastructure.Idempotency;
 using static Wenming.Tests.Infrastructure.TestData;
 
 namespace Wenming.Tests.Infrastructure;
@@ -83,7 +87,131 @@ public sealed class IdempotencyTests
         Assert.Contains("value", await first.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.True(replay.Headers.Contains("Idempotent-Replayed"));
         Assert.Equal("", await replay.Content.ReadAsStringAsync());
-        var stored = await host.WithDbAsync(db => db.Set<Wenming.Web.Infrastructure.Idempotency.IdempotencyRecord>().SingleAsync(r => r.Key == key));
+        var stored = await host.WithDbAsync(db => db.Set<IdempotencyRecord>().SingleAsync(r => r.Key == key));
         Assert.Empty(stored.Body ?? []);
+    }
+
+    /// <summary>
+    /// A claim as a process killed in the middle of the request leaves it: no answer, and none of its writes (they rolled
+    /// back with the answer they would have committed with). Within its lease a retry is told to wait; after it, the retry
+    /// takes the key over and runs, once.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_claim_left_without_an_answer_holds_for_its_lease_and_then_a_retry_takes_the_key_over(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var phone = TestHost.Phone(Hongta, "20");
+        var resident = await host.ClientAsAsync(phone);
+        var platform = (await resident.GetJsonAsync("/api/v1/platforms")).EnumerateArray().First().GetProperty("id").GetGuid();
+        var title = "租约测试" + Guid.NewGuid().ToString("N")[..8];
+        var json = $$"""{"title":"{{title}}","platformId":"{{platform}}"}""";
+        var key = Guid.NewGuid().ToString();
+        var userId = await host.WithDbAsync(db => db.Users.Where(u => u.UserName == phone).Select(u => u.Id).SingleAsync());
+        var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        Task LeaveClaimAsync(DateTimeOffset lockedUntil) => host.WithDbAsync(async db =>
+        {
+            await db.Set<IdempotencyRecord>().Where(r => r.UserId == userId && r.Key == key).ExecuteDeleteAsync();
+            db.Add(new IdempotencyRecord(Guid.NewGuid(), userId, key, "POST /api/v1/orders", Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json))),
+                now.AddMinutes(-1), lockedUntil));
+            return await db.SaveChangesAsync();
+        });
+
+        await LeaveClaimAsync(now.AddMinutes(1));
+        using (var held = await resident.SendAsync(Post("/api/v1/orders", json, key)))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, held.StatusCode);
+            Assert.Equal("urn:wenming:problem:idempotency-in-progress", (await held.JsonAsync()).GetProperty("type").GetString());
+        }
+
+        await LeaveClaimAsync(now.AddSeconds(-1));
+        using var taken = await resident.SendAsync(Post("/api/v1/orders", json, key));
+        Assert.Equal(HttpStatusCode.Created, taken.StatusCode);
+        Assert.False(taken.Headers.Contains("Idempotent-Replayed"));
+        using var replayed = await resident.SendAsync(Post("/api/v1/orders", json, key));
+        Assert.True(replayed.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(await taken.Content.ReadAsStringAsync(), await replayed.Content.ReadAsStringAsync());
+        Assert.Equal(1, await host.WithDbAsync(db => db.Set<Order>().CountAsync(o => o.Title == title)));
+    }
+
+    /// <summary>
+    /// A request that outlives its lease (here 0 s) while a retry takes its key over: the retry's run is the one that
+    /// counts, and the first one's writes roll back with the answer its claim no longer takes.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_request_whose_key_a_retry_took_over_keeps_nothing_of_what_it_wrote(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        using var shortLease = host.WithWebHostBuilder(b => b.UseSetting("Idempotency:LeaseSeconds", "0"));
+        var signedIn = await host.ClientAsAsync(TestHost.Phone(Hongta, "20"));
+        using var resident = shortLease.CreateClient();
+        resident.DefaultRequestHeaders.Authorization = signedIn.DefaultRequestHeaders.Authorization;
+        var platform = (await resident.GetJsonAsync("/api/v1/platforms")).EnumerateArray().First().GetProperty("id").GetGuid();
+        var districtId = await host.WithDbAsync(db => db.Districts.Where(d => d.Code == HongtaCode).Select(d => d.Id).SingleAsync());
+        var title = "接手测试" + Guid.NewGuid().ToString("N")[..8];
+        var json = $$"""{"title":"{{title}}","platformId":"{{platform}}"}""";
+        var key = Guid.NewGuid().ToString();
+
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var letGo = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.OrderNumbers.HoldNext(districtId, reached, letGo.Task);
+        var first = resident.SendAsync(Post("/api/v1/orders", json, key));
+        HttpResponseMessage retry;
+        try
+        {
+            await reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            retry = await resident.SendAsync(Post("/api/v1/orders", json, key));
+        }
+        finally
+        {
+            letGo.TrySetResult();
+        }
+
+        using (retry)
+        using (var firstAnswer = await first)
+        {
+            Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+            Assert.Equal(HttpStatusCode.Conflict, firstAnswer.StatusCode);
+            Assert.Equal("urn:wenming:problem:idempotency-in-progress", (await firstAnswer.JsonAsync()).GetProperty("type").GetString());
+            Assert.Null(firstAnswer.Headers.Location);
+            var placed = (await retry.JsonAsync()).GetProperty("id").GetGuid();
+            Assert.Equal([placed], await host.WithDbAsync(db => db.Set<Order>().Where(o => o.Title == title).Select(o => o.Id).ToListAsync()));
+        }
+    }
+
+    /// <summary>
+    /// The messages about a keyed order (the board, the resident's SMS) go out after its writes and its answer commit:
+    /// none tells of an order that rolls back, and none is awaited while the database's locks are held.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_keyed_order_is_committed_with_its_answer_before_the_resident_is_texted(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var sms = new HoldingSmsSender();
+        using var holding = host.WithOneOrderAtATime(sms);
+        var signedIn = await host.ClientAsAsync(TestHost.Phone(Hongta, "30"));
+        using var gridWorker = holding.CreateClient();
+        gridWorker.DefaultRequestHeaders.Authorization = signedIn.DefaultRequestHeaders.Authorization;
+        var platform = (await gridWorker.GetJsonAsync("/api/v1/platforms")).EnumerateArray().First().GetProperty("id").GetGuid();
+        var title = "短信在提交后" + Guid.NewGuid().ToString("N")[..8];
+        var json = $$"""{"title":"{{title}}","platformId":"{{platform}}","contactName":"李大爷","contactPhone":"139{{Random.Shared.Next(10_000_000, 99_999_999)}}"}""";
+        var key = Guid.NewGuid().ToString();
+
+        var placing = gridWorker.SendAsync(Post("/api/v1/orders", json, key));
+        try
+        {
+            await sms.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(201, await host.WithDbAsync(db => db.Set<IdempotencyRecord>().Where(r => r.Key == key).Select(r => r.StatusCode).SingleAsync()));
+            Assert.Equal(1, await host.WithDbAsync(db => db.Set<Order>().CountAsync(o => o.Title == title)));
+        }
+        finally
+        {
+            sms.LetGo.TrySetResult();
+        }
+
+        using var placed = await placing;
+        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
     }
 }

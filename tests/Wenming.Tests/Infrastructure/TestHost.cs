@@ -132,13 +132,28 @@ internal sealed class CountingSubscriber : IOutboxSubscriber
 internal sealed class ScriptedOrderNumbers : Wenming.Web.Features.Orders.OrderNumbers
 {
     private readonly ConcurrentDictionary<Guid, ConcurrentQueue<string>> _next = new();
+    private readonly ConcurrentDictionary<Guid, (TaskCompletionSource Reached, Task LetGo)> _holds = new();
 
     public void Script(Guid districtId, string number) => _next.GetOrAdd(districtId, _ => new()).Enqueue(number);
 
     public int Pending(Guid districtId) => _next.TryGetValue(districtId, out var queue) ? queue.Count : 0;
 
-    public override string Next(Guid districtId, DateTimeOffset now) =>
-        _next.TryGetValue(districtId, out var queue) && queue.TryDequeue(out var number) ? number : base.Next(districtId, now);
+    /// <summary>
+    /// The district's next draw waits until <paramref name="letGo"/> ends (for 30 s at most): the order placing it is held
+    /// before it writes anything. <paramref name="reached"/> says it is waiting.
+    /// </summary>
+    public void HoldNext(Guid districtId, TaskCompletionSource reached, Task letGo) => _holds[districtId] = (reached, letGo);
+
+    public override string Next(Guid districtId, DateTimeOffset now)
+    {
+        if (_holds.TryRemove(districtId, out var hold))
+        {
+            hold.Reached.TrySetResult();
+            hold.LetGo.Wait(TimeSpan.FromSeconds(30));
+        }
+
+        return _next.TryGetValue(districtId, out var queue) && queue.TryDequeue(out var number) ? number : base.Next(districtId, now);
+    }
 }
 
 /// <summary>The SMS gateway's fake that holds the first message until let go: the request sending it keeps its place meanwhile.</summary>
@@ -246,6 +261,9 @@ public static class TestHosts
 
         return data;
     }
+
+    /// <summary>A database of its own in the run's PostgreSQL cluster; the platform creates it when it first starts on it.</summary>
+    internal static string PostgresConnectionString(string database) => Cluster.Value.ConnectionString(database);
 
     public static TestHost Get(string provider) => provider == "Sqlite" ? SqliteHost.Value : PostgresHost.Value;
 

@@ -58,7 +58,7 @@ internal sealed class SignUps(AppDbContext db, ActivityUseCases activities, Audi
 
         await RequireAudienceAsync(activity, volunteerId, ct);
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginOrJoinTransactionAsync(ct);
         // The person's row first: two sign-ups of one person (for this or an overlapping activity) queue, so each check sees the other.
         await db.Users.Where(u => u.Id == uid).ExecuteUpdateAsync(s => s.SetProperty(u => u.ConcurrencyStamp, u => u.ConcurrencyStamp), ct);
         if (await db.Set<ActivitySignup>().AnyAsync(s => s.ActivityId == activityId && s.UserId == uid && s.Status != SignupStatus.Cancelled, ct))
@@ -101,7 +101,7 @@ internal sealed class SignUps(AppDbContext db, ActivityUseCases activities, Audi
             throw new DomainException("signup-started", "活动已开始，不能取消报名，请联系组织者", 409);
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginOrJoinTransactionAsync(ct);
         await LockAsync(activityId, ct);
         var signup = await db.Set<ActivitySignup>().FirstOrDefaultAsync(s => s.ActivityId == activityId && s.UserId == uid && s.Status != SignupStatus.Cancelled, ct)
                      ?? throw new NotVisibleException();

@@ -40,7 +40,7 @@ internal sealed class DemoSeeder(AppDbContext db, UserManager<AppUser> users, De
         var passwordHash = new PasswordHasher<AppUser>().HashPassword(new AppUser(), Password);
         foreach (var d in DemoDistrictData.All)
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await using var tx = await db.BeginOrJoinTransactionAsync(ct);
             var district = new District(Ids.New(), d.Code, d.Name, d.EnglishName, d.WorkflowPreset, now);
             db.Districts.Add(district);
             db.Add(Orders.WorkflowPresets.Create(district.Id, d.WorkflowPreset, now));

@@ -76,8 +76,14 @@ internal sealed class OrderNotifier(AppDbContext db, IHubContext<OrderBoardHub> 
         return new OrderNotice(order.DistrictId, order.Id, order.HolderUnitId, order.HolderTeamId, null, text, clock.GetUtcNow());
     }
 
-    /// <summary>After the save: the live board, and an SMS to a resident who follows the order by phone.</summary>
-    public async Task PublishAsync(Order order, string action, string? confirmToken, CancellationToken ct)
+    /// <summary>
+    /// After the save: the live board, and an SMS to a resident who follows the order by phone. In a request whose writes
+    /// commit with its idempotency record, after that commit (docs/adr/0008).
+    /// </summary>
+    public Task PublishAsync(Order order, string action, string? confirmToken, CancellationToken ct) =>
+        db.AfterCommitAsync(() => PublishNowAsync(order, action, confirmToken, ct));
+
+    private async Task PublishNowAsync(Order order, string action, string? confirmToken, CancellationToken ct)
     {
         try
         {

@@ -82,7 +82,7 @@ internal sealed class MoveUnit(AppDbContext db, UnitQueries units, AuditLog audi
         var newPath = unit.Path;
         var depthShift = unit.Depth - (oldPath.Count(c => c == '/') - 2);
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginOrJoinTransactionAsync(ct);
         audit.Add("unit.moved", "unit", unit.Id.ToString(), newPath, $"from {oldParentId} to {newParent.Id}");
         await db.SaveChangesAsync(ct);
         var oldLength = oldPath.Length;

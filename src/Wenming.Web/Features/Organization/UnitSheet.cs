@@ -229,7 +229,7 @@ internal sealed class ImportUnits(AppDbContext db, AuditLog audit, TimeProvider 
             return new ImportResult(0, errors);
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginOrJoinTransactionAsync(ct);
         db.Units.AddRange(created.Values);
         audit.Add("unit.imported", "unit", null, auditPath, $"{created.Count} rows");
         await db.SaveChangesAsync(ct);

@@ -80,7 +80,7 @@ internal sealed class OptionLists(AppDbContext db, Infrastructure.Audit.AuditLog
             throw new Infrastructure.Problems.InputException(new Dictionary<string, string[]> { ["names"] = ["应有 1 到 100 项，每项 1 到 50 个字，且不重复"] });
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginOrJoinTransactionAsync(ct);
         await db.Set<OptionItem>().Where(o => o.List == list).ExecuteDeleteAsync(ct);
         db.Set<OptionItem>().AddRange(clean.Select((n, i) => new OptionItem(db.Scope.DistrictId, list, n, i + 1)));
         audit.Add("options.saved", "options", list, null, string.Join("、", clean));

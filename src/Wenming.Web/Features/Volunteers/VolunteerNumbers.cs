@@ -43,13 +43,8 @@ internal sealed class VolunteerNumbers(IServiceScopeFactory scopes)
     {
         if (!caller.Database.IsNpgsql())
         {
-            if (caller.Database.CurrentTransaction is not null)
-            {
-                return await TakeAsync(caller, districtId, count, ct);
-            }
-
             // The update's write lock is held to the commit, so the read after it sees only this taker's increment.
-            await using var local = await caller.Database.BeginTransactionAsync(ct);
+            await using var local = await caller.BeginOrJoinTransactionAsync(ct);
             var taken = await TakeAsync(caller, districtId, count, ct);
             await local.CommitAsync(ct);
             return taken;
@@ -60,7 +55,7 @@ internal sealed class VolunteerNumbers(IServiceScopeFactory scopes)
             await using var own = scopes.CreateAsyncScope();
             own.ServiceProvider.GetRequiredService<DataScope>().EnterSystem();
             var db = own.ServiceProvider.GetRequiredService<AppDbContext>();
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await using var tx = await db.BeginOrJoinTransactionAsync(ct);
             try
             {
                 var taken = await TakeAsync(db, districtId, count, ct);

@@ -109,7 +109,7 @@ internal sealed class ImportVolunteers(AppDbContext db, PersonalDataProtector pr
         var seenPhones = new HashSet<long>();
         var batch = new List<(int Row, Volunteer Volunteer, AppUser? NewUser, string Phone, Guid Station)>(BatchSize);
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginOrJoinTransactionAsync(ct);
         var rowNumber = 1;
         var rows = Sheets.Rows(xlsx);
 

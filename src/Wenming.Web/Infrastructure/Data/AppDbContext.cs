@@ -31,16 +31,54 @@ internal abstract class AppDbContext : IdentityDbContext<AppUser, IdentityRole<G
         internal set => _scope = value;
     }
 
+    /// <summary>
+    /// Set while the request's writes must commit with what its caller writes last (the idempotency middleware's answer,
+    /// docs/adr/0008): the first write begins a transaction that the caller commits. Per lease, as the scope is.
+    /// </summary>
+    public DeferredCommit? Deferred { get; internal set; }
+
     public override void Dispose()
     {
         _scope = new DataScope();
+        Deferred = null;
         base.Dispose();
     }
 
     public override ValueTask DisposeAsync()
     {
         _scope = new DataScope();
+        Deferred = null;
         return base.DisposeAsync();
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) => Deferred is null
+        ? base.SaveChanges(acceptAllChangesOnSuccess)
+        : throw new InvalidOperationException("A request whose writes commit with its idempotency record saves with SaveChangesAsync.");
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (!await this.BeginDeferredAsync(cancellationToken))
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        // The transaction began for this save: on a failure it is rolled back whole, as SaveChanges' own would be, so a
+        // savepoint (a round trip on PostgreSQL) would buy nothing.
+        Database.AutoSavepointsEnabled = false;
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        catch
+        {
+            // Nothing of the save stays, and the connection is fit for the next statement (PostgreSQL refuses any in a failed transaction).
+            await Database.RollbackTransactionAsync(CancellationToken.None);
+            throw;
+        }
+        finally
+        {
+            Database.AutoSavepointsEnabled = true;
+        }
     }
 
     // Read by the query filters: EF evaluates these per query, against this context instance.

@@ -57,7 +57,9 @@ internal static class Database
     }
 
     private static IInterceptor[] Interceptors(IServiceProvider services) =>
-        [.. new IInterceptor?[] { services.GetService<DistrictCache.Invalidation>(), services.GetService<Events.OutboxStaging>() }.OfType<IInterceptor>()];
+        [DeferredWrites, .. new IInterceptor?[] { services.GetService<DistrictCache.Invalidation>(), services.GetService<Events.OutboxStaging>() }.OfType<IInterceptor>()];
+
+    private static readonly Transactions.DeferredWrites DeferredWrites = new();
 
     /// <summary>
     /// The operator's PostgreSQL connection string with the platform's defaults where it names none:
@@ -137,13 +139,13 @@ internal static class OneTrip
     /// without the BEGIN and COMMIT of EF's own transaction (a COMMIT is a round trip of its own). When every change is a
     /// new row (the usual case: a placed order, its first event and the holder's notice), the batch is written from EF's
     /// model by <see cref="NewRows"/> and the changes accepted, which skips SaveChanges' own work per save (sorting the
-    /// commands, generating their SQL, and Npgsql parsing it again). Elsewhere, or inside a transaction already begun, it
-    /// is SaveChanges as usual. Only for a handful of rows.
+    /// commands, generating their SQL, and Npgsql parsing it again); inside a transaction, the batch is part of it. Elsewhere
+    /// it is SaveChanges as usual. Only for a handful of rows.
     /// </summary>
     public static async Task<int> SaveInOneTripAsync(this AppDbContext db, CancellationToken ct)
     {
         // The context's type, not Database.IsNpgsql(): that reads the provider's assembly name by reflection on every call.
-        if (db is not PostgresAppDbContext || db.Database.CurrentTransaction is not null)
+        if (db is not PostgresAppDbContext)
         {
             return await db.SaveChangesAsync(ct);
         }
@@ -153,6 +155,12 @@ internal static class OneTrip
             await NewRows.InsertAsync(db, added, ct);
             db.ChangeTracker.AcceptAllChanges();
             return added.Count;
+        }
+
+        if (db.Database.CurrentTransaction is not null || db.Deferred is not null)
+        {
+            // Inside a transaction (or one SaveChanges begins), the statements are part of it anyway.
+            return await db.SaveChangesAsync(ct);
         }
 
         var before = db.Database.AutoTransactionBehavior;

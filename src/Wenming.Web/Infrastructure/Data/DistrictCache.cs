@@ -89,7 +89,8 @@ internal sealed class DistrictCache(TimeProvider clock)
 
     /// <summary>
     /// Forgets a district's entries when a save changes one of <paramref name="watched"/> in it: before the save and
-    /// again after it, so that a read during the save does not keep the old state.
+    /// again after it (and after the commit of a request's deferred transaction), so that a read during the save does not
+    /// keep the old state.
     /// </summary>
     internal sealed class Invalidation(DistrictCache cache, params Type[] watched) : SaveChangesInterceptor
     {
@@ -151,10 +152,25 @@ internal sealed class DistrictCache(TimeProvider clock)
             if (context is not null && _pending.TryGetValue(context, out var districts))
             {
                 _pending.Remove(context);
-                foreach (var d in districts)
+                Forget(districts);
+                if (context is AppDbContext { Deferred: { } deferred } db && db.Database.CurrentTransaction is not null)
                 {
-                    cache.Forget(d);
+                    // The save commits later, with the request's idempotency record (docs/adr/0008): a read until then sees
+                    // the old state, so the entries are forgotten once more after that commit.
+                    deferred.Add(() =>
+                    {
+                        Forget(districts);
+                        return Task.CompletedTask;
+                    });
                 }
+            }
+        }
+
+        private void Forget(HashSet<Guid> districts)
+        {
+            foreach (var d in districts)
+            {
+                cache.Forget(d);
             }
         }
     }

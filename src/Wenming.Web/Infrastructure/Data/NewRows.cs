@@ -62,11 +62,11 @@ internal static class NewRows
     /// it (a snapshot of every property and the fix-up of every navigation) and detecting and accepting their changes:
     /// false, and nothing written, unless every row's type qualifies, has no shadow property and its key is set, and
     /// <paramref name="db"/> has no changes of its own waiting (which the caller's SaveChanges would write with the rows).
-    /// The rows stay untracked: their navigations are as the caller set them.
+    /// The rows stay untracked: their navigations are as the caller set them. Inside a transaction, the batch is part of it.
     /// </summary>
     public static async Task<bool> TryInsertUntrackedAsync(AppDbContext db, IReadOnlyList<object> rows, CancellationToken ct)
     {
-        if (db is not PostgresAppDbContext || rows.Count == 0 || db.Database.CurrentTransaction is not null)
+        if (db is not PostgresAppDbContext || rows.Count == 0)
         {
             return false;
         }
@@ -106,12 +106,19 @@ internal static class NewRows
         return command;
     }
 
-    /// <summary>Runs the commands as one batch; <paramref name="entries"/> (if tracked) go with the DbUpdateException of a failure.</summary>
+    /// <summary>
+    /// Runs the commands as one batch; <paramref name="entries"/> (if tracked) go with the DbUpdateException of a failure.
+    /// A request's deferred transaction (docs/adr/0008) begins with it when it is the request's first write, and is rolled
+    /// back whole if it fails. Inside a transaction that holds writes already, the batch opens and releases a savepoint of
+    /// its own, in the same round trip: a failure undoes the batch alone and leaves the transaction fit for a retry.
+    /// </summary>
     private static async Task WriteAsync(AppDbContext db, int count, Func<NpgsqlCommand, IEnumerable<NpgsqlBatchCommand>> commands,
         IReadOnlyList<EntityEntry> entries, CancellationToken ct)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        int written;
+        var began = await db.BeginDeferredAsync(ct);
+        var savepoint = !began && db.Database.CurrentTransaction is not null;
+        var written = 0;
         await db.Database.OpenConnectionAsync(ct);
         try
         {
@@ -121,17 +128,39 @@ internal static class NewRows
                 batch.Timeout = timeout;
             }
 
+            if (savepoint)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SAVEPOINT " + Savepoint));
+            }
+
             // Only a factory of parameters for the type mappings (which take a command); never executed.
             await using var factory = new NpgsqlCommand();
+            var rows = new List<NpgsqlBatchCommand>(count);
             foreach (var command in commands(factory))
             {
                 batch.BatchCommands.Add(command);
+                rows.Add(command);
             }
 
-            written = await batch.ExecuteNonQueryAsync(ct);
+            if (savepoint)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("RELEASE SAVEPOINT " + Savepoint));
+            }
+
+            await batch.ExecuteNonQueryAsync(ct);
+            written = rows.Sum(r => r.RecordsAffected);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            if (began)
+            {
+                await db.RollbackAfterFailureAsync();
+            }
+            else if (savepoint)
+            {
+                await RollbackToSavepointAsync(db);
+            }
+
             // As SaveChanges does with whatever fails while it runs its commands. The whole batch failed as one: its rows,
             // not only the one whose statement PostgreSQL refused.
             throw new DbUpdateException("An error occurred while saving the new rows. See the inner exception for details.", e, entries);
@@ -144,7 +173,27 @@ internal static class NewRows
         if (written != count)
         {
             // A row a trigger or rule swallowed: SaveChanges would not accept it as saved either.
+            if (began)
+            {
+                await db.RollbackAfterFailureAsync();
+            }
+
             throw new DbUpdateException($"Expected {count} new rows to be written, but {written} were.", (Exception?)null, entries);
+        }
+    }
+
+    private const string Savepoint = "new_rows";
+
+    private static async Task RollbackToSavepointAsync(AppDbContext db)
+    {
+        try
+        {
+            await db.Database.CurrentTransaction!.RollbackToSavepointAsync(Savepoint, CancellationToken.None);
+        }
+        catch (NpgsqlException)
+        {
+            // The connection broke, or the savepoint was never made: the transaction is lost either way, and the batch's
+            // own failure is the one to report.
         }
     }
 

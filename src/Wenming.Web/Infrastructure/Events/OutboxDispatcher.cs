@@ -128,9 +128,15 @@ internal sealed class OutboxStaging(OutboxSignal signal, TimeProvider clock) : S
 
     private void Saved(DbContext? context)
     {
-        if (context is not null && Staged.Remove(context))
+        if (context is AppDbContext db && Staged.Remove(db))
         {
-            signal.Poke();
+            // After the commit, when the request's writes wait for one (ADR 0008): woken earlier, the dispatcher would not
+            // see the messages yet and wait for its next poll. The poke itself completes at once.
+            _ = db.AfterCommitAsync(() =>
+            {
+                signal.Poke();
+                return Task.CompletedTask;
+            });
         }
     }
 
@@ -250,7 +256,7 @@ internal sealed class OutboxDispatcher(IServiceScopeFactory scopes, OutboxSignal
             return;
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginOrJoinTransactionAsync(ct);
         await subscriber.HandleAsync(message, db, ct);
         db.Add(new OutboxReceipt(message.Id, name, clock.GetUtcNow()));
         try

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Wenming.Web.Infrastructure.Data;
@@ -6,24 +7,36 @@ using Wenming.Web.Infrastructure.Tenancy;
 namespace Wenming.Web.Infrastructure.Idempotency;
 
 /// <summary>
-/// Every state-changing API call (POST, PUT) honours an Idempotency-Key header: the first request runs and its response
-/// is kept for 24 hours; a retry with the same key and the same request gets that response again, with no second
-/// effect; the same key with a different request answers 422; a retry while the first still runs answers 409.
-/// Keys belong to the signed-in person, so two people never collide; an Open311 partner's to its api_key.
-/// </summary>
-/// <summary>
 /// Marks an endpoint whose answer carries personal data (a reveal, one's own full record): a replay gives back the
 /// status and location only, so no personal data is ever kept in the idempotency store.
 /// </summary>
 internal sealed class PersonalDataResponse;
 
+/// <summary>
+/// Every state-changing API call (POST, PUT) honours an Idempotency-Key header: the first request runs and its response
+/// is kept for 24 hours; a retry with the same key and the same request gets that response again, with no second
+/// effect; the same key with a different request answers 422; a retry while the first still runs answers 409.
+/// Keys belong to the signed-in person, so two people never collide; an Open311 partner's to its api_key.
+/// The answer commits in one transaction with what the request wrote, or neither does (docs/adr/0008): after a crash,
+/// a key replays its answer or, once its claim's lease ran out, runs again.
+/// </summary>
 internal static class IdempotencyMiddleware
 {
     public const string Header = "Idempotency-Key";
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 
-    public static IApplicationBuilder UseIdempotency(this IApplicationBuilder app) =>
-        app.Use(async (http, next) =>
+    /// <summary>
+    /// How long a claim holds without an answer unless <c>Idempotency:LeaseSeconds</c> says otherwise: as long as a retry
+    /// waits for the key of a request whose process died. A request that runs longer keeps its key unless a retry comes
+    /// after that; the retry then runs instead, and the first one's writes roll back.
+    /// </summary>
+    public const int DefaultLeaseSeconds = 60;
+
+    public static IApplicationBuilder UseIdempotency(this IApplicationBuilder app)
+    {
+        var lease = TimeSpan.FromSeconds(app.ApplicationServices.GetRequiredService<IConfiguration>().GetValue("Idempotency:LeaseSeconds", DefaultLeaseSeconds));
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(IdempotencyMiddleware));
+        return app.Use(async (http, next) =>
         {
             var key = http.Request.Headers[Header].ToString();
             // Open311 partners file requests by form POST: their keys belong to the partner's api_key, as a person's to them.
@@ -37,9 +50,8 @@ internal static class IdempotencyMiddleware
             }
 
             var scope = http.RequestServices.GetRequiredService<DataScope>();
-            var scopes = http.RequestServices.GetRequiredService<IServiceScopeFactory>();
             http.Request.EnableBuffering();
-            var owner = partner && key.Length <= 100 ? await PartnerAsync(http, scopes) : scope.UserId;
+            var owner = partner && key.Length <= 100 ? await PartnerAsync(http, http.RequestServices.GetRequiredService<IServiceScopeFactory>()) : scope.UserId;
             if (key.Length > 100 || owner is not { } userId)
             {
                 // Anonymous calls (sign-in) are not replayed: a token must never be handed out twice from storage.
@@ -62,7 +74,10 @@ internal static class IdempotencyMiddleware
             }
 
             var clock = http.RequestServices.GetRequiredService<TimeProvider>();
-            var (existing, id) = await ReserveAsync(scopes, userId, key, request, hash, clock.GetUtcNow(), http.RequestAborted);
+            // The request's own unit of work: the reservation commits on its own before the request runs; the answer is
+            // written in the transaction of the request's writes and commits with them.
+            var db = http.RequestServices.GetRequiredService<AppDbContext>();
+            var (existing, id) = await ReserveAsync(db, userId, key, request, hash, clock.GetUtcNow(), lease, http.RequestAborted);
             if (existing is not null)
             {
                 await ReplayAsync(http, existing, request, hash);
@@ -72,39 +87,64 @@ internal static class IdempotencyMiddleware
             var original = http.Response.Body;
             await using var captured = new MemoryStream();
             http.Response.Body = captured;
+            var deferred = new DeferredCommit();
+            db.Deferred = deferred;
             try
             {
-                await next(http);
-            }
-            catch (Exception e)
-            {
-                http.Response.Body = original;
-                // A refusal thrown as an exception changed nothing, so the key is freed for a corrected retry. Anything
-                // else (a dropped connection after the save, a crash) leaves the outcome unknown: the key stays taken.
-                await FinishAsync(scopes, id, null, [], unknown: e is not (Data.DomainException or Problems.AccessDeniedException
-                    or Problems.NotVisibleException or Problems.InputException or BadHttpRequestException));
-                throw;
+                try
+                {
+                    await next(http);
+                }
+                catch
+                {
+                    // Whatever failed, the request's writes roll back: nothing of it stays, so the key is free for a retry.
+                    await FreeAsync(db, id, logger);
+                    throw;
+                }
+                finally
+                {
+                    http.Response.Body = original;
+                }
+
+                if (http.Items.ContainsKey(FailedItem) || http.Response.StatusCode >= 500)
+                {
+                    // A failure the endpoint answered itself (Open311's error documents), or a server error: as an exception.
+                    await FreeAsync(db, id, logger);
+                }
+                else if (!await CompleteAsync(db, id, http.Response,
+                             http.GetEndpoint()?.Metadata.GetMetadata<PersonalDataResponse>() is null ? captured.ToArray() : []))
+                {
+                    // A retry took the key over once the lease ran out: its run is the one that counts, and this one's writes
+                    // were rolled back.
+                    http.Response.Clear();
+                    await Problems.Problems.Create(http, 409, "idempotency-in-progress", "相同的请求正在处理中，请稍后再查看结果").ExecuteAsync(http);
+                    return;
+                }
+                else
+                {
+                    await AfterCommitAsync(http, deferred, logger);
+                }
             }
             finally
             {
-                http.Response.Body = original;
+                db.Deferred = null;
             }
 
-            var keepBody = http.GetEndpoint()?.Metadata.GetMetadata<PersonalDataResponse>() is null;
-            // An endpoint that answers its exceptions itself (Open311's error documents) says what they were.
-            var outcome = http.Items[OutcomeItem] as string;
-            await FinishAsync(scopes, id, outcome == Refused ? null : http.Response, keepBody ? captured.ToArray() : [], unknown: outcome == Unknown);
             captured.Position = 0;
             await captured.CopyToAsync(original, CancellationToken.None);
         });
+    }
 
-    private const string OutcomeItem = "idempotency-outcome", Refused = "refused", Unknown = "unknown";
+    private const string FailedItem = "idempotency-failed";
+
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+    private static long _nextSweep;
 
     /// <summary>
-    /// For an endpoint that turns its own exceptions into answers: a refusal (nothing changed) frees the key for a corrected
-    /// retry, as a refusal thrown through this middleware does; any other failure leaves the outcome unknown.
+    /// For an endpoint that turns its own exceptions into answers (Open311's error documents): what the request wrote rolls
+    /// back and the key is free for the retry, as after an exception through this middleware.
     /// </summary>
-    public static void Answered(HttpContext http, bool refused) => http.Items[OutcomeItem] = refused ? Refused : Unknown;
+    public static void Failed(HttpContext http) => http.Items[FailedItem] = true;
 
     /// <summary>
     /// The partner key a form POST carries (its id), or null when it carries none that is in use: the resource then refuses
@@ -141,34 +181,62 @@ internal static class IdempotencyMiddleware
             .Where(k => k.KeyHash == hash && k.RevokedAt == null).Select(k => (Guid?)k.Id).FirstOrDefaultAsync(http.RequestAborted);
     }
 
-    /// <summary>Claims the key for this request, or returns the record of the request that claimed it first.</summary>
-    private static async Task<(IdempotencyRecord? Existing, Guid Id)> ReserveAsync(IServiceScopeFactory scopes, Guid userId, string key,
-        string request, string hash, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Claims the key for this request (committed at once), or returns the record of the request that claimed it first. A
+    /// claim whose lease ran out without an answer is taken over: its request's process is gone (a crash rolled back its
+    /// writes with its answer), or, if it still runs, its answer will not find its record, and its writes roll back.
+    /// </summary>
+    private static async Task<(IdempotencyRecord? Existing, Guid Id)> ReserveAsync(AppDbContext db, Guid userId, string key,
+        string request, string hash, DateTimeOffset now, TimeSpan lease, CancellationToken ct)
     {
-        await using var own = scopes.CreateAsyncScope();
-        own.ServiceProvider.GetRequiredService<DataScope>().EnterSystem();
-        var db = own.ServiceProvider.GetRequiredService<AppDbContext>();
         var expired = now - Lifetime;
-        await db.Set<IdempotencyRecord>().Where(r => r.CreatedAt < expired).ExecuteDeleteAsync(ct);
-        var existing = await db.Set<IdempotencyRecord>().AsNoTracking().FirstOrDefaultAsync(r => r.UserId == userId && r.Key == key, ct);
-        if (existing is not null)
+        var records = db.Set<IdempotencyRecord>();
+        // Records past their 24 hours go in a sweep now and then, not on every request: on SQLite every DELETE takes the one
+        // write lock, even when it deletes nothing. The key at hand is looked at below.
+        var due = Interlocked.Read(ref _nextSweep);
+        if (now.UtcTicks >= due && Interlocked.CompareExchange(ref _nextSweep, now.UtcTicks + SweepInterval.Ticks, due) == due)
         {
-            return (existing, existing.Id);
+            await records.Where(r => r.CreatedAt < expired).ExecuteDeleteAsync(ct);
         }
 
-        var record = new IdempotencyRecord(Ids.New(), userId, key, request, hash, now);
-        db.Add(record);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await db.SaveChangesAsync(ct);
-            return (null, record.Id);
-        }
-        catch (DbUpdateException)
-        {
-            // Another request with the same key won the race by a hair.
-            db.ChangeTracker.Clear();
-            var winner = await db.Set<IdempotencyRecord>().AsNoTracking().FirstAsync(r => r.UserId == userId && r.Key == key, ct);
-            return (winner, winner.Id);
+            var existing = await records.AsNoTracking().FirstOrDefaultAsync(r => r.UserId == userId && r.Key == key, ct);
+            if (existing is not null && existing.CreatedAt < expired && attempt < 3)
+            {
+                await records.Where(r => r.Id == existing.Id).ExecuteDeleteAsync(ct);
+                continue;
+            }
+
+            if (existing is { StatusCode: null } && existing.LockedUntil < now && existing.Request == request && existing.RequestHash == hash
+                && attempt < 3)
+            {
+                // Of several retries, the one whose delete finds the stale claim still there takes the key; the others find its claim.
+                await records.Where(r => r.Id == existing.Id && r.StatusCode == null && r.LockedUntil < now).ExecuteDeleteAsync(ct);
+                continue;
+            }
+
+            if (existing is not null)
+            {
+                return (existing, existing.Id);
+            }
+
+            var record = new IdempotencyRecord(Ids.New(), userId, key, request, hash, now, now + lease);
+            db.Add(record);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return (null, record.Id);
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                // Another request with the same key won the race by a hair: read its claim.
+            }
+            finally
+            {
+                // The request's unit of work tracks only what the request itself changes.
+                db.Entry(record).State = EntityState.Detached;
+            }
         }
     }
 
@@ -207,26 +275,71 @@ internal static class IdempotencyMiddleware
         await http.Response.Body.WriteAsync(existing.Body ?? []);
     }
 
-    /// <summary>Keeps the outcome; a server error frees the key so the caller can retry for real.</summary>
-    private static async Task FinishAsync(IServiceScopeFactory scopes, Guid id, HttpResponse? response, byte[] body, bool unknown)
+    /// <summary>
+    /// Keeps the answer with the request's writes: in their transaction, then committed (on its own when the request wrote
+    /// nothing). False, and the writes rolled back, when the claim is no longer this request's.
+    /// </summary>
+    private static async Task<bool> CompleteAsync(AppDbContext db, Guid id, HttpResponse response, byte[] body)
     {
-        await using var own = scopes.CreateAsyncScope();
-        own.ServiceProvider.GetRequiredService<DataScope>().EnterSystem();
-        var db = own.ServiceProvider.GetRequiredService<AppDbContext>();
-        var record = await db.Set<IdempotencyRecord>().FirstAsync(r => r.Id == id);
-        if (unknown)
+        db.Deferred = null;
+        var status = response.StatusCode;
+        var contentType = response.ContentType;
+        var location = response.Headers.Location.ToString() is { Length: > 0 } l ? l : null;
+        var updated = await db.Set<IdempotencyRecord>().Where(r => r.Id == id && r.StatusCode == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.StatusCode, status).SetProperty(r => r.ContentType, contentType)
+                .SetProperty(r => r.Location, location).SetProperty(r => r.Body, body), CancellationToken.None);
+        if (db.Database.CurrentTransaction is null)
         {
-            record.Complete(0, null, null, []);
-        }
-        else if (response is null || response.StatusCode >= 500)
-        {
-            db.Remove(record);
-        }
-        else
-        {
-            record.Complete(response.StatusCode, response.ContentType, response.Headers.Location.ToString() is { Length: > 0 } l ? l : null, body);
+            return updated == 1;
         }
 
-        await db.SaveChangesAsync();
+        if (updated != 1)
+        {
+            await db.Database.RollbackTransactionAsync(CancellationToken.None);
+            return false;
+        }
+
+        // Between the request's first write and here, only its answer was rendered: SQLite's write lock is held no longer.
+        await db.Database.CommitTransactionAsync(CancellationToken.None);
+        return true;
+    }
+
+    /// <summary>Rolls back what the request wrote and frees the key. If that fails too, the claim's lease frees it.</summary>
+    private static async Task FreeAsync(AppDbContext db, Guid id, ILogger logger)
+    {
+        db.Deferred = null;
+        if (db.Database.CurrentTransaction is not null)
+        {
+            await db.RollbackAfterFailureAsync();
+        }
+
+        try
+        {
+            await db.Set<IdempotencyRecord>().Where(r => r.Id == id && r.StatusCode == null).ExecuteDeleteAsync(CancellationToken.None);
+        }
+        catch (DbException e)
+        {
+            logger.LogWarning(e, "Idempotency claim {Id} stays until its lease runs out", id);
+        }
+    }
+
+    /// <summary>The messages about what the request saved; the answer is kept already, so a failure is logged, not returned.</summary>
+    private static async Task AfterCommitAsync(HttpContext http, DeferredCommit deferred, ILogger logger)
+    {
+        foreach (var work in deferred.AfterCommit)
+        {
+            try
+            {
+                await work();
+            }
+            catch (OperationCanceledException)
+            {
+                // The caller left; its answer is kept for its retry.
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "{Method} {Path} is saved, but a message about it failed", http.Request.Method, http.Request.Path);
+            }
+        }
     }
 }

@@ -99,9 +99,9 @@ internal static class Open311Endpoints
                     Error(format, StatusCodes.Status400BadRequest, ["请求格式有误，请以 application/x-www-form-urlencoded 提交（malformed request）"]),
                 _ => null,
             };
-            // A refusal changed nothing: an Idempotency-Key sent with it is free for the corrected retry. A failure on our side
-            // leaves the outcome unknown, as an exception would on the rest of the API.
-            Infrastructure.Idempotency.IdempotencyMiddleware.Answered(http, refused: refusal is not null);
+            // Neither a refusal nor a failure on our side keeps what the request wrote: an Idempotency-Key sent with it is free
+            // for the retry, as after an exception on the rest of the API.
+            Infrastructure.Idempotency.IdempotencyMiddleware.Failed(http);
             if (refusal is not null)
             {
                 return refusal;

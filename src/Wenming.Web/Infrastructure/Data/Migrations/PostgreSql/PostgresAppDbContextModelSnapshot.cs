@@ -1871,6 +1871,9 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
 
+                    b.Property<DateTimeOffset>("LockedUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Request")
                         .IsRequired()
                         .HasMaxLength(300)

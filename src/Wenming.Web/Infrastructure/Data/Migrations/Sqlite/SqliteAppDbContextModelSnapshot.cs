@@ -1860,6 +1860,9 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("LockedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Request")
                         .IsRequired()
                         .HasMaxLength(300)
