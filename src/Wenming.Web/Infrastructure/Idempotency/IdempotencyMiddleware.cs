@@ -1,5 +1,7 @@
 using System.Data.Common;
+using System.Security.Claims;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Wenming.Web.Infrastructure.Data;
 using Wenming.Web.Infrastructure.Tenancy;
@@ -11,6 +13,12 @@ namespace Wenming.Web.Infrastructure.Idempotency;
 /// status and location only, so no personal data is ever kept in the idempotency store.
 /// </summary>
 internal sealed class PersonalDataResponse;
+
+/// <summary>
+/// Marks an endpoint whose callers are not signed-in people but are authenticated by <paramref name="Scheme"/> (an Open311
+/// partner by its api_key): Idempotency-Keys belong to that principal.
+/// </summary>
+internal sealed record IdempotencyOwner(string Scheme);
 
 /// <summary>
 /// Every state-changing API call (POST, PUT) honours an Idempotency-Key header: the first request runs and its response
@@ -39,28 +47,26 @@ internal static class IdempotencyMiddleware
         return app.Use(async (http, next) =>
         {
             var key = http.Request.Headers[Header].ToString();
-            // Open311 partners file requests by form POST: their keys belong to the partner's api_key, as a person's to them.
-            var partner = HttpMethods.IsPost(http.Request.Method) && http.Request.HasFormContentType
-                                                                 && (http.Request.Path.Value ?? "").StartsWith("/open311/v2/requests.", StringComparison.OrdinalIgnoreCase);
+            // Whose keys these are: the signed-in person's, or the principal of the scheme the endpoint names (a partner's key).
+            var ownerScheme = http.GetEndpoint()?.Metadata.GetMetadata<IdempotencyOwner>();
             if (key.Length == 0 || !(HttpMethods.IsPost(http.Request.Method) || HttpMethods.IsPut(http.Request.Method))
-                || !(http.Request.Path.StartsWithSegments("/api/v1") || partner))
+                || !(http.Request.Path.StartsWithSegments("/api/v1") || ownerScheme is not null))
             {
                 await next(http);
                 return;
             }
 
-            var scope = http.RequestServices.GetRequiredService<DataScope>();
+            if (key.Length > 100)
+            {
+                await Problems.Problems.Create(http, 400, "idempotency-key-invalid", "Idempotency-Key 不能超过 100 个字符").ExecuteAsync(http);
+                return;
+            }
+
             http.Request.EnableBuffering();
-            var owner = partner && key.Length <= 100 ? await PartnerAsync(http, http.RequestServices.GetRequiredService<IServiceScopeFactory>()) : scope.UserId;
-            if (key.Length > 100 || owner is not { } userId)
+            var owner = ownerScheme is null ? http.RequestServices.GetRequiredService<DataScope>().UserId : await OwnerAsync(http, ownerScheme.Scheme);
+            if (owner is not { } userId)
             {
                 // Anonymous calls (sign-in) are not replayed: a token must never be handed out twice from storage.
-                if (key.Length > 100)
-                {
-                    await Problems.Problems.Create(http, 400, "idempotency-key-invalid", "Idempotency-Key 不能超过 100 个字符").ExecuteAsync(http);
-                    return;
-                }
-
                 await next(http);
                 return;
             }
@@ -146,39 +152,11 @@ internal static class IdempotencyMiddleware
     /// </summary>
     public static void Failed(HttpContext http) => http.Items[FailedItem] = true;
 
-    /// <summary>
-    /// The partner key a form POST carries (its id), or null when it carries none that is in use: the resource then refuses
-    /// it in the spec's own words. The form stays read for the endpoint, and the body is rewound for the hash.
-    /// </summary>
-    private static async Task<Guid?> PartnerAsync(HttpContext http, IServiceScopeFactory scopes)
+    /// <summary>The owner of the keys an endpoint's callers send, as the scheme it names authenticates them (none: not replayed).</summary>
+    private static async Task<Guid?> OwnerAsync(HttpContext http, string scheme)
     {
-        IFormCollection form;
-        try
-        {
-            form = await http.Request.ReadFormAsync(http.RequestAborted);
-        }
-        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
-        {
-            // A malformed form: the resource refuses it in the spec's words (it reads the form again and fails the same way).
-            return null;
-        }
-        finally
-        {
-            http.Request.Body.Position = 0;
-        }
-
-        // The api_key may come in the query string too, as the resource reads it.
-        var apiKey = form["api_key"] is { Count: > 0 } inForm && inForm.ToString().Trim().Length > 0 ? inForm.ToString() : http.Request.Query["api_key"].ToString();
-        if (apiKey.Trim().Length == 0)
-        {
-            return null;
-        }
-
-        await using var own = scopes.CreateAsyncScope();
-        own.ServiceProvider.GetRequiredService<DataScope>().EnterSystem();
-        var hash = Tokens.Hash(apiKey.Trim());
-        return await own.ServiceProvider.GetRequiredService<AppDbContext>().Set<Features.Orders.Open311Key>().IgnoreQueryFilters()
-            .Where(k => k.KeyHash == hash && k.RevokedAt == null).Select(k => (Guid?)k.Id).FirstOrDefaultAsync(http.RequestAborted);
+        var result = await http.AuthenticateAsync(scheme);
+        return result.Succeeded && Guid.TryParse(result.Principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
     }
 
     /// <summary>

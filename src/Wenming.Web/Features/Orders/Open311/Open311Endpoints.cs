@@ -15,11 +15,15 @@ internal static class Open311Endpoints
 {
     public const string Prefix = "/open311/v2";
 
-    public static IServiceCollection AddOpen311(this IServiceCollection services) =>
-        services.AddScoped<GeoReport>().AddScoped<PartnerKeys>()
+    public static IServiceCollection AddOpen311(this IServiceCollection services)
+    {
+        services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, PartnerKeyAuthentication>(
+            PartnerKeyAuthentication.Name, null);
+        return services.AddScoped<GeoReport>().AddScoped<PartnerKeys>()
             // Civic-request clients read the GeoReport error document, not problem details, also when the rate limiter refuses.
             .AddSingleton(new Infrastructure.Problems.RefusalWriter(Prefix, (http, status, retryAfter) =>
                 RefuseAsync(http, status, $"请求过多，请 {retryAfter} 秒后再试（too many requests: retry after {retryAfter} s）")));
+    }
 
     public static IEndpointRouteBuilder MapOpen311(this IEndpointRouteBuilder app)
     {
@@ -55,6 +59,8 @@ internal static class Open311Endpoints
         g.MapPost("/requests.{format}", (HttpContext http, GeoReport api, CancellationToken ct) =>
                 AnswerAsync(http, async () => await api.CreateAsync(await FormArgsAsync(http, ct), ct)))
             .RequireRateLimiting(OrderEndpoints.IntakePolicy)
+            // A partner's Idempotency-Key belongs to its api_key, as a person's key to them.
+            .WithMetadata(new Infrastructure.Idempotency.IdempotencyOwner(PartnerKeyAuthentication.Name))
             .WithSummary("File a service request (application/x-www-form-urlencoded): api_key, service_code, lat & long or address_string, " +
                          "description, first_name, last_name, phone (optional: with it the station can call back, and a resident without an account gets SMS updates), " +
                          "attribute[code]=value; " +
