@@ -9,8 +9,7 @@ using Wenming.Web.Infrastructure.Problems;
 namespace Wenming.Web.Features.Orders;
 
 /// <summary>One order: where it is, its timeline, and a button for each move open to the caller.</summary>
-internal sealed class DetailModel(OrderQueries queries, ActOnOrder actOnOrder, OrderMatching matching, OrderAccess access, AppDbContext db,
-    Infrastructure.Files.IFileStore files, TimeProvider clock) : PageModel
+internal sealed class DetailModel(OrderQueries queries, ActOnOrder actOnOrder, AddOrderPhoto addPhoto, OrderMatching matching, AppDbContext db) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
@@ -58,14 +57,7 @@ internal sealed class DetailModel(OrderQueries queries, ActOnOrder actOnOrder, O
     {
         try
         {
-            var order = await access.LoadAsync(Id, ct);
-            var actor = await access.ActorAsync(order, ct);
-            order.RequireMayAddPhoto(actor);
-            var (content, type) = await Infrastructure.Files.Images.ReadUploadAsync(file, ct);
-            var name = $"orders/{order.Id:N}/{Ids.New():N}";
-            order.AddPhoto(actor, name, type, clock.GetUtcNow());
-            await files.SaveAsync(name, content, ct);
-            await db.SaveChangesAsync(ct);
+            await addPhoto.RunAsync(Id, file, ct);
             return Redirect($"/Orders/Detail?id={Id}");
         }
         catch (Exception e) when (e is DomainException or InputException or AccessDeniedException)

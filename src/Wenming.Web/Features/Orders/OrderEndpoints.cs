@@ -43,7 +43,7 @@ internal static class OrderEndpoints
             o.AddPolicy(IntakePolicy, _ => RateLimitPartition.GetConcurrencyLimiter("intake",
                 _ => new ConcurrencyLimiterOptions { PermitLimit = intake, QueueLimit = waiting, QueueProcessingOrder = QueueProcessingOrder.OldestFirst }));
         });
-        services.AddScoped<OrderAccess>().AddScoped<PlaceOrder>().AddScoped<ActOnOrder>().AddScoped<ConfirmOrderByToken>().AddScoped<RevealOrderContact>().AddScoped<OrderQueries>().AddScoped<OrderMatching>().AddScoped<OrderNotifier>()
+        services.AddScoped<OrderAccess>().AddScoped<PlaceOrder>().AddScoped<ActOnOrder>().AddScoped<ConfirmOrderByToken>().AddScoped<RevealOrderContact>().AddScoped<AddOrderPhoto>().AddScoped<OrderQueries>().AddScoped<OrderMatching>().AddScoped<OrderNotifier>()
             .AddScoped<WorkflowEditor>().AddSingleton<OrderDeadlines>().AddSingleton<OrderNumbers>()
             .AddHostedService<OrderDeadlines.Scanner>()
             .AddOpen311();
@@ -81,18 +81,10 @@ internal static class OrderEndpoints
                          "reopen {reason}, cancel, merge {intoOrderId}. Which exist at a step is the district's workflow; a stale move gets 409.");
         g.MapGet("/{id:guid}/recommendations", async (Guid id, OrderMatching m, CancellationToken ct) => TypedResults.Ok(await m.RecommendAsync(id, ct)))
             .WithSummary("Teams and volunteers ranked for this order, with the reasons (holder's admins, team leader)");
-        g.MapPost("/{id:guid}/photos", async (Guid id, IFormFile? file, OrderAccess access, IFileStore files, AppDbContext db,
-            TimeProvider clock, CancellationToken ct) =>
+        g.MapPost("/{id:guid}/photos", async (Guid id, IFormFile? file, AddOrderPhoto addPhoto, CancellationToken ct) =>
         {
-            var order = await access.LoadAsync(id, ct);
-            var actor = await access.ActorAsync(order, ct);
-            order.RequireMayAddPhoto(actor);
-            var (content, type) = await Images.ReadUploadAsync(file, ct);
-            var name = $"orders/{order.Id:N}/{Ids.New():N}";
-            order.AddPhoto(actor, name, type, clock.GetUtcNow());
-            await files.SaveAsync(name, content, ct);
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Created($"/api/v1/orders/{id}/photos/{order.Photos[^1].Id}", new Infrastructure.CreatedId(order.Photos[^1].Id));
+            var photo = await addPhoto.RunAsync(id, file, ct);
+            return TypedResults.Created($"/api/v1/orders/{id}/photos/{photo.Id}", new Infrastructure.CreatedId(photo.Id));
         }).DisableAntiforgery().WithSummary("Attach a photo of the service (JPEG, PNG or WebP, at most 2 MB, 9 per order; checked by content)");
         g.MapGet("/{id:guid}/photos/{photoId:guid}", async Task<Results<FileContentHttpResult, NotFound>> (Guid id, Guid photoId, OrderAccess access,
             IFileStore files, CancellationToken ct) =>
