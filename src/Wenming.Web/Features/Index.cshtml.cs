@@ -36,7 +36,7 @@ internal sealed class IndexModel(HomeFigures figures, DataScope scope, Teams.Tea
         }
         catch (Infrastructure.Problems.InputException e)
         {
-            DemandMessage = string.Join("；", e.Errors.SelectMany(x => x.Value));
+            DemandMessage = e.Summary;
         }
 
         await OnGetAsync(ct);

@@ -49,7 +49,7 @@ internal sealed class DetailModel(ActivityUseCases activities, SignUps signUps) 
         }
         catch (Exception e) when (e is DomainException or InputException or AccessDeniedException)
         {
-            Message = e is InputException i ? string.Join("；", i.Errors.SelectMany(x => x.Value)) : e.Message;
+            Message = InputException.PageMessage(e);
         }
 
         return await LoadAsync(ct);

@@ -38,7 +38,7 @@ internal sealed class LibraryModel(ActivityUseCases activities, Home.HomeFigures
         {
             Message = e switch
             {
-                InputException i => string.Join("；", i.Errors.SelectMany(x => x.Value)),
+                InputException i => i.Summary,
                 NotVisibleException => "找不到该活动",
                 _ => e.Message,
             };

@@ -36,7 +36,7 @@ internal sealed class NewModel(ActivityUseCases activities, Home.HomeFigures fig
         {
             Message = e switch
             {
-                InputException i => string.Join("；", i.Errors.SelectMany(x => x.Value)),
+                InputException i => i.Summary,
                 NotVisibleException => "找不到所选的单位或队伍",
                 _ => e.Message,
             };

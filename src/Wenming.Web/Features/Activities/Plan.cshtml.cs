@@ -31,7 +31,7 @@ internal sealed class PlanModel(Planning planning, Home.HomeFigures figures) : P
         }
         catch (Exception e) when (e is DomainException or InputException or AccessDeniedException)
         {
-            Message = e is InputException i ? string.Join("；", i.Errors.SelectMany(x => x.Value)) : e.Message;
+            Message = InputException.PageMessage(e);
         }
 
         return await LoadAsync(ct);

@@ -28,7 +28,7 @@ internal sealed class ProjectsModel(Planning planning, Home.HomeFigures figures)
         }
         catch (Exception e) when (e is DomainException or InputException or AccessDeniedException or NotVisibleException)
         {
-            Message = e is InputException i ? string.Join("；", i.Errors.SelectMany(x => x.Value)) : e is NotVisibleException ? "找不到您的单位" : e.Message;
+            Message = e is NotVisibleException ? "找不到您的单位" : InputException.PageMessage(e);
         }
 
         await LoadAsync(ct);

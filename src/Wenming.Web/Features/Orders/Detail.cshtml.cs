@@ -33,17 +33,9 @@ internal sealed class DetailModel(OrderQueries queries, ActOnOrder actOnOrder, A
             await actOnOrder.RunAsync(Id, act, new OrderActionInput(note, note, unitId, teamId, volunteerIds, latitude, longitude, "wgs84", stars, note, outcome, null, version), ct);
             return Redirect($"/Orders/Detail?id={Id}");
         }
-        catch (InputException e)
+        catch (Exception e) when (InputException.PageMessage(e) is { } message)
         {
-            Message = string.Join("；", e.Errors.SelectMany(x => x.Value));
-        }
-        catch (DomainException e)
-        {
-            Message = e.Message;
-        }
-        catch (AccessDeniedException e)
-        {
-            Message = e.Message;
+            Message = message;
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -62,7 +54,7 @@ internal sealed class DetailModel(OrderQueries queries, ActOnOrder actOnOrder, A
         }
         catch (Exception e) when (e is DomainException or InputException or AccessDeniedException)
         {
-            Message = e is InputException i ? string.Join("；", i.Errors.SelectMany(x => x.Value)) : e.Message;
+            Message = InputException.PageMessage(e);
         }
 
         return await LoadAsync(ct);

@@ -63,7 +63,7 @@ internal sealed class PartnerKeysModel(PartnerKeys keys, Infrastructure.Tenancy.
         }
         catch (InputException e)
         {
-            Error = string.Join("；", e.Errors.SelectMany(x => x.Value));
+            Error = e.Summary;
         }
         catch (AccessDeniedException)
         {

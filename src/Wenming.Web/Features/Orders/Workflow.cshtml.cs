@@ -26,7 +26,7 @@ internal sealed class WorkflowModel(WorkflowEditor editor) : PageModel
         }
         catch (InputException e)
         {
-            Message = string.Join("；", e.Errors.SelectMany(x => x.Value));
+            Message = e.Summary;
         }
         catch (DomainException e)
         {

@@ -36,7 +36,7 @@ internal sealed class PlatformsModel(SavePlatforms platforms, Infrastructure.Ten
         }
         catch (InputException e)
         {
-            Error = string.Join("；", e.Errors.SelectMany(x => x.Value));
+            Error = e.Summary;
             Items = await platforms.ListAsync(ct);
         }
         catch (AccessDeniedException)

@@ -36,7 +36,7 @@ internal sealed class RolesModel(ManageRoles roles, UnitQueries units) : PageMod
             }
             catch (InputException e)
             {
-                Error = string.Join("；", e.Errors.SelectMany(x => x.Value));
+                Error = e.Summary;
             }
             catch (DomainException e)
             {

@@ -43,7 +43,7 @@ internal sealed class ImportModel(StartVolunteerImport start, ImportJobs jobs, D
         }
         catch (InputException e)
         {
-            Error = string.Join("；", e.Errors.SelectMany(x => x.Value));
+            Error = e.Summary;
         }
         catch (DomainException e)
         {

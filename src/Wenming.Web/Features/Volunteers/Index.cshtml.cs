@@ -36,7 +36,7 @@ internal sealed class IndexModel(VolunteerQueries queries, ReviewVolunteer revie
         }
         catch (InputException e)
         {
-            Message = string.Join("；", e.Errors.SelectMany(x => x.Value));
+            Message = e.Summary;
         }
 
         return await LoadAsync(ct);

@@ -23,7 +23,7 @@ internal sealed class MeModel(PersonalDataRequests requests, VolunteerQueries qu
         }
         catch (InputException e)
         {
-            Message = string.Join("；", e.Errors.SelectMany(x => x.Value));
+            Message = e.Summary;
         }
         catch (Infrastructure.Data.DomainException e)
         {
@@ -42,7 +42,7 @@ internal sealed class MeModel(PersonalDataRequests requests, VolunteerQueries qu
         }
         catch (InputException e)
         {
-            Message = string.Join("；", e.Errors.SelectMany(x => x.Value));
+            Message = e.Summary;
         }
         catch (Infrastructure.Data.DomainException e)
         {

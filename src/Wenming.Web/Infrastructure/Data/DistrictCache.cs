@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Wenming.Web.Infrastructure.Tenancy;
 
 namespace Wenming.Web.Infrastructure.Data;
@@ -92,39 +91,14 @@ internal sealed class DistrictCache(TimeProvider clock)
     /// again after it (and after the commit of a request's deferred transaction), so that a read during the save does not
     /// keep the old state.
     /// </summary>
-    internal sealed class Invalidation(DistrictCache cache, params Type[] watched) : SaveChangesInterceptor
+    internal sealed class Invalidation(DistrictCache cache, params Type[] watched) : SaveHooks
     {
         private readonly ConditionalWeakTable<DbContext, HashSet<Guid>> _pending = [];
-
-        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
-            CancellationToken cancellationToken = default)
-        {
-            Saving(eventData.Context);
-            return ValueTask.FromResult(result);
-        }
-
-        public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-        {
-            Saving(eventData.Context);
-            return result;
-        }
-
-        public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-        {
-            Saved(eventData.Context);
-            return ValueTask.FromResult(result);
-        }
-
-        public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-        {
-            Saved(eventData.Context);
-            return result;
-        }
 
         /// <summary>Whether a save of this type forgets a district's cached entries (its rows are never written past SaveChanges).</summary>
         public bool Watches(Type type) => watched.Contains(type);
 
-        private void Saving(DbContext? context)
+        protected override void Saving(DbContext? context)
         {
             if (context is null)
             {
@@ -147,7 +121,7 @@ internal sealed class DistrictCache(TimeProvider clock)
             _pending.AddOrUpdate(context, districts);
         }
 
-        private void Saved(DbContext? context)
+        protected override void Saved(DbContext? context)
         {
             if (context is not null && _pending.TryGetValue(context, out var districts))
             {

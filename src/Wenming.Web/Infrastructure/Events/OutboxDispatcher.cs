@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Wenming.Web.Infrastructure.Data;
 using Wenming.Web.Infrastructure.Tenancy;
 
@@ -55,42 +54,9 @@ internal sealed class OutboxSignal : IDisposable
 /// Stages the events of the entities being saved as outbox rows in the same SaveChanges, hence the same transaction: the
 /// change and its events are written together or not at all.
 /// </summary>
-internal sealed class OutboxStaging(OutboxSignal signal, TimeProvider clock) : SaveChangesInterceptor
+internal sealed class OutboxStaging(OutboxSignal signal, TimeProvider clock) : SaveHooks
 {
     private static readonly ConditionalWeakTable<DbContext, object> Staged = [];
-
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
-        CancellationToken cancellationToken = default)
-    {
-        Stage(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-    {
-        Stage(eventData.Context);
-        return result;
-    }
-
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        Saved(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-    {
-        Saved(eventData.Context);
-        return result;
-    }
-
-    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Forget(eventData.Context);
-
-    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Forget(eventData.Context);
-        return Task.CompletedTask;
-    }
 
     /// <summary>Events taken from their entities become outbox rows, tracked as new: a retried SaveChanges writes them once.</summary>
     public static bool Stage(DbContext? context, DateTimeOffset now)
@@ -118,7 +84,7 @@ internal sealed class OutboxStaging(OutboxSignal signal, TimeProvider clock) : S
         return staged;
     }
 
-    private void Stage(DbContext? context)
+    protected override void Saving(DbContext? context)
     {
         if (Stage(context, clock.GetUtcNow()))
         {
@@ -126,7 +92,7 @@ internal sealed class OutboxStaging(OutboxSignal signal, TimeProvider clock) : S
         }
     }
 
-    private void Saved(DbContext? context)
+    protected override void Saved(DbContext? context)
     {
         if (context is AppDbContext db && Staged.Remove(db))
         {
@@ -140,7 +106,7 @@ internal sealed class OutboxStaging(OutboxSignal signal, TimeProvider clock) : S
         }
     }
 
-    private static void Forget(DbContext? context)
+    protected override void Failed(DbContext? context)
     {
         if (context is not null)
         {

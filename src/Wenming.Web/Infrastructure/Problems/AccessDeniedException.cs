@@ -11,6 +11,17 @@ internal sealed class InputException(IDictionary<string, string[]> errors) : Exc
 {
     public IDictionary<string, string[]> Errors { get; } = errors;
 
+    /// <summary>Every field's reason in one line, for a page's message.</summary>
+    public string Summary => string.Join("；", Errors.SelectMany(x => x.Value));
+
+    /// <summary>What a page shows for a refusal (bad input, a rule, a role), or null for anything else, which is a fault.</summary>
+    public static string? PageMessage(Exception e) => e switch
+    {
+        InputException i => i.Summary,
+        Wenming.Web.Infrastructure.Data.DomainException or AccessDeniedException => e.Message,
+        _ => null,
+    };
+
     public static void ThrowIfAny(Dictionary<string, List<string>> errors)
     {
         if (errors.Count > 0)
