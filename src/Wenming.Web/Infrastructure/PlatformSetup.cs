@@ -39,7 +39,7 @@ internal static class PlatformSetup
         services.AddSingleton<DistrictCache>();
         // What DistrictCache holds comes from these; a save that changes one forgets its district's entries.
         services.AddSingleton(sp => new DistrictCache.Invalidation(sp.GetRequiredService<DistrictCache>(), typeof(Unit), typeof(Features.Teams.Team),
-            typeof(Platform), typeof(Features.Orders.WorkflowDefinition)));
+            typeof(Platform), typeof(Features.Orders.WorkflowDefinition), typeof(Features.Teams.MenuItem)));
         services.AddScoped<AuditLog>();
         services.AddOutbox();
         services.AddDatabase(config, builder.Environment.ContentRootPath);

@@ -36,6 +36,20 @@ public sealed class TeamApiTests
         var near = await resident.GetJsonAsync("/api/v1/menu?lat=24.35&lng=102.54&radiusKm=500");
         var distances = near.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("distanceKm").GetDouble()).ToList();
         Assert.Equal(distances.Order(), distances);
+
+        // A service the station's squad starts offering is on the resident's menu at once (the menu is kept in memory and
+        // forgotten when a menu item is saved).
+        var leader = await host.ClientAsAsync(TestHost.Phone(Hongta, "10"));
+        var squad = await Orders.OrderFlow.LeadersSquadAsync(host, $"{HongtaCode}-01-001");
+        var title = "上门磨剪刀" + Random.Shared.Next(100_000);
+        var platformId = legal.GetProperty("items").EnumerateArray().Concat(items).First().GetProperty("platformId").GetGuid();
+        using (var offered = await leader.PostJsonAsync($"/api/v1/teams/{squad}/menu", new { title, platformId, capacity = 5 }))
+        {
+            Assert.Equal(HttpStatusCode.Created, offered.StatusCode);
+        }
+
+        var found = await resident.GetJsonAsync($"/api/v1/menu?search={Uri.EscapeDataString(title)}");
+        Assert.Equal(title, Assert.Single(found.GetProperty("items").EnumerateArray()).GetProperty("title").GetString());
     }
 
     [Theory]

@@ -31,8 +31,10 @@ internal sealed record DemandInput(string? Text, Guid? PlatformId, Guid? UnitId)
 internal sealed record DemandView(Guid Id, string Text, string? Platform, UnitRef Unit, DateTimeOffset CreatedAt);
 
 /// <summary>Teams, their members and their menus: created by admins, run by their leaders, joined by volunteers.</summary>
-internal sealed class TeamUseCases(AppDbContext db, AuditLog audit, TimeProvider clock)
+internal sealed class TeamUseCases(AppDbContext db, AuditLog audit, DistrictCache cache, TimeProvider clock)
 {
+    public const string MenuCacheKind = "menu";
+
     private DataScope Scope => db.Scope;
 
     /// <summary>Teams of the caller's units, their ancestors (a volunteer joins the station's or the center's) and below.</summary>
@@ -251,6 +253,11 @@ internal sealed class TeamUseCases(AppDbContext db, AuditLog audit, TimeProvider
         int pageSize, CancellationToken ct)
     {
         (page, pageSize) = UnitQueries.Paging(page, pageSize);
+        if (!Scope.IsSystem)
+        {
+            return await CachedMenuAsync(platformId, search, lat, lng, radiusKm, page, pageSize, ct);
+        }
+
         var query = MenuQuery();
         if (platformId is { } p)
         {
@@ -264,6 +271,12 @@ internal sealed class TeamUseCases(AppDbContext db, AuditLog audit, TimeProvider
 
         var platforms = await db.Platforms.ToDictionaryAsync(x => x.Id, x => x.Name, ct);
         var items = (await query.OrderBy(m => m.CreatedAt).Take(2_000).ToListAsync(ct)).Select(m => ToMenuView(m, platforms, Distance(m.Unit!, lat, lng))).ToList();
+        return Page(items, lat, radiusKm, page, pageSize);
+    }
+
+    /// <summary>Within the radius if one is asked, nearest first with a point (else by platform and title), one page.</summary>
+    private static Paged<MenuView> Page(List<MenuView> items, double? lat, double? radiusKm, int page, int pageSize)
+    {
         if (radiusKm is { } r && lat is not null)
         {
             items = [.. items.Where(i => i.DistanceKm is { } d && d <= r)];
@@ -271,6 +284,36 @@ internal sealed class TeamUseCases(AppDbContext db, AuditLog audit, TimeProvider
 
         items = lat is null ? [.. items.OrderBy(i => i.Platform).ThenBy(i => i.Title)] : [.. items.OrderBy(i => i.DistanceKm ?? double.MaxValue)];
         return new([.. items.Skip((page - 1) * pageSize).Take(pageSize)], items.Count, page, pageSize);
+    }
+
+    /// <summary>One active menu item as the resident's menu shows it, with where its area lies.</summary>
+    private sealed record MenuEntry(Guid Id, string Title, Guid PlatformId, string? Description, string? Availability, int Capacity, Guid TeamId,
+        string Team, Guid UnitId, string UnitName, string UnitPath, double? Latitude, double? Longitude, DateTimeOffset CreatedAt);
+
+    /// <summary>
+    /// The menu of a person's places, from the district's active items in <see cref="DistrictCache"/> (a save of a menu item,
+    /// team, unit or platform forgets them): every request reads and filters a few thousand items in memory, where the
+    /// database would join and scan them for each.
+    /// </summary>
+    private async Task<Paged<MenuView>> CachedMenuAsync(Guid? platformId, string? search, double? lat, double? lng, double? radiusKm, int page, int pageSize,
+        CancellationToken ct)
+    {
+        var districtId = Scope.DistrictId;
+        var all = await cache.GetAsync(MenuCacheKind, districtId, async c => (await db.Set<MenuItem>().AsNoTracking()
+            .Where(m => m.DistrictId == districtId && m.IsActive)
+            .Select(m => new MenuEntry(m.Id, m.Title, m.PlatformId, m.Description, m.Availability, m.Capacity, m.TeamId, m.Team!.Name, m.UnitId, m.Unit!.Name,
+                m.Unit.Path, m.Unit.Latitude, m.Unit.Longitude, m.CreatedAt))
+            .ToListAsync(c)).OrderBy(m => m.CreatedAt).ToArray(), ct) ?? [];
+        var platforms = (await PlatformDirectory.AllAsync(db, cache, districtId, ct)).ToDictionary(x => x.Id, x => x.Name);
+        var words = string.IsNullOrWhiteSpace(search) ? null : search;
+        var items = all.Where(m => (platformId is null || m.PlatformId == platformId) && Scope.SeesOrAbove(m.UnitPath)
+                                   && (words is null || m.Title.Contains(words, StringComparison.Ordinal) || m.Team.Contains(words, StringComparison.Ordinal)
+                                       || m.Description?.Contains(words, StringComparison.Ordinal) == true))
+            .Take(2_000)
+            .Select(m => new MenuView(m.Id, m.Title, m.PlatformId, platforms.GetValueOrDefault(m.PlatformId) ?? "", m.Description, m.Availability, m.Capacity,
+                m.TeamId, m.Team, new UnitRef(m.UnitId, m.UnitName), Distance(m.Latitude, m.Longitude, lat, lng)))
+            .ToList();
+        return Page(items, lat, radiusKm, page, pageSize);
     }
 
     public async Task<Demand> RaiseDemandAsync(DemandInput input, CancellationToken ct)
@@ -323,13 +366,10 @@ internal sealed class TeamUseCases(AppDbContext db, AuditLog audit, TimeProvider
             m.Team!.Name, new UnitRef(m.UnitId, m.Unit!.Name), distance);
 
     /// <summary>Great-circle distance from the caller to the place that offers the service.</summary>
-    public static double? Distance(Unit unit, double? lat, double? lng)
-    {
-        if (lat is null || lng is null || unit.Latitude is null || unit.Longitude is null)
-        {
-            return null;
-        }
+    public static double? Distance(Unit unit, double? lat, double? lng) => Distance(unit.Latitude, unit.Longitude, lat, lng);
 
-        return Math.Round(Infrastructure.Geo.Meters(lat.Value, lng.Value, unit.Latitude.Value, unit.Longitude.Value) / 1000, 2);
-    }
+    private static double? Distance(double? placeLat, double? placeLng, double? lat, double? lng) =>
+        lat is null || lng is null || placeLat is null || placeLng is null
+            ? null
+            : Math.Round(Infrastructure.Geo.Meters(lat.Value, lng.Value, placeLat.Value, placeLng.Value) / 1000, 2);
 }
