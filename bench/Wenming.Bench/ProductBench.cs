@@ -121,7 +121,7 @@ internal static class ProductBench
             Expect(await LoadGenerator.ClosedLoopAsync(http, n => Missing(platform.Address, residents, n), 4, TimeSpan.FromSeconds(3)), "warm-up 404");
 
             Console.WriteLine($"{rounds} rounds: each side {seconds} s in closed loop ({clients} clients, in 2 slices taking turns), then each {seconds} s " +
-                              "in open loop at 80 % of the platform's rate in that round; orders, then the menu");
+                              $"in open loop at 80 % of the platform's rate in that round; orders, then the menu (and each side {seconds} s with one client alone)");
             var orders = new Kind("POST order (menu item, the phone's location)", s => s.Orders);
             var menu = new Kind("GET menu (home page: page=1&pageSize=30)", s => s.Menu, MenuP99Target);
             for (var round = 1; round <= rounds; round++)
@@ -181,6 +181,7 @@ internal static class ProductBench
         private readonly List<double> _ratios = [];
         private readonly Dictionary<string, List<Sample>> _closed = new() { ["ceiling"] = [], ["platform"] = [] };
         private readonly Dictionary<string, List<LoadResult>> _open = new() { ["ceiling"] = [], ["platform"] = [] };
+        private readonly Dictionary<string, List<LoadResult>> _alone = new() { ["ceiling"] = [], ["platform"] = [] };
         private readonly List<double> _rates = [];
 
         public string Name => name;
@@ -219,8 +220,18 @@ internal static class ProductBench
                 }
             }
 
+            // With a latency target: also one client alone, each request sent when the last one was answered.
+            if (p99Target is not null)
+            {
+                foreach (var side in sides)
+                {
+                    _alone[side.Name].Add(Expect(await LoadGenerator.ClosedLoopAsync(http, requests(side), 1, window), $"{name} alone, {side.Name}"));
+                }
+            }
+
             return $"closed loop ceiling {rate["ceiling"]:N0}/s, platform {rate["platform"]:N0}/s, ratio {_ratios[^1]:F2}; " +
-                   $"open loop at {open:N0}/s: p99 ceiling {_open["ceiling"][^1].P99:F1} ms, platform {_open["platform"][^1].P99:F1} ms";
+                   $"open loop at {open:N0}/s: p99 ceiling {_open["ceiling"][^1].P99:F1} ms, platform {_open["platform"][^1].P99:F1} ms" +
+                   (p99Target is null ? "" : $"; one client alone: p99 ceiling {_alone["ceiling"][^1].P99:F1} ms, platform {_alone["platform"][^1].P99:F1} ms");
         }
 
         public string Summary(bool postgres, bool full, Dictionary<long, string> texts)
@@ -246,14 +257,21 @@ internal static class ProductBench
                 $"  per request in the closed loops, platform / ceiling: CPU of the app {PerRequest(s => s.AppCpu, "F3")} ms" +
                 (postgres
                     ? $", of PostgreSQL {PerRequest(s => s.DatabaseCpu, "F3")} ms; statements {PerRequest(s => s.Statements.Values.Sum(x => x.Calls), "F1")}, " +
-                      $"their execution {PerRequest(s => s.Statements.Values.Sum(x => x.Ms), "F3")} ms"
+                      $"their execution (wall time) {PerRequest(s => s.Statements.Values.Sum(x => x.Ms), "F3")} ms"
                     : "") +
                 $"; load generator {PerRequest(s => s.DriverCpu, "F3")} ms; other processes took {_closed.Values.SelectMany(v => v).Average(s => s.Others):P0} of the machine",
             };
+            if (p99Target is { } limit)
+            {
+                var alone = _alone.ToDictionary(o => o.Key, o => LoadResult.Combine(o.Value));
+                lines.Add($"  one client alone: p99 platform {alone["platform"].P99:F1} ms (p50 {alone["platform"].P50:F1}), ceiling {alone["ceiling"].P99:F1} ms " +
+                          $"(p50 {alone["ceiling"].P50:F1}); target < {limit} ms{(full ? "" : " (at --demo-scale full)")} {Verdict(alone["platform"].P99 < limit)}");
+            }
+
             if (postgres)
             {
                 var platform = cost["platform"];
-                lines.Add("  the platform's statements per request (calls, execution ms per request):");
+                lines.Add("  the platform's statements per request (calls, execution wall time in ms per request):");
                 lines.AddRange(platform.Statements.Where(x => x.Value.Calls >= platform.Requests / 100).OrderByDescending(x => x.Value.Ms).Take(8).Select(x =>
                     $"    {x.Value.Calls / (double)platform.Requests,4:F2} × {x.Value.Ms / platform.Requests,6:F3} ms  {texts.GetValueOrDefault(x.Key, "?")}"));
             }
