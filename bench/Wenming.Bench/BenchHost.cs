@@ -18,7 +18,7 @@ internal sealed class BenchHost(string connectionString, int volunteersPerDistri
     : WebApplicationFactory<Program>
 {
     /// <summary>A fixed key for the ID numbers of the throwaway database.</summary>
-    private const string PersonalDataKey = "d2VubWluZy1iZW5jaC1rZXktMzItYnl0ZXMtbG9uZyE=";
+    internal const string PersonalDataKey = "d2VubWluZy1iZW5jaC1rZXktMzItYnl0ZXMtbG9uZyE=";
 
     private readonly string _files = Path.Combine(Path.GetTempPath(), $"wenming-bench-files-{Guid.NewGuid():N}");
 

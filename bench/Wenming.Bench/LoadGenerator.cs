@@ -16,16 +16,7 @@ internal sealed class LoadResult(int ok, int failed, double seconds, List<double
     public double P99 => Percentile(0.99);
     public double Max => _sorted.Length == 0 ? double.NaN : _sorted[^1];
 
-    /// <summary>
-    /// Open loop: how late each request (in the order of <see cref="InOrder"/>) began to be sent after it was due, as part
-    /// of its latency: the issuer is a thread of this process, and a busy machine can keep it waiting for a core.
-    /// </summary>
-    public IReadOnlyList<double> IssuedLate { get; init; } = [];
-
-    /// <summary>Open loop: the Stopwatch timestamp request <c>i</c> was due at.</summary>
-    public Func<int, long> DueAt { get; init; } = _ => 0;
-
-    /// <summary>In the order the requests were issued (open loop: one per due time).</summary>
+    /// <summary>In the order the requests were issued.</summary>
     public IReadOnlyList<double> InOrder => latenciesMs;
 
     public double Percentile(double p) => _sorted.Length == 0 ? double.NaN : _sorted[Math.Min(_sorted.Length - 1, (int)(_sorted.Length * p))];
@@ -46,7 +37,12 @@ internal static class LoadGenerator
     /// <summary>How long an open-loop phase waits for its stragglers before it gives up on them.</summary>
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(20);
 
-    public static async Task<LoadResult> ClosedLoopAsync(HttpClient http, Func<long, HttpRequestMessage> next, int clients, TimeSpan duration)
+    /// <summary>An answer with this status counts as a success (a 404 that is the point of the request).</summary>
+    public static readonly HttpRequestOptionsKey<int> Expected = new("expected-status");
+
+    /// <summary>Closed loop for <paramref name="duration"/>, or until <paramref name="requests"/> were sent.</summary>
+    public static async Task<LoadResult> ClosedLoopAsync(HttpClient http, Func<long, HttpRequestMessage> next, int clients, TimeSpan duration,
+        long requests = long.MaxValue)
     {
         var latencies = new List<double>[clients];
         var failed = 0;
@@ -57,10 +53,10 @@ internal static class LoadGenerator
         var workers = Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
         {
             var mine = latencies[c] = new List<double>(4096);
-            while (Stopwatch.GetTimestamp() < end)
+            while (Stopwatch.GetTimestamp() < end && Interlocked.Increment(ref sequence) is var n && n <= requests)
             {
                 var sent = Stopwatch.GetTimestamp();
-                var (ok, error) = await SendAsync(http, next(Interlocked.Increment(ref sequence)));
+                var (ok, error) = await SendAsync(http, next(n));
                 if (ok)
                 {
                     mine.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
@@ -81,14 +77,12 @@ internal static class LoadGenerator
     {
         var total = (int)(perSecond * duration.TotalSeconds);
         var latencies = new double[total];
-        var lateness = new double[total];
         var succeeded = new bool[total];
         var failed = 0;
         string? firstError = null;
         var tasks = new Task[total];
         async Task OneAsync(int index, long due)
         {
-            lateness[index] = (Stopwatch.GetTimestamp() - due) * 1000.0 / Stopwatch.Frequency;
             var (ok, error) = await SendAsync(http, next(index));
             latencies[index] = (Stopwatch.GetTimestamp() - due) * 1000.0 / Stopwatch.Frequency;
             succeeded[index] = ok;
@@ -99,8 +93,8 @@ internal static class LoadGenerator
             }
         }
 
-        // Requests are issued from a thread of their own: from the thread pool, each would wait behind the platform's own
-        // work items in the same process before it was even sent, a delay no client on another machine has.
+        // Requests are issued from a thread of their own: from the thread pool, each would wait behind the work items of the
+        // answers coming back before it was even sent.
         var start = Stopwatch.GetTimestamp();
         var allIssued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var issuer = new Thread(() =>
@@ -110,7 +104,7 @@ internal static class LoadGenerator
                 var due = start + (long)(i / perSecond * Stopwatch.Frequency);
                 // Sleeping, not spinning: a spin would take a core from the platform it measures. A request goes out about a
                 // millisecond late, later when the busy machine keeps this thread from a core, and that counts in its latency
-                // (measured from when it was due; IssuedLate says how much).
+                // (measured from when it was due).
                 while (Stopwatch.GetTimestamp() < due)
                 {
                     Thread.Sleep(1);
@@ -136,7 +130,7 @@ internal static class LoadGenerator
         }
 
         var done = Enumerable.Range(0, total).Where(i => succeeded[i]).ToList();
-        return new LoadResult(done.Count, failed, issued, [.. done.Select(i => latencies[i])], firstError) { IssuedLate = [.. done.Select(i => lateness[i])], DueAt = i => start + (long)(i / perSecond * Stopwatch.Frequency) };
+        return new LoadResult(done.Count, failed, issued, [.. done.Select(i => latencies[i])], firstError);
     }
 
     private static async Task<(bool Ok, string? Error)> SendAsync(HttpClient http, HttpRequestMessage request)
@@ -146,7 +140,7 @@ internal static class LoadGenerator
             using (request)
             using (var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead))
             {
-                if (response.IsSuccessStatusCode)
+                if (request.Options.TryGetValue(Expected, out var expected) ? (int)response.StatusCode == expected : response.IsSuccessStatusCode)
                 {
                     return (true, null);
                 }

@@ -18,8 +18,8 @@ internal static class Benchmarks
             case "volunteer-import":
                 await VolunteerImportBench.RunAsync(rest);
                 return 0;
-            case "order-intake":
-                await OrderIntakeBench.RunAsync(rest);
+            case "product":
+                await ProductBench.RunAsync(rest);
                 return 0;
             case "matching":
                 await MatchingBench.RunAsync(rest);
@@ -31,8 +31,8 @@ internal static class Benchmarks
                 Console.Error.WriteLine($"unknown benchmark '{name}'; available:");
                 Console.Error.WriteLine("  subtree [iterations]              subtree of a district root at national scale vs a primary-key lookup");
                 Console.Error.WriteLine("  volunteer-import [rows]           100,000 volunteers from one .xlsx vs a raw COPY of the same rows");
-                Console.Error.WriteLine("  order-intake [clients] [seconds] [warm-up seconds] [--rounds=3] [--warm-rounds=1] [--cold-connections] [--fsync-off] [--idempotency-key] [--no-auto-prepare] [--explain] [--alloc] [--dump=FILE]");
-                Console.Error.WriteLine("                                    POST /api/v1/orders over HTTP vs one raw INSERT behind the same pipeline; p99 at 80 %");
+                Console.Error.WriteLine("  product [--provider=postgres|sqlite] [--scale=default|full] [--seconds=4] [--rounds=3] [--clients=16] [--warm-up=20] [--requests=2000]");
+                Console.Error.WriteLine("                                    the published platform vs a raw ceiling app: orders from the menu, the menu, a request's own CPU");
                 Console.Error.WriteLine("  matching [orders] [history] [--explain]");
                 Console.Error.WriteLine("                                    recommendations among Haidian's 100,000 volunteers vs a PK lookup and a raw SELECT");
                 Console.Error.WriteLine("  signups [people] [places]         2,000 people signing up at once for one activity vs a raw INSERT; accepted = places");

@@ -55,7 +55,8 @@ internal sealed class PostgresCluster : IDisposable
     /// <param name="purpose">Names the temporary folder.</param>
     /// <param name="durable">Commits flushed to disk (fsync, full-page writes) as in production, for a benchmark of writes;
     /// otherwise off, for speed.</param>
-    public static PostgresCluster Start(string purpose = "tests", bool durable = false)
+    /// <param name="settings">More server settings, as <c>-c name=value</c> options.</param>
+    public static PostgresCluster Start(string purpose = "tests", bool durable = false, string settings = "")
     {
         var bin = FindBinaries() ?? throw new InvalidOperationException(
             "PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql).");
@@ -75,7 +76,7 @@ internal sealed class PostgresCluster : IDisposable
         cluster.Exec("initdb", $"-D {data} -U postgres --pwfile={pwFile} -A scram-sha-256 -E UTF8 --locale=C.UTF-8 --no-sync");
         // Tuned for throwaway test data, not durability, except where a benchmark asks for it.
         var options = $"-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={dir} -c max_connections=200 " +
-                      "-c shared_buffers=256MB" + (durable ? "" : " -c fsync=off -c full_page_writes=off");
+                      "-c shared_buffers=256MB" + (durable ? "" : " -c fsync=off -c full_page_writes=off") + (settings.Length > 0 ? " " + settings : "");
         cluster.Exec("pg_ctl", $"-D {data} -l {Path.Combine(dir, "log")} -w -t 60 -o \"{options}\" start");
         return cluster;
     }
