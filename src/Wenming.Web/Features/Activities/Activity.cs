@@ -486,7 +486,7 @@ internal sealed class Attendance : IDistrictOwned, Infrastructure.Events.IRaises
     }
 }
 
-/// <summary>签退 at an activity: the attendance is credited with its minutes (the records issue turns them into hours).</summary>
+/// <summary>签退 at an activity: the attendance is credited with its minutes (what service records and hours are made from).</summary>
 internal sealed record AttendanceCredited(Guid DistrictId, Guid SubjectId, Guid ActivityId, Guid UserId, DateOnly Day, DateTimeOffset CheckInAt,
     DateTimeOffset CheckOutAt, int Minutes, string Method) : Infrastructure.Events.IOutboxEvent
 {

@@ -42,9 +42,9 @@ internal sealed class ConfirmOrderByToken(AppDbContext db, OrderAccess access, O
 
         order.Confirm(new OrderActor(order.RequesterUserId, order.ContactName + "（短信确认）", false, true, false, null), await access.PlacesAsync(order, ct),
             clock.GetUtcNow());
-        notifier.Stage(order, OrderEventKinds.Of(OrderAction.Confirm));
+        notifier.Stage(order, OrderActions.Name(OrderAction.Confirm));
         await db.SaveChangesAsync(ct);
-        await notifier.PublishAsync(order, OrderEventKinds.Of(OrderAction.Confirm), null, ct);
+        await notifier.PublishAsync(order, OrderActions.Name(OrderAction.Confirm), null, ct);
         return order;
     }
 }

@@ -753,7 +753,7 @@ internal sealed class Order : IDistrictOwned, IRaisesEvents
         var stack = new List<(int Step, Guid Unit, Guid? Team)>();
         foreach (var e in Events.OrderBy(e => e.Sequence))
         {
-            if (e.Action is OrderEventKinds.ReviewOpen || e.Action == OrderEventKinds.Of(OrderAction.Review))
+            if (e.Action is OrderEventKinds.ReviewOpen || e.Action == OrderActions.Name(OrderAction.Review))
             {
                 // A review starts the order's handling afresh: nothing before it is a place to go back to.
                 stack.Clear();
@@ -763,7 +763,7 @@ internal sealed class Order : IDistrictOwned, IRaisesEvents
                 }
             }
 
-            if (e.Action == OrderEventKinds.Of(OrderAction.Reject))
+            if (e.Action == OrderActions.Name(OrderAction.Reject))
             {
                 if (stack.Count > 0)
                 {
@@ -795,7 +795,7 @@ internal sealed class Order : IDistrictOwned, IRaisesEvents
     }
 
     private void Append(OrderAction action, OrderActor actor, DateTimeOffset now, string? note) =>
-        Append(OrderEventKinds.Of(action), StepIndex, actor, now, note);
+        Append(OrderActions.Name(action), StepIndex, actor, now, note);
 
     private void Append(string action, int stepIndex, OrderActor actor, DateTimeOffset now, string? note)
     {

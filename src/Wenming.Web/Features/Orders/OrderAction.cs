@@ -48,7 +48,10 @@ internal static class OrderActions
     };
 }
 
-/// <summary>What else the timeline records besides the moves: the order's entry, the clock's doings, and side notes.</summary>
+/// <summary>
+/// What else the timeline records besides the moves (a move's entry is named <see cref="OrderActions.Name"/>): the order's
+/// entry, the clock's doings, and side notes.
+/// </summary>
 internal static class OrderEventKinds
 {
     public const string Place = "place";
@@ -59,7 +62,4 @@ internal static class OrderEventKinds
     public const string ReviewOpen = "review-open";
     public const string Photo = "photo";
     public const string Project = "project";
-
-    /// <summary>The wire name of a move, as its timeline entry is named.</summary>
-    public static string Of(OrderAction action) => OrderActions.Name(action);
 }

@@ -34,7 +34,7 @@ internal sealed class OrderAssignment : IDistrictOwned
     public double? CheckOutLatitude { get; private set; }
     public double? CheckOutLongitude { get; private set; }
 
-    /// <summary>Service time, check-in to check-out: the hours the service-records issue turns into records.</summary>
+    /// <summary>Service time, check-in to check-out: what the volunteer's service record and hours are made from.</summary>
     public int? Minutes { get; private set; }
 
     public Volunteers.Volunteer? Volunteer { get; private set; }

@@ -143,4 +143,11 @@ internal sealed class Open311Key : IDistrictOwned
     }
 
     public void Revoke(DateTimeOffset now) => RevokedAt = now;
+
+    /// <summary>The key in use that <paramref name="apiKey"/> is, in any district (a partner names its district by the key).</summary>
+    public static async Task<Open311Key?> InUseAsync(Infrastructure.Data.AppDbContext db, string apiKey, CancellationToken ct)
+    {
+        var hash = Infrastructure.Tokens.Hash(apiKey.Trim());
+        return await db.Set<Open311Key>().IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(k => k.KeyHash == hash && k.RevokedAt == null, ct);
+    }
 }

@@ -45,7 +45,7 @@ internal sealed class OrderNotifier(AppDbContext db, IHubContext<OrderBoardHub> 
         {
             OrderAction.Confirm, OrderAction.Collect, OrderAction.Draft, OrderAction.Dispatch, OrderAction.Accept, OrderAction.Resolve, OrderAction.Escalate,
             OrderAction.Reject, OrderAction.Rate, OrderAction.Reopen,
-        }.Select(OrderEventKinds.Of),
+        }.Select(OrderActions.Name),
     ];
 
     /// <summary>Adds the holder's notice to the unit of work that saves the move.</summary>

@@ -2,7 +2,7 @@ using Wenming.Web.Infrastructure.Events;
 
 namespace Wenming.Web.Features.Orders;
 
-/// <summary>A volunteer's part in a delivered order: the service time the records issue turns into hours.</summary>
+/// <summary>A volunteer's part in a delivered order: the service time their record and hours are made from.</summary>
 internal sealed record ServedBy(Guid VolunteerId, DateTimeOffset? CheckInAt, DateTimeOffset? CheckOutAt, int? Minutes);
 
 /// <summary>送单 done: who served, where and how long.</summary>

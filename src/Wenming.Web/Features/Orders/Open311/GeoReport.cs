@@ -238,8 +238,7 @@ internal sealed class GeoReport(AppDbContext db, PlaceOrder placeOrder, IConfigu
             throw Open311Exception.Forbidden("api_key: 缺少 api_key，提交服务请求需要合作方密钥（api_key was not provided）");
         }
 
-        var hash = Tokens.Hash(key);
-        return await db.Set<Open311Key>().IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(k => k.KeyHash == hash && k.RevokedAt == null, ct)
+        return await Open311Key.InUseAsync(db, key, ct)
                ?? throw Open311Exception.Forbidden("api_key: api_key 无效或已停用（invalid api_key）");
     }
 

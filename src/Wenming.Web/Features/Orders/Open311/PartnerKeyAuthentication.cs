@@ -1,9 +1,7 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Wenming.Web.Infrastructure;
 using Wenming.Web.Infrastructure.Data;
 using Wenming.Web.Infrastructure.Tenancy;
 
@@ -31,9 +29,7 @@ internal sealed class PartnerKeyAuthentication(IOptionsMonitor<AuthenticationSch
 
         await using var own = scopes.CreateAsyncScope();
         own.ServiceProvider.GetRequiredService<DataScope>().EnterSystem();
-        var hash = Tokens.Hash(apiKey);
-        var key = await own.ServiceProvider.GetRequiredService<AppDbContext>().Set<Open311Key>().IgnoreQueryFilters()
-            .Where(k => k.KeyHash == hash && k.RevokedAt == null).Select(k => new { k.Id, k.DistrictId, k.Name }).FirstOrDefaultAsync(Context.RequestAborted);
+        var key = await Open311Key.InUseAsync(own.ServiceProvider.GetRequiredService<AppDbContext>(), apiKey, Context.RequestAborted);
         if (key is null)
         {
             return AuthenticateResult.NoResult();
