@@ -29,6 +29,47 @@ public sealed class ActivityTests
         return json;
     }
 
+    /// <summary>
+    /// An activity of Hongta's first station (published ahead, as the rules require, then moved to have started
+    /// <paramref name="startedAgo"/> minutes ago), <paramref name="person"/> signed up and checked in
+    /// <paramref name="checkedInAgo"/> minutes ago; returns its id.
+    /// </summary>
+    internal static async Task<Guid> UnderWayAsync(TestHost host, HttpClient admin, HttpClient person, string title, int startedAgo, int checkedInAgo)
+    {
+        var starts = DateTimeOffset.UtcNow.AddMinutes(10);
+        var activity = await PublishAsync(admin, new
+        {
+            title,
+            platformId = await PlatformAsync(admin),
+            startsAt = starts,
+            endsAt = starts.AddHours(3),
+            capacity = 10,
+            latitude = HongtaSite.Latitude,
+            longitude = HongtaSite.Longitude,
+        });
+        var id = activity.GetProperty("id").GetGuid();
+        var started = DateTimeOffset.UtcNow.AddMinutes(-startedAgo);
+        await host.WithDbAsync(db => db.Set<Activity>().Where(a => a.Id == id).ExecuteUpdateAsync(s => s.SetProperty(a => a.StartsAt, started)));
+        using (var signed = await person.PostJsonAsync($"/api/v1/activities/{id}/signups", new { }))
+        {
+            Assert.Equal(HttpStatusCode.Created, signed.StatusCode);
+        }
+
+        using (var checkIn = await person.PostJsonAsync($"/api/v1/activities/{id}/check-ins", HongtaSite))
+        {
+            Assert.Equal(HttpStatusCode.OK, checkIn.StatusCode);
+        }
+
+        var earlier = DateTimeOffset.UtcNow.AddMinutes(-checkedInAgo);
+        await host.WithDbAsync(db => db.Set<Attendance>().Where(a => a.ActivityId == id).ExecuteUpdateAsync(s => s.SetProperty(a => a.CheckInAt, earlier)));
+        return id;
+    }
+
+    /// <summary>Where <see cref="UnderWayAsync"/>'s activities are held, and where their people check in and out.</summary>
+    internal static readonly Site HongtaSite = new(24.3541, 102.5429);
+
+    internal sealed record Site(double Latitude, double Longitude);
+
     /// <summary>Fresh residents of a station who can sign in (the demo's own volunteers have no passwords).</summary>
     internal static async Task<List<HttpClient>> ResidentsAsync(TestHost host, string stationCode, int count)
     {
