@@ -182,7 +182,7 @@ public sealed class PolicyTests
         ["GET /Orders/PartnerKeys"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00",
         ["GET /Audit"] = (a, _) => a.Role == Role.Admin,
         // Someone else's hours and records: admins and leaders over their home station; certified and backfilled by admins (an
-        // empty period or body: 400 once allowed); the caller's own records page for everyone.
+        // empty period or body: 400 once allowed; only the organising unit's admins certify, RecordTests); the caller's own records page for everyone.
         ["GET /api/v1/volunteers/{id}/hours"] = (a, r) => a.Role is Role.Admin or Role.Leader && Reach(r),
         ["GET /api/v1/volunteers/{id}/records"] = (a, r) => a.Role is Role.Admin or Role.Leader && Reach(r),
         ["GET /api/v1/volunteers/{id}/certificate"] = (a, r) => a.Role == Role.Admin && Reach(r),
@@ -592,6 +592,10 @@ public sealed class PolicyTests
         else if (path is "/Teams/Detail" or "/Orders/Detail" or "/Activities/Detail" or "/Activities/Venue")
         {
             path += $"?id={target}";
+        }
+        else if (key == "GET /api/v1/volunteers/{id}/certificate")
+        {
+            path += "?from=2001-01-01&to=2001-12-31"; // a period without service: 400 once allowed, whoever organised the volunteer's records
         }
         else if (key == "GET /api/v1/import-jobs/{id}")
         {

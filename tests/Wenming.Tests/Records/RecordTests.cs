@@ -268,6 +268,26 @@ public sealed class RecordTests
         Assert.Equal(2.5m, (await HoursAsync(volunteer, volunteerId)).GetProperty("hours").GetDecimal());
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task The_demo_volunteers_hold_records_of_past_activities_from_the_start(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        await DispatchAsync(host);
+        var volunteer = await host.ClientAsAsync(TestHost.Phone(Hongta, "11"));
+        var volunteerId = (await volunteer.GetJsonAsync("/api/v1/me")).GetProperty("volunteerId").GetGuid();
+        var weekAgo = DateTimeOffset.UtcNow.AddDays(-6);
+        var past = await host.WithDbAsync(db => db.Set<ServiceRecord>()
+            .Where(r => r.VolunteerId == volunteerId && r.Source == RecordSource.Activity && r.StartedAt < weekAgo && r.CorrectsId == null).ToListAsync());
+        Assert.True(past.Count >= 6, $"{past.Count} past activity records");
+        Assert.All(past, r => Assert.InRange(r.Minutes, 100, 150));
+        var holders = await host.WithDbAsync(db => db.Set<ServiceRecord>().Select(r => r.VolunteerId).Distinct().CountAsync());
+        Assert.True(holders >= 50, $"{holders} volunteers hold records"); // dozens a district, even at the tests' 200 volunteers a district
+        var today = DateTimeOffset.UtcNow.AddHours(8).ToString("yyyy-MM-dd");
+        using var certificate = await volunteer.GetAsync($"/api/v1/volunteers/{volunteerId}/certificate?from=2026-01-01&to={today}");
+        Assert.Equal(HttpStatusCode.OK, certificate.StatusCode);
+    }
+
     [Fact]
     public void Star_levels_follow_cumulative_hours_at_the_thresholds()
     {

@@ -165,7 +165,8 @@ internal static class CertificatePdf
             var line = new System.Text.StringBuilder();
             foreach (var element in Words(text))
             {
-                if (line.Length > 0 && Width(g, line + element) > right - left)
+                // Closing punctuation never starts a line: it hangs at the end of the one before.
+                if (line.Length > 0 && Width(g, line + element) > right - left && !"，。：；、）》！？".Contains(element, StringComparison.Ordinal))
                 {
                     Draw(g, line.ToString(), left, y + (lineHeight * 0.75));
                     y += lineHeight;

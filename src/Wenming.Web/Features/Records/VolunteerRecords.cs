@@ -16,7 +16,7 @@ internal sealed record PlatformHours(Guid PlatformId, string Platform, decimal H
 internal sealed record HoursSummary(Guid VolunteerId, string Name, string? Number, decimal Hours, int Services, int Star, string StarName, int? NextStarHours,
     IReadOnlyList<YearHours> ByYear, IReadOnlyList<PlatformHours> ByPlatform);
 
-internal sealed record RecordView(Guid Id, string Source, Guid SourceId, string Title, string Platform, string Organizer, string? Address, DateTimeOffset StartedAt,
+internal sealed record RecordView(Guid Id, string Source, string SourceName, Guid SourceId, string Title, string Platform, string Organizer, string? Address, DateTimeOffset StartedAt,
     DateTimeOffset EndedAt, int Minutes, decimal Hours, string ConfirmedBy, DateTimeOffset ConfirmedAt, Guid? CorrectsId, string? Reason);
 
 internal sealed record RecordRulesView(IReadOnlyList<int> StarHours, bool BackfillEarnsPoints, bool CanEdit);
@@ -109,12 +109,19 @@ internal sealed class VolunteerRecords(AppDbContext db, DistrictCache cache, Tim
         return await RulesAsync(ct);
     }
 
+    private static string SourceName(ServiceRecord r) => r.Source switch
+    {
+        RecordSource.Order => r.Backfilled ? "服务订单（补录）" : "服务订单",
+        RecordSource.Activity => r.Backfilled ? "志愿活动（补录）" : "志愿活动",
+        _ => "线下服务（补录）",
+    };
+
     private async Task<IReadOnlyList<RecordView>> ViewsAsync(IReadOnlyList<ServiceRecord> rows, CancellationToken ct)
     {
         var unitIds = rows.Select(r => r.OrganizerUnitId).Distinct().ToList();
         var units = await db.Units.Where(u => unitIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
         var platforms = await PlatformDirectory.AllAsync(db, cache, Scope.DistrictId, ct);
-        return [.. rows.Select(r => new RecordView(r.Id, r.Source == RecordSource.Order ? "order" : "activity", r.SourceId, r.Title,
+        return [.. rows.Select(r => new RecordView(r.Id, r.Source.ToString().ToLowerInvariant(), SourceName(r), r.SourceId, r.Title,
             platforms.FirstOrDefault(p => p.Id == r.PlatformId)?.Name ?? "", units.GetValueOrDefault(r.OrganizerUnitId, ""), r.Address, r.StartedAt, r.EndedAt,
             r.Minutes, RecordRules.Hours(r.Minutes), r.ConfirmedByName, r.ConfirmedAt, r.CorrectsId, r.Reason))];
     }

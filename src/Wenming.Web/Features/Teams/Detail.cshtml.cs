@@ -5,12 +5,15 @@ using Wenming.Web.Infrastructure.Problems;
 
 namespace Wenming.Web.Features.Teams;
 
-internal sealed class DetailModel(TeamUseCases teams) : PageModel
+internal sealed class DetailModel(TeamUseCases teams, Records.VolunteerRecords records) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
 
     public TeamView Team { get; private set; } = null!;
+
+    /// <summary>What the team did lately, orders and activities alike, from its members' service records.</summary>
+    public IReadOnlyList<Records.RecordView> Work { get; private set; } = [];
     public string? Message { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
@@ -51,6 +54,7 @@ internal sealed class DetailModel(TeamUseCases teams) : PageModel
         try
         {
             Team = await teams.ViewAsync(Id, ct);
+            Work = await records.TeamWorkAsync(Id, 20, ct);
             return Page();
         }
         catch (NotVisibleException)
