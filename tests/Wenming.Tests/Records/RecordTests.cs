@@ -69,6 +69,7 @@ public sealed class RecordTests
         var record = new ServiceRecord(unit.DistrictId, volunteer, RecordSource.Offline, Guid.NewGuid(), null, "策略测试服务", platform, unit.Id, unit.Id, null, null,
             at, at.AddHours(1), 60, null, "策略测试", DateTimeOffset.UtcNow);
         db.Add(record);
+        await VolunteerTotal.CountAsync(db, DateTimeOffset.UtcNow, CancellationToken.None);
         await db.SaveChangesAsync();
         return record.Id;
     });
@@ -266,6 +267,29 @@ public sealed class RecordTests
         Assert.Equal(record.Id, entries[1].CorrectsId);
         Assert.True(entries[1].Backfilled);
         Assert.Equal(2.5m, (await HoursAsync(volunteer, volunteerId)).GetProperty("hours").GetDecimal());
+        Assert.Equal(150, await host.WithDbAsync(db => db.Set<VolunteerTotal>().Where(t => t.VolunteerId == volunteerId).Select(t => t.Minutes).SingleAsync()));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task The_ranking_reads_the_kept_totals_which_always_equal_the_sum_of_the_entries(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        await DeliveredOrderAsync(host, "为社区老人读报", 200);
+        // Each in one statement, which sees a committed state: entries and totals are written together.
+        Assert.Equal(0, await host.WithDbAsync(db => db.Set<VolunteerTotal>()
+            .CountAsync(t => t.Minutes != db.Set<ServiceRecord>().Where(r => r.VolunteerId == t.VolunteerId).Sum(r => (long)r.Minutes))));
+        Assert.False(await host.WithDbAsync(db => db.Set<ServiceRecord>().AnyAsync(r => !db.Set<VolunteerTotal>().Any(t => t.VolunteerId == r.VolunteerId))));
+
+        var ranking = await (await host.ClientAsAsync(TestHost.Phone(Hongta, "00"))).GetJsonAsync("/api/v1/records/ranking?take=10");
+        var hours = ranking.EnumerateArray().Select(r => r.GetProperty("hours").GetDecimal()).ToList();
+        Assert.NotEmpty(hours);
+        Assert.Equal(hours.OrderByDescending(h => h), hours);
+        var hongta = await host.WithDbAsync(db => db.Districts.Where(d => d.Code == HongtaCode).Select(d => d.Id).SingleAsync());
+        var best = await host.WithDbAsync(db => db.Set<VolunteerTotal>().Where(t => t.DistrictId == hongta).MaxAsync(t => t.Minutes));
+        Assert.Equal(RecordRules.Hours(best), hours[0]);
+        using var volunteer = await (await host.ClientAsAsync(TestHost.Phone(Hongta, "11"))).GetAsync("/api/v1/records/ranking");
+        Assert.Equal(HttpStatusCode.Forbidden, volunteer.StatusCode);
     }
 
     [Theory]

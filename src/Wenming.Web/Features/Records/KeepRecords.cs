@@ -92,6 +92,7 @@ internal sealed class KeepRecords(AppDbContext db, VolunteerRecords records, Tim
         var record = ServiceRecord.Backfill(volunteer.DistrictId, volunteer.Id, source, sourceId, title, platformId, unitId, address, started, ended,
             Scope.UserId!.Value, Scope.DisplayName ?? "管理员", input.Reason!.Trim(), now);
         db.Add(record);
+        await VolunteerTotal.CountAsync(db, now, ct);
         await db.SaveChangesAsync(ct);
         return record;
     }
@@ -165,6 +166,7 @@ internal sealed class KeepRecords(AppDbContext db, VolunteerRecords records, Tim
             }
         }
 
+        await VolunteerTotal.CountAsync(db, now, ct);
         await db.SaveChangesAsync(ct);
         return (await ViewsAsync([request], ct))[0];
     }

@@ -48,6 +48,8 @@ internal static class RecordEndpoints
                 return TypedResults.Created($"/api/v1/records/correction-requests/{request.Id}", new RequestedCorrection(request.Id, request.Status.ToString()));
             })
             .WithSummary("The volunteer asks the organising unit to correct one service's time, with the reason");
+        corrections.MapGet("/ranking", async (VolunteerRecords r, CancellationToken ct, int take = 50) => TypedResults.Ok(await r.RankingAsync(take, ct)))
+            .WithSummary("The volunteers of your subtree with the most confirmed hours, with their star levels (admins and leaders)");
         corrections.MapGet("/correction-requests", async (KeepRecords keep, CancellationToken ct) => TypedResults.Ok(await keep.PendingAsync(ct)))
             .WithSummary("Correction requests waiting for the units you administer");
         foreach (var (decision, accept) in new[] { ("accept", true), ("refuse", false) })

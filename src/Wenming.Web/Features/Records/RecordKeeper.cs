@@ -40,6 +40,8 @@ internal sealed class RecordKeeper(TimeProvider clock) : IOutboxSubscriber
                 await CorrectedAsync(message.Read<AttendanceCorrected>(), db, now, ct);
                 break;
         }
+
+        await VolunteerTotal.CountAsync(db, now, ct);
     }
 
     private static void Delivered(OrderDelivered e, AppDbContext db, DateTimeOffset now)

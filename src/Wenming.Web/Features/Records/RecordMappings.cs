@@ -6,7 +6,7 @@ using Wenming.Web.Infrastructure.Tenancy;
 namespace Wenming.Web.Features.Records;
 
 internal sealed class RecordMappings : IEntityTypeConfiguration<ServiceRecord>, IEntityTypeConfiguration<RecordRules>, IEntityTypeConfiguration<Certificate>,
-    IEntityTypeConfiguration<CorrectionRequest>
+    IEntityTypeConfiguration<CorrectionRequest>, IEntityTypeConfiguration<VolunteerTotal>
 {
     /// <summary>Append-only: triggers made by the migration refuse an update or a delete of a record or a certificate.</summary>
     public void Configure(EntityTypeBuilder<ServiceRecord> b)
@@ -68,5 +68,14 @@ internal sealed class RecordMappings : IEntityTypeConfiguration<ServiceRecord>, 
         b.HasIndex(c => new { c.OrganizerUnitId, c.Status });
         b.HasIndex(c => c.RecordId);
         b.HasOne<ServiceRecord>().WithMany().HasForeignKey(c => c.RecordId).OnDelete(DeleteBehavior.Restrict);
+    }
+
+    public void Configure(EntityTypeBuilder<VolunteerTotal> b)
+    {
+        b.ToTable("volunteer_totals");
+        b.HasKey(t => t.VolunteerId);
+        b.Property(t => t.Version).IsConcurrencyToken();
+        b.HasIndex(t => new { t.DistrictId, t.Minutes }); // a district's ranking reads the top of this index
+        b.HasOne<Volunteers.Volunteer>().WithOne().HasForeignKey<VolunteerTotal>(t => t.VolunteerId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -19,6 +19,9 @@ internal sealed record HoursSummary(Guid VolunteerId, string Name, string? Numbe
 internal sealed record RecordView(Guid Id, string Source, string SourceName, Guid SourceId, string Title, string Platform, string Organizer, string? Address, DateTimeOffset StartedAt,
     DateTimeOffset EndedAt, int Minutes, decimal Hours, string ConfirmedBy, DateTimeOffset ConfirmedAt, Guid? CorrectsId, string? Reason);
 
+/// <summary>One place in a ranking by cumulative confirmed hours.</summary>
+internal sealed record RankedVolunteer(int Rank, Guid VolunteerId, string Name, string? Number, string HomeUnit, decimal Hours, int Star, string StarName);
+
 internal sealed record RecordRulesView(IReadOnlyList<int> StarHours, bool BackfillEarnsPoints, bool CanEdit);
 
 internal sealed record RecordRulesInput(IReadOnlyList<int>? StarHours, bool? BackfillEarnsPoints);
@@ -68,6 +71,28 @@ internal sealed class VolunteerRecords(AppDbContext db, DistrictCache cache, Tim
         var total = await query.CountAsync(ct);
         var rows = await query.OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         return new Paged<RecordView>(await ViewsAsync(rows, ct), total, page, pageSize);
+    }
+
+    /// <summary>
+    /// The volunteers of the caller's subtree with the most confirmed hours (admins and leaders): read from the kept totals,
+    /// so it costs the same however many records there are.
+    /// </summary>
+    public async Task<IReadOnlyList<RankedVolunteer>> RankingAsync(int take, CancellationToken ct)
+    {
+        if (!Scope.IsAdmin && !Scope.Has(Accounts.Role.Leader))
+        {
+            throw new AccessDeniedException("只有管理员和领导可以查看服务时长排行");
+        }
+
+        var rows = await db.Set<VolunteerTotal>().Where(t => t.Minutes > 0)
+            .Join(VolunteerQueries.Overseen(db), t => t.VolunteerId, v => v.Id, (t, v) => new { t.Minutes, v.Id, v.Name, v.Number, Unit = v.HomeUnit!.Name })
+            .OrderByDescending(x => x.Minutes).ThenBy(x => x.Id).Take(Math.Clamp(take, 1, 200)).ToListAsync(ct);
+        var starHours = await StarHoursAsync(ct);
+        return [.. rows.Select((r, i) =>
+        {
+            var star = RecordRules.Star(starHours, r.Minutes);
+            return new RankedVolunteer(i + 1, r.Id, r.Name, r.Number, r.Unit, RecordRules.Hours(r.Minutes), star, RecordRules.StarName(star));
+        })];
     }
 
     /// <summary>What a team has done lately, orders and activities alike, from its members' records.</summary>

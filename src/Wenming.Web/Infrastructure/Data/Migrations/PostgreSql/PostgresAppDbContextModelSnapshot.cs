@@ -1628,6 +1628,31 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                     b.ToTable("service_records", (string)null);
                 });
 
+            modelBuilder.Entity("Wenming.Web.Features.Records.VolunteerTotal", b =>
+                {
+                    b.Property<Guid>("VolunteerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("DistrictId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Minutes")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("VolunteerId");
+
+                    b.HasIndex("DistrictId", "Minutes");
+
+                    b.ToTable("volunteer_totals", (string)null);
+                });
+
             modelBuilder.Entity("Wenming.Web.Features.Teams.Demand", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2542,6 +2567,15 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                     b.HasOne("Wenming.Web.Features.Volunteers.Volunteer", null)
                         .WithMany()
                         .HasForeignKey("VolunteerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.Records.VolunteerTotal", b =>
+                {
+                    b.HasOne("Wenming.Web.Features.Volunteers.Volunteer", null)
+                        .WithOne()
+                        .HasForeignKey("Wenming.Web.Features.Records.VolunteerTotal", "VolunteerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

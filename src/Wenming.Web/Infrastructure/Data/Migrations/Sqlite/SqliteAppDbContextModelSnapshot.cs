@@ -1617,6 +1617,31 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("service_records", (string)null);
                 });
 
+            modelBuilder.Entity("Wenming.Web.Features.Records.VolunteerTotal", b =>
+                {
+                    b.Property<Guid>("VolunteerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Minutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("VolunteerId");
+
+                    b.HasIndex("DistrictId", "Minutes");
+
+                    b.ToTable("volunteer_totals", (string)null);
+                });
+
             modelBuilder.Entity("Wenming.Web.Features.Teams.Demand", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2531,6 +2556,15 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Wenming.Web.Features.Volunteers.Volunteer", null)
                         .WithMany()
                         .HasForeignKey("VolunteerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.Records.VolunteerTotal", b =>
+                {
+                    b.HasOne("Wenming.Web.Features.Volunteers.Volunteer", null)
+                        .WithOne()
+                        .HasForeignKey("Wenming.Web.Features.Records.VolunteerTotal", "VolunteerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
