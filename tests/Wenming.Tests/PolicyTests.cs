@@ -187,7 +187,7 @@ public sealed class PolicyTests
     private static readonly HashSet<string> Public =
     [
         "POST /api/v1/auth/login", "POST /api/v1/auth/sms-code", "POST /api/v1/auth/login-sms", "GET /Accounts/Login",
-        "GET /set-culture", "GET /openapi/{documentName}.json", "GET /api/docs/{documentName?}", "GET /api/docs/favicon.svg",
+        "GET /set-culture", "POST /preferences/elderly", "GET /openapi/{documentName}.json", "GET /api/docs/{documentName?}", "GET /api/docs/favicon.svg",
         "GET /api/docs/scalar.aspnetcore.js", "GET /api/docs/scalar.js", "GET /api/v1/reviews/{districtCode}", "GET /reviews/{districtCode}",
         "GET /o/{token}", "GET /health/live", "GET /health/ready", "GET /calendars/units/{id}.ics", "GET /calendars/teams/{id}.ics", "GET /calendars/me/{token}.ics",
         // Open311 GeoReport v2: GETs are public by the spec; a POST proves itself with its partner api_key, not a session.
