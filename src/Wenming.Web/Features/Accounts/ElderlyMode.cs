@@ -37,6 +37,17 @@ internal static class ElderlyMode
     private static int Age(DateOnly birth, DateOnly today) =>
         today.Year - birth.Year - (today < birth.AddYears(today.Year - birth.Year) ? 1 : 0);
 
+    /// <summary>The account's choice, for every device it signs in on.</summary>
+    public static async Task ChooseAsync(UserManager<AppUser> users, AppUser user, bool on)
+    {
+        user.ChooseElderlyMode(on);
+        var result = await users.UpdateAsync(user);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
+        }
+    }
+
     /// <summary>
     /// The switch on every page (a form, so it works without script): the device's cookie, and the account's setting when
     /// someone is signed in. Back to the page it was pressed on.
@@ -49,8 +60,7 @@ internal static class ElderlyMode
             var chosen = on == "1";
             if (http.User.Identity?.IsAuthenticated == true && await users.GetUserAsync(http.User) is { } user)
             {
-                user.ChooseElderlyMode(chosen);
-                await users.UpdateAsync(user);
+                await ChooseAsync(users, user, chosen);
             }
 
             Remember(http, chosen);
