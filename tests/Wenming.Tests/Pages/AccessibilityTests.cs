@@ -9,7 +9,8 @@ namespace Wenming.Tests.Pages;
 /// <summary>
 /// Every page reachable from each demo role's navigation (and the links on those pages, one step further), checked with
 /// axe-core's WCAG 2.1 A/AA rules and for sideways scrolling, at 360 px and 1280 px, in the normal and the elderly
-/// mode, with the browser's text at 100 % and at 200 %. A page that a new link or a new nav entry brings in is checked too.
+/// mode, with the browser's text at 100 % and at 200 %, and in the elderly mode every control at least 44 × 44 px. A page
+/// that a new link or a new nav entry brings in is checked too.
 /// </summary>
 public sealed class AccessibilityTests
 {
@@ -116,6 +117,10 @@ public sealed class AccessibilityTests
                 await page.EvaluateAsync(Axe.Value);
                 problems.AddRange((await page.EvaluateAsync<string[]>(RunAxe)).Select(v => $"{mode}: {v}"));
                 problems.AddRange(await OverflowAsync(page, width, mode));
+                if (elderly)
+                {
+                    problems.AddRange((await page.EvaluateAsync<string[]>(Small)).Select(c => $"{mode}: under 44 × 44 px: {c}"));
+                }
 
                 // The browser restyles the page at the new size as it stands; a frame later it is laid out again.
                 await SetTextSizeAsync(cdp, 32);
@@ -136,6 +141,13 @@ public sealed class AccessibilityTests
         {
             ["fontSizes"] = new Dictionary<string, object> { ["standard"] = px, ["fixed"] = px * 13 / 16 },
         });
+
+    /// <summary>In the elderly mode (MIIT): every visible control at least 44 × 44 px; links inside running text are exempt.</summary>
+    private const string Small = """
+        Array.from(document.querySelectorAll('a.btn, button, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, textarea, .nav-link, .dropdown-item'))
+          .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && (r.width < 43.5 || r.height < 43.5); })
+          .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' "' + (e.innerText || e.getAttribute('aria-label') || e.name || '').trim().slice(0, 20) + '" ' + Math.round(e.getBoundingClientRect().width) + '×' + Math.round(e.getBoundingClientRect().height))
+        """;
 
     private const string Widest = """
         (width) => Array.from(document.querySelectorAll('body *'))
