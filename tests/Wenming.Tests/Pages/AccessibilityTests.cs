@@ -43,8 +43,11 @@ public sealed class AccessibilityTests
         var baseUrl = host.CreateClient().BaseAddress!.ToString().TrimEnd('/');
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
-        // An order and an activity of the resident's, so that their detail pages are in reach whatever ran before.
-        await Orders.OrderFlow.ResidentOrdersAsync(host, Hongta, "无障碍检查：上门帮老人测血压");
+        // An order and an activity of the resident's, so that their detail pages are in reach whatever ran before; the
+        // order collected by the station, so that the center admin sees it with its dispatch controls.
+        var order = await Orders.OrderFlow.ResidentOrdersAsync(host, Hongta, "无障碍检查：上门帮老人测血压");
+        await Orders.OrderFlow.ActAsync(await host.ClientAsAsync(TestHost.Phone(Hongta, "02")), order, "collect");
+        var dispatchable = $"/Orders/Detail?id={order.GetProperty("id").GetGuid()}";
         await Activities.ActivityData.ActivityOnUnitAsync(host, await host.UnitIdAsync($"{HongtaCode}-01-001"), TestHost.Phone(Hongta, "20"));
         var problems = new List<string>();
         var checkedPages = new HashSet<string>();
@@ -59,7 +62,12 @@ public sealed class AccessibilityTests
                 ? await (await browser.NewContextAsync(new() { BaseURL = baseUrl, Locale = "zh-CN" })).NewPageAsync()
                 : await SignInAsync(browser, baseUrl, TestHost.Phone(Hongta, suffix), 1280, 800);
             var audience = suffix switch { "00" or "01" or "02" or "40" => "admin", "" => "anonymous", _ => "person" };
-            var start = suffix == "" ? new List<string> { "/", "/Accounts/Login", $"/reviews/{HongtaCode}" } : ["/"];
+            var start = suffix switch
+            {
+                "" => new List<string> { "/", "/Accounts/Login", $"/reviews/{HongtaCode}" },
+                "00" => [dispatchable, "/"],
+                _ => ["/"],
+            };
             await page.GotoAsync("/");
             start.AddRange(await page.EvaluateAsync<string[]>(Links, "#nav"));
 

@@ -38,7 +38,7 @@ public sealed class ElderlyModeTests
 
         Assert.True(await IsElderlyAsync(page));
         Assert.Equal(0, await page.Locator("#elderly-offer").CountAsync());
-        Assert.Equal("true", await page.GetAttributeAsync("#wm-elderly-toggle", "aria-pressed"));
+        Assert.Equal("退出长辈版", (await page.InnerTextAsync("#wm-elderly-toggle")).Trim());
         // MIIT: main text 18 pt (24 px) or more, line spacing 1.3 or more, the main controls 60 × 60 px or more.
         var text = await page.EvaluateAsync<double[]>("(() => { const s = getComputedStyle(document.querySelector('main p')); return [parseFloat(s.fontSize), parseFloat(s.lineHeight), parseFloat(s.marginBottom)]; })()");
         Assert.True(text[0] >= 24, $"main text {text[0]}px");

@@ -14,7 +14,7 @@ document.addEventListener('submit', function (ev) {
     var button = document.getElementById('wm-read');
     if (!button || !('speechSynthesis' in window) || typeof SpeechSynthesisUtterance === 'undefined') { return; }
     var label = button.textContent;
-    function stopped() { button.textContent = label; button.setAttribute('aria-pressed', 'false'); }
+    function stopped() { button.textContent = label; }
     button.hidden = false;
     button.addEventListener('click', function () {
         if (speechSynthesis.speaking) { speechSynthesis.cancel(); stopped(); return; }
@@ -26,7 +26,6 @@ document.addEventListener('submit', function (ev) {
         utterance.onend = stopped;
         utterance.onerror = stopped;
         button.textContent = button.dataset.stop;
-        button.setAttribute('aria-pressed', 'true');
         speechSynthesis.speak(utterance);
     });
 })();
