@@ -55,6 +55,7 @@ public sealed class PolicyTests
     private static readonly Dictionary<string, Func<Actor, Relation, bool>> Policy = new()
     {
         ["GET /api/v1/me"] = (_, _) => true,
+        ["PUT /api/v1/me/elderly-mode"] = (_, _) => true, // an empty choice: 400 for everyone signed in
         ["GET /api/v1/platforms"] = (_, _) => true,
         ["PUT /api/v1/platforms"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00",
         ["GET /api/v1/audit"] = (a, _) => a.Role == Role.Admin,
@@ -204,7 +205,7 @@ public sealed class PolicyTests
     private static readonly HashSet<string> Public =
     [
         "POST /api/v1/auth/login", "POST /api/v1/auth/sms-code", "POST /api/v1/auth/login-sms", "GET /Accounts/Login",
-        "GET /set-culture", "GET /openapi/{documentName}.json", "GET /api/docs/{documentName?}", "GET /api/docs/favicon.svg",
+        "GET /set-culture", "POST /preferences/elderly", "GET /openapi/{documentName}.json", "GET /api/docs/{documentName?}", "GET /api/docs/favicon.svg",
         "GET /api/docs/scalar.aspnetcore.js", "GET /api/docs/scalar.js", "GET /api/v1/reviews/{districtCode}", "GET /reviews/{districtCode}",
         "GET /o/{token}", "GET /health/live", "GET /health/ready", "GET /calendars/units/{id}.ics", "GET /calendars/teams/{id}.ics", "GET /calendars/me/{token}.ics",
         // Open311 GeoReport v2: GETs are public by the spec; a POST proves itself with its partner api_key, not a session.

@@ -5,7 +5,8 @@ using Wenming.Web.Infrastructure.Tenancy;
 
 namespace Wenming.Web.Features;
 
-internal sealed class IndexModel(HomeFigures figures, DataScope scope, Teams.TeamUseCases teams, Orders.OrderQueries orders) : PageModel
+internal sealed class IndexModel(HomeFigures figures, DataScope scope, Teams.TeamUseCases teams, Orders.OrderQueries orders,
+    Microsoft.AspNetCore.Identity.UserManager<Accounts.AppUser> users, TimeProvider clock) : PageModel
 {
     [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true)]
     public Guid? Platform { get; set; }
@@ -25,6 +26,9 @@ internal sealed class IndexModel(HomeFigures figures, DataScope scope, Teams.Tea
     public Unit? Station { get; private set; }
     public IReadOnlyList<PlatformView> Platforms { get; private set; } = [];
     public IReadOnlyList<Grant> Grants => scope.Grants;
+
+    /// <summary>The elderly mode is offered here, in the page, to a person over 60 who has not chosen either way.</summary>
+    public bool OfferElderlyMode { get; private set; }
 
     /// <summary>点出你的需求: a need no menu item covers goes to the demand menu teams read.</summary>
     public async Task OnPostDemandAsync(string? text, CancellationToken ct)
@@ -53,6 +57,8 @@ internal sealed class IndexModel(HomeFigures figures, DataScope scope, Teams.Tea
 
         if (Admin is null)
         {
+            OfferElderlyMode = !Accounts.ElderlyMode.IsOn(HttpContext) && await users.GetUserAsync(User) is { } user
+                && Accounts.ElderlyMode.ShouldOffer(user, Infrastructure.DistrictTime.Today(clock.GetUtcNow()));
             Station = await figures.HomeStationAsync(ct);
             Menu = await teams.MenuAsync(Platform, Search, null, null, null, 1, 30, ct);
         }

@@ -133,6 +133,7 @@ internal static class PlatformSetup
         // Chinese pages as Chinese text, not numeric character references: a third of the bytes on a cheap phone.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
+        services.AddLightPages();
         services.AddApiDocument();
         services.AddRazorPages(o => o.RootDirectory = "/Features").AddViewLocalization();
         services.AddAntiforgery();
@@ -151,7 +152,7 @@ internal static class PlatformSetup
         app.UseRequestLocalization();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseStaticFiles();
+        app.UseLightPages();
         app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();
@@ -169,6 +170,7 @@ internal static class PlatformSetup
         app.MapScalarApiReference("/api/docs", o => o.WithTitle("文明实践云平台 API").DisableDefaultFonts()).AllowAnonymous();
         app.MapAccounts();
         app.MapCultureSwitch();
+        app.MapElderlyMode();
         app.MapOrganization();
         app.MapAudit();
         app.MapVolunteers();

@@ -16,3 +16,12 @@ public sealed class BrowserFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A browser test run once per database provider; skipped or required as <see cref="BrowserFactAttribute"/> is.</summary>
+public sealed class BrowserTheoryAttribute : TheoryAttribute
+{
+    public BrowserTheoryAttribute()
+    {
+        Skip = new BrowserFactAttribute().Skip;
+    }
+}

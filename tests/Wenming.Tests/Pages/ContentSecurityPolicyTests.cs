@@ -9,7 +9,7 @@ namespace Wenming.Tests.Pages;
 /// <summary>
 /// The pages under the platform's Content-Security-Policy (no inline script, event handler or style): Chromium reports
 /// no violation on the key pages of each role, with their charts' tooltips shown, the live board connected, a form's
-/// confirmation asked and the large-text switch used.
+/// confirmation asked and the elderly-mode switch used.
 /// </summary>
 public sealed class ContentSecurityPolicyTests
 {
@@ -68,12 +68,11 @@ public sealed class ContentSecurityPolicyTests
         var center = await WatchedAsync(browser, baseUrl, TestHost.Phone(Hongta, "00"), console);
         await VisitAsync(center, "/", violations, async p =>
         {
-            await p.ClickAsync("#wm-large-toggle");
+            await p.ClickAsync("#wm-elderly-toggle");
             // Locators, not WaitForFunction: Playwright evaluates a function's text with eval, which the policy refuses.
-            await p.Locator("html.large-text").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-            await p.ReloadAsync();
-            Assert.True(await p.EvaluateAsync<bool>("document.documentElement.classList.contains('large-text')"));
-            await p.ClickAsync("#wm-large-toggle");
+            await p.Locator("html.elderly").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+            await p.ClickAsync("#wm-elderly-toggle");
+            await p.Locator("html:not(.elderly)").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         });
         Assert.True(await center.Locator("#kind-chart canvas").CountAsync() > 0, "the home chart is drawn");
         await VisitAsync(center, "/Orders/Board", violations, p => p.WaitForSelectorAsync("#board-live:not([hidden])"));

@@ -16,9 +16,14 @@ internal sealed record MeRole(Guid AssignmentId, string Role, string RoleName, G
 
 internal sealed record MeDistrict(Guid Id, string Code, string Name);
 
-/// <summary>The signed-in person. Their own phone is shown in full: it is theirs.</summary>
-/// <summary>The signed-in person; <c>VolunteerId</c> when they are a registered volunteer (their records, hours and certificates hang off it).</summary>
-internal sealed record MeView(Guid Id, string Phone, string DisplayName, MeDistrict District, IReadOnlyList<MeRole> Roles, Guid? VolunteerId = null);
+/// <summary>
+/// The signed-in person. Their own phone is shown in full: it is theirs. <c>ElderlyMode</c>: 长辈版 chosen, declined, or never
+/// asked (null). <c>VolunteerId</c> when they are a registered volunteer (their records, hours and certificates hang off it).
+/// </summary>
+internal sealed record MeView(Guid Id, string Phone, string DisplayName, MeDistrict District, IReadOnlyList<MeRole> Roles, bool? ElderlyMode,
+    Guid? VolunteerId = null);
+
+internal sealed record ElderlyModeInput(bool? On);
 
 internal sealed record TokenView(string AccessToken, DateTimeOffset ExpiresAt, MeView User);
 
@@ -58,6 +63,14 @@ internal static class AccountEndpoints
             return TypedResults.Ok(await MeAsync(user, db, ct));
         }).WithTags("Accounts").RequireAuthorization().WithSummary("The signed-in person, their roles and the units they hold them on");
 
+        app.MapPut("/api/v1/me/elderly-mode", async (ElderlyModeInput input, AppDbContext db, UserManager<AppUser> users, HttpContext http, CancellationToken ct) =>
+        {
+            var on = input.On ?? throw new InputException(new Dictionary<string, string[]> { ["on"] = ["请选择是否使用长辈版"] });
+            var user = await users.GetUserAsync(http.User) ?? throw new NotVisibleException();
+            await ElderlyMode.ChooseAsync(users, user, on);
+            return TypedResults.Ok(await MeAsync(user, db, ct));
+        }).WithTags("Accounts").RequireAuthorization().WithSummary("Choose the elderly mode (长辈版) for the signed-in person's account, on every device they sign in on");
+
         var roles = app.MapGroup("/api/v1").WithTags("Accounts").RequireAuthorization();
         roles.MapGet("/units/{id:guid}/roles", async (Guid id, ManageRoles m, CancellationToken ct) => TypedResults.Ok(await m.ListAsync(id, ct)))
             .WithSummary("Who holds which role on a unit (admins)");
@@ -82,7 +95,7 @@ internal static class AccountEndpoints
         var volunteerId = await db.Set<Volunteers.Volunteer>().Where(v => v.UserId == user.Id).Select(v => (Guid?)v.Id).FirstOrDefaultAsync(ct);
         return new MeView(user.Id, user.PhoneNumber ?? user.UserName ?? "", user.DisplayName, district,
             [.. grants.Select(g => new MeRole(g.AssignmentId, g.Role.ToString(), Roles.ChineseName(g.Role, g.UnitKind), g.UnitId, g.UnitName, g.UnitKind.ToString()))],
-            volunteerId);
+            user.ElderlyMode, volunteerId);
     }
 
     private static async Task<TokenView> TokenAsync(AppUser user, TokenIssuer tokens, AppDbContext db, CancellationToken ct)

@@ -13,9 +13,14 @@ internal static class CultureEndpoint
             http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
                 new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
-            var target = !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/";
-            return TypedResults.LocalRedirect(target);
+            return TypedResults.LocalRedirect(LocalTarget(returnUrl));
         }).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
+
+    /// <summary>Where a switch sends the browser back to: a path on this site, never another host.</summary>
+    public static string LocalTarget(string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
+            ? returnUrl
+            : "/";
 }

@@ -62,6 +62,7 @@ internal sealed class LoginModel(SignIn signIn, SignInManager<AppUser> signIns) 
         }
 
         await signIns.SignInAsync(outcome.User!, isPersistent: true);
+        ElderlyMode.Apply(HttpContext, outcome.User!);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
     }
 }

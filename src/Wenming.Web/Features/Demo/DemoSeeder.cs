@@ -32,6 +32,9 @@ internal sealed class DemoSeeder(AppDbContext db, UserManager<AppUser> users, De
     private static readonly string[] Surnames = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗"];
     private static readonly string[] GivenNames = ["建华", "秀英", "志明", "丽华", "国强", "桂芳", "德福", "玉兰", "永红", "春梅", "海波", "晓燕", "明亮", "淑珍", "立新", "红霞"];
 
+    /// <summary>The demo resident is over 60: the platform offers her the elderly mode.</summary>
+    public static readonly DateOnly ResidentBirth = new(1953, 4, 12);
+
     public static string Phone(int district, string suffix) => $"1380{district}0000{suffix}";
 
     public async Task SeedAsync(CancellationToken ct)
@@ -124,6 +127,7 @@ internal sealed class DemoSeeder(AppDbContext db, UserManager<AppUser> users, De
                     PhoneNumberConfirmed = true,
                     DisplayName = name,
                     DistrictId = district.Id,
+                    BirthDate = role == Role.Resident ? ResidentBirth : null,
                     PasswordHash = passwordHash,
                     LockoutEnabled = true,
                 };

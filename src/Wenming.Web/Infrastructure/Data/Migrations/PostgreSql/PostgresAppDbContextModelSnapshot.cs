@@ -162,6 +162,9 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                     b.Property<int>("AccessFailedCount")
                         .HasColumnType("integer");
 
+                    b.Property<DateOnly?>("BirthDate")
+                        .HasColumnType("date");
+
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("text");
@@ -173,6 +176,9 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
 
                     b.Property<Guid>("DistrictId")
                         .HasColumnType("uuid");
+
+                    b.Property<bool?>("ElderlyMode")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Email")
                         .HasMaxLength(256)

@@ -152,6 +152,9 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<int>("AccessFailedCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateOnly?>("BirthDate")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ConcurrencyStamp")
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
@@ -163,6 +166,9 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<Guid>("DistrictId")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool?>("ElderlyMode")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Email")
                         .HasMaxLength(256)
