@@ -193,6 +193,9 @@ public sealed class PolicyTests
         // Open311 GeoReport v2: GETs are public by the spec; a POST proves itself with its partner api_key, not a session.
         "GET /open311/v2/discovery.{format}", "GET /open311/v2/services.{format}", "GET /open311/v2/services/{service_code}.{format}",
         "GET /open311/v2/requests.{format}", "POST /open311/v2/requests.{format}", "GET /open311/v2/requests/{service_request_id}.{format}",
+        "GET /open311/v2/servicerequestupdates.{format}",
+        // What nothing else serves: the spec's 404 error document.
+        "GET /open311/v2/{**path}",
     ];
 
     private static bool Reach(Relation r) => r is Relation.Own or Relation.Child;
@@ -296,9 +299,7 @@ public sealed class PolicyTests
     public async Task Without_signing_in_every_non_public_endpoint_refuses(string provider)
     {
         var host = TestHosts.Get(provider);
-        using var probe = host.CreateClient();
-        using var handler = new HttpClientHandler { AllowAutoRedirect = false };
-        using var client = new HttpClient(handler) { BaseAddress = probe.BaseAddress };
+        using var client = host.ClientWithoutRedirects();
         var target = await host.UnitIdAsync(HongtaCode);
         var failures = new List<string>();
         foreach (var key in MappedEndpoints(host).Where(e => !Public.Contains(e)))
