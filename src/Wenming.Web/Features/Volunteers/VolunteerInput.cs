@@ -44,9 +44,9 @@ internal sealed record VolunteerInput
         }
 
         var name = Name?.Trim() ?? "";
-        if (name.Length is < 2 or > 50)
+        if (!PersonNames.IsValid(name))
         {
-            Add("name", "请填写 2 到 50 个字的真实姓名");
+            Add("name", PersonNames.Rule);
         }
 
         var gender = Gender?.Trim() switch
@@ -133,8 +133,8 @@ internal sealed record VolunteerInput
         CheckLength(PoliticalStatus, 20, "politicalStatus", Add);
         CheckLength(Education, 20, "education", Add);
         CheckLength(Occupation, 50, "occupation", Add);
-        CheckLength(EmergencyContactName, 50, "emergencyContactName", Add);
-        CheckLength(GuardianName, 50, "guardianName", Add);
+        CheckName(EmergencyContactName, "emergencyContactName", Add);
+        CheckName(GuardianName, "guardianName", Add);
 
         InputException.ThrowIfAny(errors);
         var profile = new VolunteerProfile(name, gender!.Value, birthDate!.Value, phone!, Blank(PoliticalStatus), Blank(Education),
@@ -148,6 +148,14 @@ internal sealed record VolunteerInput
         if (!string.IsNullOrWhiteSpace(phone) && (phone.Length > 20 || !phone.All(c => char.IsAsciiDigit(c) || c is '-' or ' ' or '+')))
         {
             add(field, "电话号码格式不正确");
+        }
+    }
+
+    private static void CheckName(string? name, string field, Action<string, string> add)
+    {
+        if (!string.IsNullOrWhiteSpace(name) && !PersonNames.IsValid(name))
+        {
+            add(field, PersonNames.Rule);
         }
     }
 
