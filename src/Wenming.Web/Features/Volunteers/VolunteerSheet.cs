@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using MiniExcelLibs;
 using Wenming.Web.Features.Accounts;
 using Wenming.Web.Features.Organization;
 using Wenming.Web.Infrastructure;
@@ -21,7 +20,6 @@ internal static class VolunteerSheet
 
     public static Stream Template()
     {
-        var stream = new MemoryStream();
         var body = "53040219900307123";
         var sample = new Dictionary<string, object?>
         {
@@ -38,9 +36,7 @@ internal static class VolunteerSheet
             ["紧急联系人"] = "张家属",
             ["紧急联系电话"] = "13900002222",
         };
-        stream.SaveAs(new[] { sample }, sheetName: "志愿者");
-        stream.Position = 0;
-        return stream;
+        return SheetWriter.InMemory([sample], "志愿者");
     }
 }
 
@@ -78,7 +74,7 @@ internal sealed class ExportVolunteers(AppDbContext db, AuditLog audit, TimeProv
         var file = Path.Combine(Path.GetTempPath(), $"wenming-export-{Guid.NewGuid():N}.xlsx");
         await using (var stream = File.Create(file))
         {
-            await stream.SaveAsAsync(rows, sheetName: "志愿者", cancellationToken: ct);
+            await SheetWriter.WriteAsync(stream, rows, "志愿者", ct);
         }
 
         audit.Add("volunteer.exported", "volunteer", null, db.Scope.RootPaths(Role.Admin, Role.Leader) is [var top, ..] ? top : null, status);

@@ -1,0 +1,93 @@
+using System.Net;
+using System.Text.Json;
+using Wenming.Tests.Volunteers;
+using static Wenming.Tests.Infrastructure.TestData;
+
+namespace Wenming.Tests.Infrastructure;
+
+/// <summary>
+/// Every .xlsx the platform hands out, read back by openpyxl (not MiniExcel, which wrote them): no formula anywhere, no
+/// text that a spreadsheet would turn into one, and columns wide enough for their headers.
+/// </summary>
+public sealed class ExportSafetyTests
+{
+    public static TheoryData<string> Providers => TestHosts.Providers();
+
+    private const string Formula = "=HYPERLINK(\"http://x.example\",\"点此领取\")";
+
+    [ReaderTheory("openpyxl")]
+    [MemberData(nameof(Providers))]
+    public async Task Every_export_and_template_keeps_formula_like_text_as_text_with_readable_columns(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var admin = await host.ClientAsAsync(TestHost.Phone(Hongta, "01"));
+        var institute = await host.UnitIdAsync($"{HongtaCode}-01");
+        var tag = Guid.NewGuid().ToString("N")[..6];
+
+        // A station named like a formula, a team named and described like formulas, and a volunteer at that station.
+        using var unit = await admin.PostJsonAsync("/api/v1/units", new
+        {
+            parentId = institute,
+            kind = "站",
+            name = "+cmd|' /C calc'!A0 " + tag,
+            code = UniqueCode($"{HongtaCode}-01"),
+            address = "@SUM(A1:A9)",
+            headName = "-2+3",
+        });
+        Assert.Equal(HttpStatusCode.Created, unit.StatusCode);
+        var station = (await unit.JsonAsync()).GetProperty("id").GetGuid();
+        using var team = await admin.PostJsonAsync("/api/v1/teams", new { unitId = station, level = "小队", name = Formula + tag, description = "-2+3\t＝1+1" });
+        Assert.Equal(HttpStatusCode.Created, team.StatusCode);
+        using var volunteer = await admin.PostJsonAsync("/api/v1/volunteers?byAdmin=true", new
+        {
+            name = PersonName("公式"),
+            idNumber = VolunteerApiTests.NewIdNumber(),
+            homeUnitId = station,
+            phone = $"1370{Random.Shared.Next(1000000, 9999999)}",
+        });
+        Assert.Equal(HttpStatusCode.Created, volunteer.StatusCode);
+
+        var files = new List<string>();
+        try
+        {
+            foreach (var url in new[]
+                     {
+                         $"/api/v1/units/{institute}/export", "/api/v1/teams/export", "/api/v1/volunteers/export", "/api/v1/units/import-template",
+                         "/api/v1/teams/import-template", "/api/v1/volunteers/import-template",
+                     })
+            {
+                using var response = await admin.GetAsync(url);
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode}");
+                var file = Path.Combine(Path.GetTempPath(), $"wenming-export-check-{Guid.NewGuid():N}.xlsx");
+                await File.WriteAllBytesAsync(file, await response.Content.ReadAsByteArrayAsync());
+                files.Add(file);
+            }
+
+            var report = ReadBack(files);
+            foreach (var file in files)
+            {
+                Assert.Empty(report.GetProperty(file).GetProperty("problems").EnumerateArray());
+                Assert.Empty(report.GetProperty(file).GetProperty("narrow").EnumerateArray());
+            }
+
+            var texts = files.SelectMany(f => report.GetProperty(f).GetProperty("texts").EnumerateArray().Select(t => t.GetString()!)).ToList();
+            Assert.Contains("'" + Formula + tag, texts);
+            Assert.Contains("'-2+3\t＝1+1", texts);
+            Assert.Contains("'+cmd|' /C calc'!A0 " + tag, texts);
+            Assert.Contains("'@SUM(A1:A9)", texts);
+        }
+        finally
+        {
+            files.ForEach(File.Delete);
+        }
+    }
+
+    /// <summary>What openpyxl finds in each file (Readers/check_xlsx.py).</summary>
+    internal static JsonElement ReadBack(IEnumerable<string> files)
+    {
+        var script = Path.Combine(AppContext.BaseDirectory, "Infrastructure", "Readers", "check_xlsx.py");
+        var (exit, output, error) = ExternalTools.Run(ExternalTools.Python, [script, .. files], "");
+        Assert.True(exit == 0, error);
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+}
