@@ -190,6 +190,7 @@ public sealed class PolicyTests
         "GET /set-culture", "GET /openapi/{documentName}.json", "GET /api/docs/{documentName?}", "GET /api/docs/favicon.svg",
         "GET /api/docs/scalar.aspnetcore.js", "GET /api/docs/scalar.js", "GET /api/v1/reviews/{districtCode}", "GET /reviews/{districtCode}",
         "GET /o/{token}", "GET /health/live", "GET /health/ready", "GET /calendars/units/{id}.ics", "GET /calendars/teams/{id}.ics", "GET /calendars/me/{token}.ics",
+        "HEAD /calendars/units/{id}.ics", "HEAD /calendars/teams/{id}.ics", "HEAD /calendars/me/{token}.ics",
         // Open311 GeoReport v2: GETs are public by the spec; a POST proves itself with its partner api_key, not a session.
         "GET /open311/v2/discovery.{format}", "GET /open311/v2/services.{format}", "GET /open311/v2/services/{service_code}.{format}",
         "GET /open311/v2/requests.{format}", "POST /open311/v2/requests.{format}", "GET /open311/v2/requests/{service_request_id}.{format}",
