@@ -89,6 +89,7 @@ public sealed class PolicyTests
         ["GET /api/v1/volunteers/import-template"] = (_, _) => true,
         ["POST /api/v1/volunteers/import"] = (a, _) => a.Role == Role.Admin,
         ["GET /api/v1/import-jobs/{id}"] = (a, _) => a.Role == Role.Admin, // only the admin who started the job
+        ["GET /api/v1/import-jobs/{id}/errors.xlsx"] = (a, _) => a.Role == Role.Admin,
         ["GET /Volunteers"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         ["GET /Volunteers/Register"] = (_, _) => true,
         ["GET /Volunteers/Me"] = (_, _) => true,
@@ -204,7 +205,7 @@ public sealed class PolicyTests
     /// <summary>Admins over the team's unit, and the team leader (10) for the squad they lead, the first team on their station.</summary>
     private static bool LeadsOrAdministers(Actor a, Relation r) => a.Role == Role.Admin && Reach(r) || a.Suffix == "10" && r == Relation.Own;
 
-    private static bool TargetsAUnit(string key) => key.Contains("{id}", StringComparison.Ordinal) && key != "GET /api/v1/import-jobs/{id}"
+    private static bool TargetsAUnit(string key) => key.Contains("{id}", StringComparison.Ordinal) && !key.StartsWith("GET /api/v1/import-jobs/{id}", StringComparison.Ordinal)
         || key is "POST /api/v1/units" or "POST /api/v1/units/import" or "POST /api/v1/teams" or "POST /api/v1/demands"
         || key.StartsWith("GET /Organization", StringComparison.Ordinal) && key != "GET /Organization/Platforms" || key is "GET /Teams/Detail" or "GET /Orders/Detail" or "GET /Activities/Detail" or "GET /Activities/Venue" or "GET /a/{id}";
 
@@ -563,10 +564,10 @@ public sealed class PolicyTests
         {
             path += $"?id={target}";
         }
-        else if (key == "GET /api/v1/import-jobs/{id}")
+        else if (key.StartsWith("GET /api/v1/import-jobs/{id}", StringComparison.Ordinal))
         {
             // A job the actor started themself, when they may start one; anyone else's is 404 to them.
-            path = $"/api/v1/import-jobs/{await StartedJobAsync(host, actorPhone)}";
+            path = key[(key.IndexOf(' ', StringComparison.Ordinal) + 1)..].Replace("{id}", (await StartedJobAsync(host, actorPhone)).ToString(), StringComparison.Ordinal);
         }
 
         var request = new HttpRequestMessage(method, path);

@@ -28,9 +28,14 @@ internal sealed record VolunteerInput
     public string? GuardianName { get; init; }
     public string? GuardianPhone { get; init; }
 
+    /// <summary>A skill written in a district's own words (an import keeps it): at most this long.</summary>
+    public const int MaxFreeSkillLength = 30;
+
     /// <summary>Checks every field and reports all problems at once, keyed by field.</summary>
+    /// <param name="freeSkills">Skills outside the district's list are kept as written (an import of a district's own roster)
+    /// rather than refused; the caller reports them.</param>
     public (VolunteerProfile Profile, IdType IdType, string IdNumber) Validate(string? accountPhone, bool needsIdentity,
-        IReadOnlySet<string> skills, IReadOnlySet<string> categories)
+        IReadOnlySet<string> skills, IReadOnlySet<string> categories, bool freeSkills = false)
     {
         var errors = new Dictionary<string, List<string>>();
         void Add(string field, string message)
@@ -109,9 +114,9 @@ internal sealed record VolunteerInput
 
         foreach (var s in Skills ?? [])
         {
-            if (!skills.Contains(s))
+            if (freeSkills ? s.Length > MaxFreeSkillLength : !skills.Contains(s))
             {
-                Add("skills", $"“{s}”不在本区的技能列表中");
+                Add("skills", freeSkills ? $"技能“{s[..10]}…”过长（不超过 {MaxFreeSkillLength} 个字）" : $"“{s}”不在本区的技能列表中");
             }
         }
 
