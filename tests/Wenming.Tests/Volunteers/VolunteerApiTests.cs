@@ -118,6 +118,8 @@ public sealed class VolunteerApiTests
     [InlineData("扎西", true)]
     [InlineData("𠮷田春香", true)]
     [InlineData("John Smith", true)]
+    [InlineData("J. R. Smith", true)]
+    [InlineData("阿依 · 古丽", false)]
     [InlineData("欧阳娜娜", true)]
     [InlineData("阿卜杜热合曼・买买提依明", true)]
     public void A_name_holds_letters_and_the_separators_names_use_never_emoji_or_symbols(string name, bool valid) =>

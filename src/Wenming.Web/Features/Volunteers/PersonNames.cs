@@ -26,18 +26,23 @@ internal static class PersonNames
         }
 
         var previousWasSeparator = true; // a name starts with a letter
+        var previous = default(Rune);
         foreach (var rune in name.EnumerateRunes())
         {
             if (IsSeparator(rune))
             {
-                if (previousWasSeparator)
+                // One separator between words; an initial's full stop may be followed by a space (J. Smith).
+                if (previousWasSeparator && !(previous.Value == '.' && rune.Value == ' '))
                 {
                     return false;
                 }
 
                 previousWasSeparator = true;
+                previous = rune;
                 continue;
             }
+
+            previous = rune;
 
             var category = Rune.GetUnicodeCategory(rune);
             var letter = category is UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
