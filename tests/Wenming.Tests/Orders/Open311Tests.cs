@@ -173,7 +173,7 @@ public sealed class Open311Tests
         Assert.Empty((await GetBothAsync(client, "requests", $"jurisdiction_id={JiulongpoCode}&service_request_id={number}", "requests", gets)).EnumerateArray());
 
         // The station sends it back: closed, with the reason the partner's user should read.
-        await ActAsync(admin, order, "reject", new { reason = "不属于志愿服务范围，请拨打物业电话" });
+        await ActAsync(admin, order, "reject", new { reason = "不属于志愿服务范围，请王小明拨打物业电话" });
         var closed = Assert.Single((await GetBothAsync(client, $"requests/{number}", Hongta4, "requests", gets)).EnumerateArray());
         Assert.Equal("closed", closed.GetProperty("status").GetString());
         Assert.Contains("不属于志愿服务范围", closed.GetProperty("status_notes").GetString(), StringComparison.Ordinal);
