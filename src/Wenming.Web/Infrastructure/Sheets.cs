@@ -12,7 +12,7 @@ internal static class Sheets
     public static string Text(IDictionary<string, object?> row, string column)
     {
         var text = row.TryGetValue(column, out var v) ? Convert.ToString(v, CultureInfo.InvariantCulture)?.Trim() ?? "" : "";
-        return text.Length > 1 && text[0] == '\'' && SheetWriter.StartsLikeAFormula(text[1..]) ? text[1..] : text;
+        return text.Length > 1 && text[0] == '\'' && SheetWriter.StartsLikeAFormula(text[1..]) ? text[1..].Trim() : text;
     }
 
     /// <summary>

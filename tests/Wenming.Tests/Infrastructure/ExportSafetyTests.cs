@@ -95,6 +95,15 @@ public sealed class ExportSafetyTests
         }
     }
 
+    [Fact]
+    public void Formula_like_text_written_as_text_reads_back_as_it_was_typed()
+    {
+        string[] typed = ["=1+1", "-2+3", "+86 138", "@SUM(A1)", "\tx", "＝1", "'quoted", "普通文字", "a=b"];
+        using var sheet = Wenming.Web.Infrastructure.SheetWriter.InMemory([.. typed.Select((t, i) => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?> { ["内容"] = t, ["序号"] = i })], "表");
+        var read = Wenming.Web.Infrastructure.Sheets.Rows(sheet).Select(r => Wenming.Web.Infrastructure.Sheets.Text(r, "内容")).ToList();
+        Assert.Equal(typed.Select(t => t.Trim()), read);
+    }
+
     /// <summary>What openpyxl finds in each file (Readers/check_xlsx.py).</summary>
     internal static JsonElement ReadBack(IEnumerable<string> files)
     {
