@@ -182,6 +182,22 @@ public sealed class PolicyTests
         ["POST /api/v1/open311/keys/{keyId:guid}/revoke"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00", // a scratch key of the district
         ["GET /Orders/PartnerKeys"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00",
         ["GET /Audit"] = (a, _) => a.Role == Role.Admin,
+        // Someone else's hours and records: admins and leaders over their home station; certified and backfilled by admins (an
+        // empty period or body: 400 once allowed); the caller's own records page for everyone.
+        ["GET /api/v1/volunteers/{id}/hours"] = (a, r) => a.Role is Role.Admin or Role.Leader && Reach(r),
+        ["GET /api/v1/volunteers/{id}/records"] = (a, r) => a.Role is Role.Admin or Role.Leader && Reach(r),
+        ["GET /api/v1/volunteers/{id}/certificate"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["POST /api/v1/volunteers/{id}/records"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["GET /api/v1/teams/{id}/work"] = (_, r) => Reach(r),
+        ["GET /api/v1/records/rules"] = (_, _) => true,
+        ["PUT /api/v1/records/rules"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00",
+        ["GET /api/v1/records/correction-requests"] = (a, _) => a.Role == Role.Admin,
+        // A volunteer's pending request about a record the target unit organised: its admins and those above answer (400 without a reason).
+        ["POST /api/v1/records/correction-requests/{id}/accept"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["POST /api/v1/records/correction-requests/{id}/refuse"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        // A record of the caller's own: only a volunteer has one to ask about (400 without minutes and reason).
+        ["POST /api/v1/records/{recordId:guid}/correction-requests"] = (a, _) => a.IsVolunteer,
+        ["GET /Records/{volunteerId:guid?}"] = (_, _) => true,
     };
 
     /// <summary>Open to anyone, signed in or not.</summary>
@@ -198,6 +214,8 @@ public sealed class PolicyTests
         "GET /open311/v2/servicerequestupdates.{format}",
         // What nothing else serves: the spec's 404 error document.
         "GET /open311/v2/{**path}",
+        // A certificate's verification, where its QR code leads.
+        "GET /api/v1/certificates/{code}", "GET /c/{code}",
     ];
 
     private static bool Reach(Relation r) => r is Relation.Own or Relation.Child;
@@ -374,6 +392,11 @@ public sealed class PolicyTests
             }
         }
 
+        if (key.Contains("/correction-requests/{id}", StringComparison.Ordinal))
+        {
+            target = await Records.RecordTests.CorrectionRequestOnUnitAsync(host, target);
+        }
+
         var photoId = Guid.Empty;
         var orderId = Guid.Empty;
         if (key.Contains("/activities/{id}", StringComparison.Ordinal) || key is "GET /Activities/Detail" or "GET /Activities/Venue" or "GET /a/{id}")
@@ -482,6 +505,11 @@ public sealed class PolicyTests
             case "POST /api/v1/plans":
             case "POST /api/v1/activities/{id}/attendance":
             case "POST /api/v1/activities/{id}/check-ins":
+            case "PUT /api/v1/records/rules":
+            case "POST /api/v1/volunteers/{id}/records":
+            case "POST /api/v1/records/correction-requests/{id}/accept":
+            case "POST /api/v1/records/correction-requests/{id}/refuse":
+            case "POST /api/v1/records/{recordId:guid}/correction-requests":
                 body = new { };
                 break;
             case "POST /api/v1/activities/{id}/report":
@@ -555,7 +583,11 @@ public sealed class PolicyTests
         path = path.Replace("{id}", target.ToString(), StringComparison.Ordinal).Replace("{memberId}", memberId.ToString(), StringComparison.Ordinal)
             .Replace("{action}", "escalate", StringComparison.Ordinal).Replace("{photoId:guid}", photoId.ToString(), StringComparison.Ordinal)
             .Replace("{orderId:guid}", orderId.ToString(), StringComparison.Ordinal)
-            .Replace("{list}", "skill", StringComparison.Ordinal);
+            .Replace("{list}", "skill", StringComparison.Ordinal).Replace("{volunteerId:guid?}", "", StringComparison.Ordinal);
+        if (path.Contains("{recordId:guid}", StringComparison.Ordinal))
+        {
+            path = path.Replace("{recordId:guid}", (await Records.RecordTests.RecordOfAsync(host, actorPhone, target)).ToString(), StringComparison.Ordinal);
+        }
         if (path.StartsWith("/Organization", StringComparison.Ordinal) && path != "/Organization/Platforms")
         {
             path += path == "/Organization/Edit" ? $"?id={target}" : $"?unit={target}";

@@ -11,6 +11,7 @@ using Wenming.Web.Features.Audit;
 using Wenming.Web.Features.Demo;
 using Wenming.Web.Features.Orders;
 using Wenming.Web.Features.Organization;
+using Wenming.Web.Features.Records;
 using Wenming.Web.Features.Teams;
 using Wenming.Web.Features.Volunteers;
 using Wenming.Web.Infrastructure.Audit;
@@ -139,7 +140,7 @@ internal static class PlatformSetup
         services.AddSingleton(sp => Infrastructure.PersonalData.PersonalDataProtector.FromConfiguration(config, builder.Environment));
         services.AddSingleton<Infrastructure.Files.IFileStore>(new Infrastructure.Files.LocalFileStore(
             config["Files:Root"] ?? Path.Combine(builder.Environment.ContentRootPath, "data", "files")));
-        services.AddAccounts().AddOrganization().AddVolunteers().AddTeams().AddOrders().AddActivities().AddScoped<AuditQueries>().AddScoped<DemoSeeder>().AddScoped<DemoPeopleSeeder>()
+        services.AddAccounts().AddOrganization().AddVolunteers().AddTeams().AddOrders().AddActivities().AddRecords().AddScoped<AuditQueries>().AddScoped<DemoSeeder>().AddScoped<DemoPeopleSeeder>()
             .AddScoped<Features.Home.HomeFigures>();
     }
 
@@ -180,6 +181,7 @@ internal static class PlatformSetup
         app.MapTeams();
         app.MapOrders();
         app.MapActivities();
+        app.MapRecords();
         app.MapRazorPages();
     }
 

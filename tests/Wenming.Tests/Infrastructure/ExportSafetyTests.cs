@@ -15,7 +15,7 @@ public sealed class ExportSafetyTests
 
     private const string Formula = "=HYPERLINK(\"http://x.example\",\"点此领取\")";
 
-    [ReaderTheory("openpyxl")]
+    [ToolTheory(ToolFactAttribute.Openpyxl)]
     [MemberData(nameof(Providers))]
     public async Task Every_export_and_template_keeps_formula_like_text_as_text_with_readable_columns(string provider)
     {
@@ -74,7 +74,7 @@ public sealed class ExportSafetyTests
             var job = await VolunteerExcelTests.WaitAsync(admin, started);
             await KeepAsync(job.GetProperty("errorWorkbookUrl").GetString()!);
 
-            var report = ReadBack(files);
+            var report = await ReadBackAsync(files);
             foreach (var file in files)
             {
                 Assert.Empty(report.GetProperty(file).GetProperty("problems").EnumerateArray());
@@ -105,11 +105,9 @@ public sealed class ExportSafetyTests
     }
 
     /// <summary>What openpyxl finds in each file (Readers/check_xlsx.py).</summary>
-    internal static JsonElement ReadBack(IEnumerable<string> files)
+    private static async Task<JsonElement> ReadBackAsync(IEnumerable<string> files)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "Infrastructure", "Readers", "check_xlsx.py");
-        var (exit, output, error) = ExternalTools.Run(ExternalTools.Python, [script, .. files], "");
-        Assert.True(exit == 0, error);
-        return JsonDocument.Parse(output).RootElement.Clone();
+        return JsonDocument.Parse(await ToolFactAttribute.RunAsync(ToolFactAttribute.Python, [script, .. files])).RootElement.Clone();
     }
 }

@@ -93,35 +93,9 @@ public sealed class OutboxTests
     {
         var host = TestHosts.Get(provider);
         var admin = await host.ClientAsAsync(TestHost.Phone(Hongta, "02"));
-        var starts = DateTimeOffset.UtcNow.AddMinutes(10);
-        var activity = await ActivityTests.PublishAsync(admin, new
-        {
-            title = "社区义诊",
-            platformId = await ActivityTests.PlatformAsync(admin),
-            startsAt = starts,
-            endsAt = starts.AddHours(2),
-            capacity = 10,
-            latitude = 24.3541,
-            longitude = 102.5429,
-        });
-        var id = activity.GetProperty("id").GetGuid();
-        // Under way since 20 minutes ago (published in the future, as the rules require, then moved).
-        var started = DateTimeOffset.UtcNow.AddMinutes(-20);
-        await host.WithDbAsync(db => db.Set<Activity>().Where(a => a.Id == id).ExecuteUpdateAsync(s => s.SetProperty(a => a.StartsAt, started)));
         var person = (await ActivityTests.ResidentsAsync(host, $"{HongtaCode}-01-001", 1))[0];
-        using (var signed = await person.PostJsonAsync($"/api/v1/activities/{id}/signups", new { }))
-        {
-            Assert.Equal(HttpStatusCode.Created, signed.StatusCode);
-        }
-
-        var here = new { latitude = 24.3541, longitude = 102.5429 };
-        using (var checkIn = await person.PostJsonAsync($"/api/v1/activities/{id}/check-ins", here))
-        {
-            Assert.Equal(HttpStatusCode.OK, checkIn.StatusCode);
-        }
-
-        var earlier = DateTimeOffset.UtcNow.AddMinutes(-10);
-        await host.WithDbAsync(db => db.Set<Attendance>().Where(a => a.ActivityId == id).ExecuteUpdateAsync(s => s.SetProperty(a => a.CheckInAt, earlier)));
+        var id = await ActivityTests.UnderWayAsync(host, admin, person, "社区义诊", startedAgo: 20, checkedInAgo: 10);
+        var here = ActivityTests.HongtaSite;
         // A double tap on a slow network: two check-outs at once.
         var taps = await Task.WhenAll(person.PostJsonAsync($"/api/v1/activities/{id}/check-ins", here), person.PostJsonAsync($"/api/v1/activities/{id}/check-ins", here));
         Assert.All(taps, t => Assert.True(t.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, t.StatusCode.ToString()));

@@ -37,6 +37,25 @@ public sealed class VolunteerApiTests
         return (await host.ClientAsAsync(phone), phone);
     }
 
+    /// <summary>A new volunteer of the first station, registered and approved, signed in; with their volunteer id.</summary>
+    internal static async Task<(HttpClient Client, Guid VolunteerId)> NewVolunteerAsync(TestHost host, string name = "新志愿者")
+    {
+        var (client, _) = await NewResidentAsync(host);
+        using var registered = await client.PostJsonAsync("/api/v1/volunteers", new
+        {
+            name,
+            idNumber = NewIdNumber(),
+            homeUnitId = await host.UnitIdAsync($"{HongtaCode}-01-001"),
+            emergencyContactName = "家属",
+            emergencyContactPhone = "13900001111",
+        });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        var id = (await registered.JsonAsync()).GetProperty("id").GetGuid();
+        using var approved = await (await host.ClientAsAsync(TestHost.Phone(Hongta, "02"))).PostAsync($"/api/v1/volunteers/{id}/approve", null);
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        return (client, id);
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task A_resident_registers_the_station_approves_and_a_number_and_role_follow(string provider)

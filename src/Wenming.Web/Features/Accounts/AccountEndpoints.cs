@@ -17,7 +17,8 @@ internal sealed record MeRole(Guid AssignmentId, string Role, string RoleName, G
 internal sealed record MeDistrict(Guid Id, string Code, string Name);
 
 /// <summary>The signed-in person. Their own phone is shown in full: it is theirs.</summary>
-internal sealed record MeView(Guid Id, string Phone, string DisplayName, MeDistrict District, IReadOnlyList<MeRole> Roles);
+/// <summary>The signed-in person; <c>VolunteerId</c> when they are a registered volunteer (their records, hours and certificates hang off it).</summary>
+internal sealed record MeView(Guid Id, string Phone, string DisplayName, MeDistrict District, IReadOnlyList<MeRole> Roles, Guid? VolunteerId = null);
 
 internal sealed record TokenView(string AccessToken, DateTimeOffset ExpiresAt, MeView User);
 
@@ -78,8 +79,10 @@ internal static class AccountEndpoints
         var district = await db.Districts.Where(d => d.Id == user.DistrictId).Select(d => new MeDistrict(d.Id, d.Code, d.Name))
             .FirstAsync(ct);
         var grants = await Infrastructure.Tenancy.ScopeLoader.LoadGrantsAsync(db, user.Id, ct);
+        var volunteerId = await db.Set<Volunteers.Volunteer>().Where(v => v.UserId == user.Id).Select(v => (Guid?)v.Id).FirstOrDefaultAsync(ct);
         return new MeView(user.Id, user.PhoneNumber ?? user.UserName ?? "", user.DisplayName, district,
-            [.. grants.Select(g => new MeRole(g.AssignmentId, g.Role.ToString(), Roles.ChineseName(g.Role, g.UnitKind), g.UnitId, g.UnitName, g.UnitKind.ToString()))]);
+            [.. grants.Select(g => new MeRole(g.AssignmentId, g.Role.ToString(), Roles.ChineseName(g.Role, g.UnitKind), g.UnitId, g.UnitName, g.UnitKind.ToString()))],
+            volunteerId);
     }
 
     private static async Task<TokenView> TokenAsync(AppUser user, TokenIssuer tokens, AppDbContext db, CancellationToken ct)

@@ -460,7 +460,10 @@ internal sealed class Attendance : IDistrictOwned, Infrastructure.Events.IRaises
             Reason = reason,
         };
         a.Close(checkOut, activity);
-        a._event = new AttendanceCorrected(a.DistrictId, a.Id, a.ActivityId, a.UserId, a.Day, a.CheckInAt, checkOut, a.Minutes!.Value, byUserId, reason);
+        a._event = new AttendanceCorrected(a.DistrictId, a.Id, a.ActivityId, a.UserId, a.Day, a.CheckInAt, checkOut, a.Minutes!.Value, byUserId, reason)
+        {
+            Service = AttendedService.Of(activity, signup),
+        };
         return a;
     }
 
@@ -473,7 +476,10 @@ internal sealed class Attendance : IDistrictOwned, Infrastructure.Events.IRaises
         }
 
         Close(at, activity);
-        _event = new AttendanceCredited(DistrictId, Id, ActivityId, UserId, Day, CheckInAt, at, Minutes!.Value, Method.ToString());
+        _event = new AttendanceCredited(DistrictId, Id, ActivityId, UserId, Day, CheckInAt, at, Minutes!.Value, Method.ToString())
+        {
+            Service = AttendedService.Of(activity, SignupId),
+        };
     }
 
     /// <summary>Time inside the activity's own hours counts; before the start and after the end does not.</summary>
@@ -486,10 +492,24 @@ internal sealed class Attendance : IDistrictOwned, Infrastructure.Events.IRaises
     }
 }
 
+/// <summary>
+/// What an attendance was for, as its service record shows it: the sign-up it counts towards, the activity's title and platform,
+/// the organising unit (and team) and the place.
+/// </summary>
+internal sealed record AttendedService(Guid SignupId, string Title, Guid PlatformId, Guid UnitId, Guid? TeamId, string? Address)
+{
+    public static AttendedService Of(Activity activity, Guid signupId) =>
+        new(signupId, activity.Title, activity.PlatformId, activity.UnitId, activity.TeamId, activity.Address);
+
+    public static AttendedService Of(Activity activity, ActivitySignup signup) => Of(activity, signup.Id);
+}
+
 /// <summary>签退 at an activity: the attendance is credited with its minutes (what service records and hours are made from).</summary>
 internal sealed record AttendanceCredited(Guid DistrictId, Guid SubjectId, Guid ActivityId, Guid UserId, DateOnly Day, DateTimeOffset CheckInAt,
     DateTimeOffset CheckOutAt, int Minutes, string Method) : Infrastructure.Events.IOutboxEvent
 {
+    public AttendedService? Service { get; init; }
+
     public const string Name = "attendance.credited";
 
     public string Kind => Name;
@@ -499,6 +519,8 @@ internal sealed record AttendanceCredited(Guid DistrictId, Guid SubjectId, Guid 
 internal sealed record AttendanceCorrected(Guid DistrictId, Guid SubjectId, Guid ActivityId, Guid UserId, DateOnly Day, DateTimeOffset CheckInAt,
     DateTimeOffset CheckOutAt, int Minutes, Guid? CorrectedById, string Reason) : Infrastructure.Events.IOutboxEvent
 {
+    public AttendedService? Service { get; init; }
+
     public const string Name = "attendance.corrected";
 
     public string Kind => Name;

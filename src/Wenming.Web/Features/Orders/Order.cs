@@ -478,7 +478,8 @@ internal sealed class Order : IDistrictOwned, IRaisesEvents
         DeliveredAt = now;
         Append(OrderAction.Deliver, actor, now, note);
         Raise(new OrderDelivered(DistrictId, Id, Number, PlatformId, MenuItemId, UnitId, HolderUnitId, HolderTeamId, now,
-            [.. CurrentRound.Where(a => a.CheckOutAt is not null).Select(a => new ServedBy(a.VolunteerId, a.CheckInAt, a.CheckOutAt, a.Minutes))]));
+            [.. CurrentRound.Where(a => a.CheckOutAt is not null).Select(a => new ServedBy(a.VolunteerId, a.CheckInAt, a.CheckOutAt, a.Minutes))], Title, Address,
+            actor.VolunteerId is null ? actor.UserId : null, actor.VolunteerId is null ? actor.Name : null));
         Advance(places, now, keepHolder: true);
     }
 

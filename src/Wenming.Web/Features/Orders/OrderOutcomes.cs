@@ -5,9 +5,13 @@ namespace Wenming.Web.Features.Orders;
 /// <summary>A volunteer's part in a delivered order: the service time their record and hours are made from.</summary>
 internal sealed record ServedBy(Guid VolunteerId, DateTimeOffset? CheckInAt, DateTimeOffset? CheckOutAt, int? Minutes);
 
-/// <summary>送单 done: who served, where and how long.</summary>
+/// <summary>
+/// 送单 done: who served, where and how long, what the service was and who confirmed the delivery (a holder's admin or leader,
+/// in the name of its unit; none when a volunteer who served reported it): what the volunteers' service records are made from.
+/// </summary>
 internal sealed record OrderDelivered(Guid DistrictId, Guid SubjectId, string Number, Guid PlatformId, Guid? MenuItemId, Guid PlaceUnitId,
-    Guid HolderUnitId, Guid? HolderTeamId, DateTimeOffset DeliveredAt, IReadOnlyList<ServedBy> ServedBy) : IOutboxEvent
+    Guid HolderUnitId, Guid? HolderTeamId, DateTimeOffset DeliveredAt, IReadOnlyList<ServedBy> ServedBy, string? Title = null, string? Address = null,
+    Guid? ConfirmedById = null, string? ConfirmedByName = null) : IOutboxEvent
 {
     public const string Name = "order.delivered";
 

@@ -38,6 +38,9 @@ internal sealed class TeamUseCases(AppDbContext db, AuditLog audit, DistrictCach
     private DataScope Scope => db.Scope;
 
     /// <summary>Teams of the caller's units, their ancestors (a volunteer joins the station's or the center's) and below.</summary>
+    /// <summary>Whether the caller sees the team (its unit in their reach or above one of their places).</summary>
+    public async Task<bool> SeesAsync(Guid id, CancellationToken ct) => await Visible().AnyAsync(t => t.Id == id, ct);
+
     private IQueryable<Team> Visible() => db.Set<Team>().Include(t => t.Unit).VisibleOrAbove(Scope, t => t.UnitId, t => t.Unit!.Path);
 
     public async Task<Paged<TeamRow>> ListAsync(int page, int pageSize, string? search, Guid? unit, CancellationToken ct)

@@ -1,11 +1,10 @@
-// Reads an iCalendar feed from stdin with Mozilla's ical.js (vendored beside this file, MPL-2.0, see ical.js-LICENSE), as
-// a web calendar does: the feed's own VTIMEZONEs registered, then each event's times resolved in them. Prints JSON.
+// Reads the iCalendar feed in the file named by the first argument with Mozilla's ical.js (vendored beside this file,
+// MPL-2.0, see ical.js-LICENSE), as a web calendar does: the feed's own VTIMEZONEs registered, then each event's times
+// resolved in them. Prints JSON.
+import { readFileSync } from "node:fs";
 import ICAL from "./ical.mjs";
 
-let text = "";
-for await (const chunk of process.stdin) {
-  text += chunk;
-}
+const text = readFileSync(process.argv[2], "utf8");
 
 const calendar = new ICAL.Component(ICAL.parse(text));
 const zones = calendar.getAllSubcomponents("vtimezone").map((vtimezone) => {

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Wenming.Web.Features.Organization;
+using Wenming.Web.Features.Volunteers;
+using Wenming.Web.Infrastructure.Data;
+using Wenming.Web.Infrastructure.Problems;
+
+namespace Wenming.Web.Features.Records;
+
+/// <summary>服务时长与证明: a volunteer's hours, star and records, and the certificate to download; admins open it for a volunteer.</summary>
+internal sealed class IndexModel(VolunteerRecords records, AppDbContext db, TimeProvider clock) : PageModel
+{
+    public HoursSummary? Hours { get; private set; }
+    public Paged<RecordView>? Records { get; private set; }
+    public IReadOnlyList<int> StarHours { get; private set; } = RecordRules.DefaultStarHours;
+    public bool Own { get; private set; }
+    public DateOnly Today { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid? volunteerId, CancellationToken ct, int pageNumber = 1)
+    {
+        Today = Infrastructure.DistrictTime.Today(clock.GetUtcNow());
+        var mine = await db.Set<Volunteer>().Where(v => v.UserId == db.Scope.UserId).Select(v => (Guid?)v.Id).FirstOrDefaultAsync(ct);
+        var id = volunteerId ?? mine;
+        if (id is null)
+        {
+            return Page();
+        }
+
+        try
+        {
+            Hours = await records.HoursAsync(id.Value, ct);
+            Records = await records.ListAsync(id.Value, pageNumber, 30, ct);
+        }
+        catch (NotVisibleException)
+        {
+            return NotFound();
+        }
+
+        StarHours = await records.StarHoursAsync(ct);
+        Own = id == mine;
+        return Page();
+    }
+}

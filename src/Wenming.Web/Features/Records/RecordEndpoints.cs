@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Wenming.Web.Infrastructure.Events;
+
+namespace Wenming.Web.Features.Records;
+
+internal sealed record BackfilledRecord(Guid Id, int Minutes);
+
+internal sealed record RequestedCorrection(Guid Id, string Status);
+
+internal static class RecordEndpoints
+{
+    public static IServiceCollection AddRecords(this IServiceCollection services) => services
+        .AddScoped<VolunteerRecords>().AddScoped<IssueCertificate>().AddScoped<KeepRecords>().AddOutboxSubscriber<RecordKeeper>();
+
+    /// <summary>Where the QR code of a certificate leads: the public verification page.</summary>
+    public static string VerifyUrl(HttpContext http, IConfiguration config, string code) =>
+        $"{Infrastructure.PublicUrls.Base(http, config)}/c/{Uri.EscapeDataString(code)}";
+
+    public static IEndpointRouteBuilder MapRecords(this IEndpointRouteBuilder app)
+    {
+        var g = app.MapGroup("/api/v1/volunteers/{id:guid}").WithTags("Records").RequireAuthorization();
+        g.MapGet("/hours", async (Guid id, VolunteerRecords r, CancellationToken ct) => TypedResults.Ok(await r.HoursAsync(id, ct)))
+            .WithSummary("Cumulative confirmed hours, by year and platform, and the star level (the volunteer, and admins and leaders over them)");
+        g.MapGet("/records", async (Guid id, VolunteerRecords r, CancellationToken ct, int page = 1, int pageSize = 50) =>
+                TypedResults.Ok(await r.ListAsync(id, page, pageSize, ct)))
+            .WithSummary("The volunteer's service records, newest first; corrections are entries of their own");
+        g.MapGet("/certificate", async (Guid id, IssueCertificate issue, HttpContext http, IConfiguration config, CancellationToken ct, DateOnly? from = null,
+                DateOnly? to = null) =>
+            {
+                var certificate = await issue.RunAsync(id, from, to, ct);
+                var pdf = CertificatePdf.Render(certificate, VerifyUrl(http, config, certificate.Code));
+                return TypedResults.File(pdf, "application/pdf", $"志愿服务记录证明-{certificate.Number}.pdf");
+            })
+            .Produces(200, contentType: "application/pdf")
+            .WithSummary("志愿服务记录证明 over a period as a PDF: the volunteer for all their records, an admin for what units in their charge organised");
+
+        g.MapPost("/records", async (Guid id, BackfillInput input, KeepRecords keep, CancellationToken ct) =>
+            {
+                var record = await keep.BackfillAsync(id, input, ct);
+                return TypedResults.Created($"/api/v1/volunteers/{id}/records", new BackfilledRecord(record.Id, record.Minutes));
+            })
+            .WithSummary("补录: an organiser records work done offline (an activity of their unit, capped by its hours, or offline work), with the reason");
+
+        var corrections = app.MapGroup("/api/v1/records").WithTags("Records").RequireAuthorization();
+        corrections.MapPost("/{recordId:guid}/correction-requests", async (Guid recordId, CorrectionRequestInput input, KeepRecords keep, CancellationToken ct) =>
+            {
+                var request = await keep.RequestAsync(recordId, input, ct);
+                return TypedResults.Created($"/api/v1/records/correction-requests/{request.Id}", new RequestedCorrection(request.Id, request.Status.ToString()));
+            })
+            .WithSummary("The volunteer asks the organising unit to correct one service's time, with the reason");
+        corrections.MapGet("/correction-requests", async (KeepRecords keep, CancellationToken ct) => TypedResults.Ok(await keep.PendingAsync(ct)))
+            .WithSummary("Correction requests waiting for the units you administer");
+        foreach (var (decision, accept) in new[] { ("accept", true), ("refuse", false) })
+        {
+            corrections.MapPost($"/correction-requests/{{id:guid}}/{decision}", async (Guid id, DecisionReason input, KeepRecords keep, CancellationToken ct) =>
+                    TypedResults.Ok(await keep.DecideAsync(id, accept, input, ct)))
+                .WithSummary(accept ? "Accept a correction request: a correction entry is appended" : "Refuse a correction request, with the reason");
+        }
+
+        app.MapGet("/api/v1/certificates/{code}", async Task<Ok<CertificateCheck>> (string code, IssueCertificate issue, CancellationToken ct) =>
+                TypedResults.Ok((await issue.CheckAsync(code, ct)).Check))
+            .WithTags("Records").AllowAnonymous().WithSummary("Verify a certificate by the code its QR links to: genuine and unchanged, or not (404 when unknown)");
+
+        app.MapGet("/api/v1/teams/{id:guid}/work", async (Guid id, VolunteerRecords r, Teams.TeamUseCases teams, CancellationToken ct, int take = 20) =>
+                await teams.SeesAsync(id, ct) ? TypedResults.Ok(await r.TeamWorkAsync(id, take, ct)) : throw new Infrastructure.Problems.NotVisibleException())
+            .WithTags("Records").RequireAuthorization().WithSummary("What the team's members did lately, orders and activities alike, from their service records");
+
+        var rules = app.MapGroup("/api/v1/records/rules").WithTags("Records").RequireAuthorization();
+        rules.MapGet("/", async (VolunteerRecords r, CancellationToken ct) => TypedResults.Ok(await r.RulesAsync(ct)))
+            .WithSummary("The district's star levels (cumulative hours for 一星 … 五星) and whether backfilled hours earn points");
+        rules.MapPut("/", async (RecordRulesInput input, VolunteerRecords r, CancellationToken ct) => TypedResults.Ok(await r.SaveRulesAsync(input, ct)))
+            .WithSummary("Change the district's star levels (center admins)");
+        return app;
+    }
+}

@@ -1,0 +1,121 @@
+using Microsoft.EntityFrameworkCore;
+using Wenming.Web.Features.Organization;
+using Wenming.Web.Features.Volunteers;
+using Wenming.Web.Infrastructure;
+using Wenming.Web.Infrastructure.Data;
+using Wenming.Web.Infrastructure.Problems;
+using Wenming.Web.Infrastructure.Tenancy;
+
+namespace Wenming.Web.Features.Records;
+
+internal sealed record YearHours(int Year, decimal Hours);
+
+internal sealed record PlatformHours(Guid PlatformId, string Platform, decimal Hours);
+
+/// <summary>A volunteer's cumulative confirmed hours, by year and platform, and the star level they reach.</summary>
+internal sealed record HoursSummary(Guid VolunteerId, string Name, string? Number, decimal Hours, int Services, int Star, string StarName, int? NextStarHours,
+    IReadOnlyList<YearHours> ByYear, IReadOnlyList<PlatformHours> ByPlatform);
+
+internal sealed record RecordView(Guid Id, string Source, Guid SourceId, string Title, string Platform, string Organizer, string? Address, DateTimeOffset StartedAt,
+    DateTimeOffset EndedAt, int Minutes, decimal Hours, string ConfirmedBy, DateTimeOffset ConfirmedAt, Guid? CorrectsId, string? Reason);
+
+internal sealed record RecordRulesView(IReadOnlyList<int> StarHours, bool BackfillEarnsPoints, bool CanEdit);
+
+internal sealed record RecordRulesInput(IReadOnlyList<int>? StarHours, bool? BackfillEarnsPoints);
+
+/// <summary>Reading a volunteer's records and hours: the volunteer themself, and the admins and leaders over their home station.</summary>
+internal sealed class VolunteerRecords(AppDbContext db, DistrictCache cache, TimeProvider clock)
+{
+    private DataScope Scope => db.Scope;
+
+    /// <summary>The volunteer, when the caller is them or oversees their home unit; otherwise they do not exist for the caller.</summary>
+    public async Task<Volunteer> ReachableAsync(Guid volunteerId, CancellationToken ct)
+    {
+        var volunteer = await db.Set<Volunteer>().Include(v => v.HomeUnit).FirstOrDefaultAsync(v => v.Id == volunteerId, ct);
+        return volunteer is not null && (volunteer.UserId == Scope.UserId || Scope.CanOversee(volunteer.HomeUnit!.Path))
+            ? volunteer
+            : throw new NotVisibleException();
+    }
+
+    public async Task<IReadOnlyList<int>> StarHoursAsync(CancellationToken ct) =>
+        await db.Set<RecordRules>().Where(r => r.DistrictId == Scope.DistrictId).Select(r => r.StarHours).FirstOrDefaultAsync(ct) ?? [.. RecordRules.DefaultStarHours];
+
+    public async Task<HoursSummary> HoursAsync(Guid volunteerId, CancellationToken ct)
+    {
+        var volunteer = await ReachableAsync(volunteerId, ct);
+        var entries = await db.Set<ServiceRecord>().Where(r => r.VolunteerId == volunteerId)
+            .Select(r => new { r.StartedAt, r.PlatformId, r.Minutes, r.Source, r.SourceId, r.SignupId }).ToListAsync(ct);
+        var total = entries.Sum(e => (long)e.Minutes);
+        var starHours = await StarHoursAsync(ct);
+        var star = RecordRules.Star(starHours, total);
+        var platforms = await PlatformDirectory.AllAsync(db, cache, Scope.DistrictId, ct);
+        var byYear = entries.GroupBy(e => TimeZoneInfo.ConvertTime(e.StartedAt, DistrictTimeJsonConverter.Zone).Year)
+            .Select(g => new YearHours(g.Key, RecordRules.Hours(g.Sum(e => (long)e.Minutes)))).Where(y => y.Hours != 0).OrderByDescending(y => y.Year).ToList();
+        var byPlatform = entries.GroupBy(e => e.PlatformId)
+            .Select(g => new PlatformHours(g.Key, platforms.FirstOrDefault(p => p.Id == g.Key)?.Name ?? "", RecordRules.Hours(g.Sum(e => (long)e.Minutes))))
+            .Where(p => p.Hours != 0).OrderByDescending(p => p.Hours).ToList();
+        var services = entries.GroupBy(e => (e.Source, e.SourceId, e.SignupId)).Count(g => g.Sum(e => e.Minutes) > 0);
+        return new HoursSummary(volunteer.Id, volunteer.Name, volunteer.Number, RecordRules.Hours(total), services, star, RecordRules.StarName(star),
+            star < starHours.Count ? starHours[star] : null, byYear, byPlatform);
+    }
+
+    public async Task<Paged<RecordView>> ListAsync(Guid volunteerId, int page, int pageSize, CancellationToken ct)
+    {
+        await ReachableAsync(volunteerId, ct);
+        page = Math.Max(1, page);
+        pageSize = Math.Clamp(pageSize, 1, 200);
+        var query = db.Set<ServiceRecord>().Where(r => r.VolunteerId == volunteerId);
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        return new Paged<RecordView>(await ViewsAsync(rows, ct), total, page, pageSize);
+    }
+
+    /// <summary>What a team has done lately, orders and activities alike, from its members' records.</summary>
+    public async Task<IReadOnlyList<RecordView>> TeamWorkAsync(Guid teamId, int take, CancellationToken ct)
+    {
+        var rows = await db.Set<ServiceRecord>().Where(r => r.TeamId == teamId && r.CorrectsId == null).OrderByDescending(r => r.StartedAt)
+            .Take(Math.Clamp(take, 1, 100)).ToListAsync(ct);
+        return await ViewsAsync(rows, ct);
+    }
+
+    public async Task<RecordRulesView> RulesAsync(CancellationToken ct)
+    {
+        var rules = await db.Set<RecordRules>().AsNoTracking().FirstOrDefaultAsync(r => r.DistrictId == Scope.DistrictId, ct);
+        return new RecordRulesView(rules?.StarHours ?? [.. RecordRules.DefaultStarHours], rules?.BackfillEarnsPoints ?? false, Scope.IsCenterAdmin);
+    }
+
+    /// <summary>The district's star levels and backfill rule: the center's admins decide them.</summary>
+    public async Task<RecordRulesView> SaveRulesAsync(RecordRulesInput input, CancellationToken ct)
+    {
+        if (!Scope.IsCenterAdmin)
+        {
+            throw new AccessDeniedException("星级标准由中心管理员设置");
+        }
+
+        var now = clock.GetUtcNow();
+        var rules = await db.Set<RecordRules>().FirstOrDefaultAsync(r => r.DistrictId == Scope.DistrictId, ct);
+        var starHours = input.StarHours ?? rules?.StarHours ?? [.. RecordRules.DefaultStarHours];
+        var backfill = input.BackfillEarnsPoints ?? rules?.BackfillEarnsPoints ?? false;
+        if (rules is null)
+        {
+            db.Add(new RecordRules(Scope.DistrictId, starHours, backfill, now));
+        }
+        else
+        {
+            rules.Change(starHours, backfill, now);
+        }
+
+        await db.SaveChangesAsync(ct);
+        return await RulesAsync(ct);
+    }
+
+    private async Task<IReadOnlyList<RecordView>> ViewsAsync(IReadOnlyList<ServiceRecord> rows, CancellationToken ct)
+    {
+        var unitIds = rows.Select(r => r.OrganizerUnitId).Distinct().ToList();
+        var units = await db.Units.Where(u => unitIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        var platforms = await PlatformDirectory.AllAsync(db, cache, Scope.DistrictId, ct);
+        return [.. rows.Select(r => new RecordView(r.Id, r.Source == RecordSource.Order ? "order" : "activity", r.SourceId, r.Title,
+            platforms.FirstOrDefault(p => p.Id == r.PlatformId)?.Name ?? "", units.GetValueOrDefault(r.OrganizerUnitId, ""), r.Address, r.StartedAt, r.EndedAt,
+            r.Minutes, RecordRules.Hours(r.Minutes), r.ConfirmedByName, r.ConfirmedAt, r.CorrectsId, r.Reason))];
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using Wenming.Tests.Infrastructure;
+using Wenming.Tests.Records;
+using Wenming.Web.Features.Records;
+using static Wenming.Tests.Infrastructure.TestData;
+
+namespace Wenming.Tests.Pages;
+
+public sealed class RecordPageTests
+{
+    [BrowserFact]
+    public async Task A_volunteer_on_a_phone_sees_hours_and_star_downloads_a_certificate_and_anyone_verifies_it()
+    {
+        var host = TestHosts.Get("Sqlite");
+        var baseUrl = host.CreateClient().BaseAddress!.ToString();
+        await RecordTests.DeliveredOrderAsync(host, "帮老人整理院子", 100);
+        Directory.CreateDirectory(HomePageTests.ScreenshotFolder);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await HomePageTests.LaunchAsync(playwright);
+
+        var volunteer = await HomePageTests.SignInAsync(browser, baseUrl, TestHost.Phone(Hongta, "11"), 360, 740);
+        await volunteer.GotoAsync("/Volunteers/Me");
+        await volunteer.ClickAsync("#my-records-link");
+        await volunteer.WaitForURLAsync("**/Records");
+        var total = decimal.Parse((await volunteer.InnerTextAsync("#total-hours")).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(total >= 1.6m, $"total hours {total}");
+        Assert.Contains("星", await volunteer.InnerTextAsync("#star-level"));
+        Assert.Contains("帮老人整理院子", await volunteer.InnerTextAsync("#records"));
+        Assert.True(await volunteer.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 360);
+        await volunteer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(HomePageTests.ScreenshotFolder, "records-360.png"), FullPage = true });
+
+        var download = await volunteer.RunAndWaitForDownloadAsync(() => volunteer.ClickAsync("#download-certificate"));
+        Assert.EndsWith(".pdf", download.SuggestedFilename, StringComparison.Ordinal);
+        var file = await download.PathAsync();
+        Assert.InRange(new FileInfo(file).Length, 1_000, 1_000_000);
+        Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString((await File.ReadAllBytesAsync(file))[..4]), StringComparison.Ordinal);
+
+        // The QR code's link, opened by someone who is not signed in.
+        var volunteerId = (await (await host.ClientAsAsync(TestHost.Phone(Hongta, "11"))).GetJsonAsync("/api/v1/me")).GetProperty("volunteerId").GetGuid();
+        var certificate = await host.WithDbAsync(db => db.Set<Certificate>().Where(c => c.VolunteerId == volunteerId).OrderByDescending(c => c.IssuedAt).FirstAsync());
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, Locale = "zh-CN", ViewportSize = new ViewportSize { Width = 360, Height = 740 } });
+        var stranger = await context.NewPageAsync();
+        await stranger.GotoAsync($"/c/{certificate.Code}");
+        Assert.Contains("证明有效", await stranger.InnerTextAsync("#verify-result"));
+        Assert.Equal(certificate.Number, await stranger.InnerTextAsync("#verify-number"));
+        Assert.True(await stranger.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 360);
+        await stranger.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(HomePageTests.ScreenshotFolder, "certificate-verified-360.png"), FullPage = true });
+    }
+}
