@@ -51,8 +51,12 @@ internal sealed class ExportVolunteers(AppDbContext db, AuditLog audit, TimeProv
         }
 
         var query = VolunteerQueries.Overseen(db).AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(status) && Enum.TryParse<VolunteerStatus>(status, true, out var s))
+        VolunteerStatus? only = null;
+        if (!string.IsNullOrWhiteSpace(status))
         {
+            only = Enum.TryParse<VolunteerStatus>(status, true, out var s) && Enum.IsDefined(s)
+                ? s
+                : throw new InputException(new Dictionary<string, string[]> { ["status"] = [$"状态应为 {string.Join("、", Enum.GetNames<VolunteerStatus>())} 之一"] });
             query = query.Where(v => v.Status == s);
         }
 
@@ -77,7 +81,7 @@ internal sealed class ExportVolunteers(AppDbContext db, AuditLog audit, TimeProv
             await SheetWriter.WriteAsync(stream, rows, "志愿者", ct);
         }
 
-        audit.Add("volunteer.exported", "volunteer", null, db.Scope.RootPaths(Role.Admin, Role.Leader) is [var top, ..] ? top : null, status);
+        audit.Add("volunteer.exported", "volunteer", null, db.Scope.RootPaths(Role.Admin, Role.Leader) is [var top, ..] ? top : null, only?.ToString());
         await db.SaveChangesAsync(ct);
         return file;
     }
