@@ -154,12 +154,18 @@ internal static class PlatformSetup
         app.UseStatusCodePages();
         app.UseLightPages();
         app.UseRouting();
+        // An /api path no endpoint serves, signed in or not: a problem document before the fallback policy would ask for a
+        // sign-in. (A path served in another method or content type keeps routing's 405 or 415.)
+        app.Use((http, next) => http.GetEndpoint() is null && http.Request.Path.StartsWithSegments("/api")
+            ? Problems.Problems.Create(http, 404, "no-such-api", "没有这个接口，接口列表见 /api/docs").ExecuteAsync(http)
+            : next(http));
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseDataScope();
         app.UseRefusalAudit();
         app.UseIdempotency();
         app.UseAuthorization();
+        app.UseJsonBodyCheck();
         app.UseAntiforgery();
     }
 
@@ -199,9 +205,13 @@ internal static class PlatformSetup
             urls, DemoSeeder.Password);
     }
 
+    /// <summary>
+    /// Machine clients get the status (problem details are written on the way out), people the sign-in page. Open311 is a
+    /// machine's path too: its query holds the partner's api_key, which a redirect would copy into a URL.
+    /// </summary>
     private static Task ApiAware(HttpContext http, string redirectUri, int status)
     {
-        if (http.Request.Path.StartsWithSegments("/api"))
+        if (http.Request.Path.StartsWithSegments("/api") || http.Request.Path.StartsWithSegments(Features.Orders.Open311.Open311Endpoints.Prefix))
         {
             http.Response.StatusCode = status;
             return Task.CompletedTask;

@@ -8,8 +8,12 @@ namespace Wenming.Web.Infrastructure;
 /// <summary>Reading the .xlsx files admins upload: rows as they come, cells as trimmed text, unreadable files refused.</summary>
 internal static class Sheets
 {
-    public static string Text(IDictionary<string, object?> row, string column) =>
-        row.TryGetValue(column, out var v) ? Convert.ToString(v, CultureInfo.InvariantCulture)?.Trim() ?? "" : "";
+    /// <summary>A cell as trimmed text; the apostrophe <see cref="SheetWriter"/> puts before formula-like text comes off again.</summary>
+    public static string Text(IDictionary<string, object?> row, string column)
+    {
+        var text = row.TryGetValue(column, out var v) ? Convert.ToString(v, CultureInfo.InvariantCulture)?.Trim() ?? "" : "";
+        return text.Length > 1 && text[0] == '\'' && SheetWriter.StartsLikeAFormula(text[1..]) ? text[1..].Trim() : text;
+    }
 
     /// <summary>
     /// The first sheet's rows, read lazily (a large sheet keeps its shared strings in a disk cache); a file that is

@@ -339,6 +339,92 @@ public sealed class ActivityTests
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.CheckInAt, earlier));
     });
 
+    [ToolTheory("node")]
+    [MemberData(nameof(Providers))]
+    public async Task Calendar_feeds_read_the_same_in_icaljs_link_each_event_and_answer_polling_with_304(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var admin = await host.ClientAsAsync(TestHost.Phone(Hongta, "02"));
+        var starts = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(6).AddHours(1), TimeSpan.Zero); // 09:00 in Yuxi
+        var activity = (await PublishAsync(admin, new
+        {
+            title = "九点整的活动",
+            platformId = await PlatformAsync(admin),
+            startsAt = starts,
+            endsAt = starts.AddHours(2),
+            capacity = 20,
+            address = "聂耳社区活动室",
+        })).GetProperty("id").GetGuid();
+        var station = await host.UnitIdAsync($"{HongtaCode}-01-001");
+        using var anonymous = host.ClientWithoutRedirects();
+        var feedUrl = $"/calendars/units/{station}.ics";
+        using var first = await anonymous.GetAsync(feedUrl);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var text = await first.Content.ReadAsStringAsync();
+
+        // Mozilla's ical.js, with the feed's own VTIMEZONE: 09:00 in Yuxi is 01:00 UTC, not 09:00 UTC.
+        var feed = Path.Combine(Path.GetTempPath(), $"wenming-feed-{Guid.NewGuid():N}.ics");
+        await File.WriteAllTextAsync(feed, text);
+        JsonElement read;
+        try
+        {
+            read = JsonDocument.Parse(await ToolFactAttribute.RunAsync("node", Path.Combine(AppContext.BaseDirectory, "Infrastructure", "Readers", "read_ics.mjs"), feed))
+                .RootElement.Clone();
+        }
+        finally
+        {
+            File.Delete(feed);
+        }
+
+        var zone = Assert.Single(read.GetProperty("zones").EnumerateArray());
+        Assert.Equal("Asia/Shanghai", zone.GetProperty("tzid").GetString());
+        Assert.Equal(1, zone.GetProperty("standard").GetInt32());
+        var e = read.GetProperty("events").EnumerateArray().Single(x => x.GetProperty("uid").GetString() == $"{activity}@wenming");
+        Assert.Equal(starts, DateTimeOffset.Parse(e.GetProperty("start").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(starts.AddHours(2), DateTimeOffset.Parse(e.GetProperty("end").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.EndsWith($"/Activities/Detail?id={activity}", e.GetProperty("url").GetString(), StringComparison.Ordinal);
+        // Ical.Net agrees.
+        var net = Ical.Net.Calendar.Load(text)!.Events.Single(x => x.Uid == $"{activity}@wenming");
+        Assert.Equal(starts.UtcDateTime, net.Start!.AsUtc);
+        Assert.Equal(e.GetProperty("url").GetString(), net.Url!.ToString());
+
+        // HEAD as GET; polling with the validators gets 304 until the feed changes.
+        var etag = first.Headers.ETag!;
+        var lastModified = first.Content.Headers.LastModified!.Value;
+        using (var head = await anonymous.SendAsync(new HttpRequestMessage(HttpMethod.Head, feedUrl)))
+        {
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.Equal(etag, head.Headers.ETag);
+            Assert.Equal("text/calendar", head.Content.Headers.ContentType?.MediaType);
+            Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        }
+
+        using (var again = await anonymous.GetAsync(feedUrl))
+        {
+            Assert.Equal(etag, again.Headers.ETag);
+            Assert.Equal(text, await again.Content.ReadAsStringAsync());
+        }
+
+        async Task<HttpStatusCode> ConditionalAsync(HttpMethod method, Action<System.Net.Http.Headers.HttpRequestHeaders> validators)
+        {
+            using var request = new HttpRequestMessage(method, feedUrl);
+            validators(request.Headers);
+            using var response = await anonymous.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.NotModified, await ConditionalAsync(HttpMethod.Get, h => h.IfNoneMatch.Add(etag)));
+        Assert.Equal(HttpStatusCode.NotModified, await ConditionalAsync(HttpMethod.Head, h => h.IfNoneMatch.Add(etag)));
+        Assert.Equal(HttpStatusCode.NotModified, await ConditionalAsync(HttpMethod.Get, h => h.IfModifiedSince = lastModified));
+        Assert.Equal(HttpStatusCode.OK, await ConditionalAsync(HttpMethod.Get, h => h.IfNoneMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"other\""))));
+
+        await PublishAsync(admin, new { title = "新加的活动", platformId = await PlatformAsync(admin), startsAt = starts.AddDays(1), endsAt = starts.AddDays(1).AddHours(1), capacity = 5 });
+        using var changed = await anonymous.SendAsync(new HttpRequestMessage(HttpMethod.Get, feedUrl) { Headers = { IfNoneMatch = { etag } } });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.NotEqual(etag, changed.Headers.ETag);
+        Assert.Contains("新加的活动", await changed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task Calendar_feeds_are_valid_icalendar_in_the_districts_time_zone(string provider)

@@ -11,6 +11,12 @@ internal static class TestData
     public const string HongtaCode = "530402";
     public const string JiulongpoCode = "500107";
 
+    private const string GivenNameCharacters = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红";
+
+    /// <summary>A person's name unlikely to be taken: the prefix and three given-name characters (a name holds no digits).</summary>
+    public static string PersonName(string prefix) =>
+        prefix + string.Concat(Enumerable.Range(0, 3).Select(_ => GivenNameCharacters[Random.Shared.Next(GivenNameCharacters.Length)]));
+
     public static Task<Guid> UnitIdAsync(this TestHost host, string code) =>
         host.WithDbAsync(db => db.Units.Where(u => u.Code == code).Select(u => u.Id).SingleAsync());
 

@@ -97,6 +97,13 @@ public sealed class TestHost : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>An anonymous client that shows redirects instead of following them.</summary>
+    public HttpClient ClientWithoutRedirects()
+    {
+        using var probe = CreateClient();
+        return new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = probe.BaseAddress };
+    }
+
     public static string Phone(int district, string suffix) => $"1380{district}0000{suffix}";
 
     /// <summary>Runs <paramref name="work"/> against the database as the platform (no scope): for arranging and checking.</summary>
@@ -267,11 +274,15 @@ public static class TestHosts
 
     public static TestHost Get(string provider) => provider == "Sqlite" ? SqliteHost.Value : PostgresHost.Value;
 
-    private static TestHost CreateSqlite()
-    {
-        var file = Path.Combine(Path.GetTempPath(), $"wenming-tests-{Guid.NewGuid():N}.db");
-        return Started(new TestHost("Sqlite", $"Data Source={file}"));
-    }
+    /// <summary>
+    /// A host of its own on a new, freshly seeded database, for a test that may change anything (the caller disposes it);
+    /// every other test shares <see cref="Get"/>'s.
+    /// </summary>
+    public static TestHost Fresh(string provider) => Started(provider == "Sqlite"
+        ? new TestHost("Sqlite", $"Data Source={Path.Combine(Path.GetTempPath(), $"wenming-tests-{Guid.NewGuid():N}.db")}")
+        : new TestHost("PostgreSql", Cluster.Value.ConnectionString($"wenming_fresh_{Guid.NewGuid():N}")));
+
+    private static TestHost CreateSqlite() => Fresh("Sqlite");
 
     private static TestHost CreatePostgres() =>
         Started(new TestHost("PostgreSql", Cluster.Value.ConnectionString("wenming_tests")));

@@ -1,19 +1,38 @@
 namespace Wenming.Tests.Infrastructure;
 
 /// <summary>
-/// A test that reads the platform's output with Debian's own tools (poppler's pdftotext and pdftoppm, zbar's zbarimg …).
-/// Reported as skipped where one is not installed, except when WENMING_REQUIRE_TOOLS=1 (CI installs them), where a
-/// missing tool fails the test instead.
+/// A test that reads the platform's output with Debian's own tools (poppler's pdftotext and pdftoppm, zbar's zbarimg,
+/// Node for the vendored ical.js, python3-openpyxl …). Reported as skipped where one is not installed, except when
+/// WENMING_REQUIRE_TOOLS=1 (CI installs them), where a missing tool fails the test instead.
 /// </summary>
 public sealed class ToolFactAttribute : FactAttribute
 {
-    public ToolFactAttribute(params string[] tools)
+    /// <summary>Debian's Python (on PATH, python3 may be another one) with the openpyxl module: "tool" <see cref="Openpyxl"/>.</summary>
+    public const string Python = "/usr/bin/python3";
+
+    public const string Openpyxl = "python3-openpyxl";
+
+    private static readonly Lazy<bool> OpenpyxlPresent = new(() =>
     {
-        var missing = tools.Where(t => Find(t) is null).ToList();
-        if (missing.Count > 0 && Environment.GetEnvironmentVariable("WENMING_REQUIRE_TOOLS") != "1")
+        if (!File.Exists(Python))
         {
-            Skip = $"{string.Join(", ", missing)} not installed (apt-get install poppler-utils zbar-tools); CI installs them and requires this test.";
+            return false;
         }
+
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(Python, ["-c", "import openpyxl"]) { RedirectStandardError = true })!;
+        process.WaitForExit(30_000);
+        return process.ExitCode == 0;
+    });
+
+    public ToolFactAttribute(params string[] tools) => Skip = SkipUnless(tools);
+
+    /// <summary>Why a test needing <paramref name="tools"/> is skipped here, or null when it runs.</summary>
+    internal static string? SkipUnless(string[] tools)
+    {
+        var missing = tools.Where(t => t == Openpyxl ? !OpenpyxlPresent.Value : Find(t) is null).ToList();
+        return missing.Count > 0 && Environment.GetEnvironmentVariable("WENMING_REQUIRE_TOOLS") != "1"
+            ? $"{string.Join(", ", missing)} not installed (apt-get install poppler-utils zbar-tools nodejs python3-openpyxl); CI installs them and requires this test."
+            : null;
     }
 
     public static string? Find(string tool) =>
@@ -37,4 +56,10 @@ public sealed class ToolFactAttribute : FactAttribute
         Assert.True(process.ExitCode == 0, $"{tool} exited {process.ExitCode}: {await error}");
         return await output;
     }
+}
+
+/// <summary>A theory that reads the platform's output with Debian's own tools, as <see cref="ToolFactAttribute"/>.</summary>
+public sealed class ToolTheoryAttribute : TheoryAttribute
+{
+    public ToolTheoryAttribute(params string[] tools) => Skip = ToolFactAttribute.SkipUnless(tools);
 }

@@ -173,12 +173,22 @@ public sealed class Open311Tests
         Assert.Empty((await GetBothAsync(client, "requests", $"jurisdiction_id={JiulongpoCode}&service_request_id={number}", "requests", gets)).EnumerateArray());
 
         // The station sends it back: closed, with the reason the partner's user should read.
-        await ActAsync(admin, order, "reject", new { reason = "不属于志愿服务范围，请拨打物业电话" });
+        await ActAsync(admin, order, "reject", new { reason = "不属于志愿服务范围，请王小明拨打物业电话" });
         var closed = Assert.Single((await GetBothAsync(client, $"requests/{number}", Hongta4, "requests", gets)).EnumerateArray());
         Assert.Equal("closed", closed.GetProperty("status").GetString());
         Assert.Contains("不属于志愿服务范围", closed.GetProperty("status_notes").GetString(), StringComparison.Ordinal);
         Assert.Contains((await GetBothAsync(client, "requests", $"{Hongta4}&status=closed", "requests", gets)).EnumerateArray(),
             r => r.GetProperty("service_request_id").GetString() == number);
+
+        // FixMyStreet's poll for updates: each step of the timeline, the last one closing it with the station's reason.
+        var updates = (await GetBothAsync(client, "servicerequestupdates", $"{Hongta4}&api_key={HongtaKey}&{window}", "service-request-updates", gets))
+            .EnumerateArray().Where(u => u.GetProperty("service_request_id").GetString() == number).ToList();
+        Assert.True(updates.Count >= 2, $"{updates.Count} updates");
+        Assert.All(updates[..^1], u => Assert.Equal("open", u.GetProperty("status").GetString()));
+        Assert.Equal("closed", updates[^1].GetProperty("status").GetString());
+        Assert.Contains("不属于志愿服务范围", updates[^1].GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal(updates.Count, updates.Select(u => u.GetProperty("update_id").GetString()).Distinct().Count());
+        await ErrorBothAsync(client, HttpMethod.Get, "servicerequestupdates", Hongta4, HttpStatusCode.Forbidden, "api_key");
 
         Assert.All(gets, body =>
         {
@@ -353,6 +363,27 @@ public sealed class Open311Tests
         }
 
         Assert.Equal(2, await host.WithDbAsync(db => db.AuditEntries.IgnoreQueryFilters().CountAsync(e => e.TargetId == keyId.ToString())));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_path_the_platform_does_not_serve_gets_the_specs_404_never_a_redirect_with_the_key(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        using var client = host.ClientWithoutRedirects();
+        foreach (var method in new[] { HttpMethod.Get, HttpMethod.Post, HttpMethod.Delete })
+        {
+            foreach (var resource in new[] { "no-such-resource", "requests/1/updates", "services/a/b" })
+            {
+                await ErrorBothAsync(client, method, resource, $"{Hongta4}&api_key={HongtaKey}", HttpStatusCode.NotFound, "本接口没有");
+            }
+        }
+
+        using var bare = await client.GetAsync($"{Base}/?api_key={HongtaKey}");
+        Assert.Equal(HttpStatusCode.NotFound, bare.StatusCode);
+        Assert.Null(bare.Headers.Location);
+        Assert.Equal("errors", XDocument.Parse(await bare.Content.ReadAsStringAsync()).Root!.Name.LocalName);
+        Assert.DoesNotContain(HongtaKey, await bare.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -563,7 +594,7 @@ public sealed class Open311Tests
     }
 
     /// <summary>Containers that may be empty: Spark cannot tell an empty list from an empty value, the spec's structure can.</summary>
-    private static readonly HashSet<string> Lists = ["services", "attributes", "values", "service_requests", "endpoints", "formats", "errors"];
+    private static readonly HashSet<string> Lists = ["services", "attributes", "values", "service_requests", "service_request_updates", "endpoints", "formats", "errors"];
 
     /// <summary>The Spark convention: an element whose children are all of one name is an array; of several names, an object.</summary>
     private static JsonNode? Spark(XElement element)

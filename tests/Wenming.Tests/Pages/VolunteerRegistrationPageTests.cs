@@ -14,7 +14,7 @@ public sealed class VolunteerRegistrationPageTests
         var baseUrl = host.CreateClient().BaseAddress!.ToString();
         var (_, phone) = await VolunteerApiTests.NewResidentAsync(host);
         var idNumber = VolunteerApiTests.NewIdNumber();
-        var name = "手机注册" + Random.Shared.Next(100, 999);
+        var name = PersonName("手机");
         Directory.CreateDirectory(HomePageTests.ScreenshotFolder);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await HomePageTests.LaunchAsync(playwright);

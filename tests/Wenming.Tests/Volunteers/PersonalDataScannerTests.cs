@@ -22,7 +22,7 @@ public sealed class PersonalDataScannerTests
         var (owner, phone) = await VolunteerApiTests.NewResidentAsync(host);
         var idNumber = VolunteerApiTests.NewIdNumber();
         var station = await host.UnitIdAsync($"{HongtaCode}-01-001");
-        var name = "扫描测试" + Random.Shared.Next(100, 999);
+        var name = PersonName("扫描");
         using var registered = await owner.PostJsonAsync("/api/v1/volunteers", new
         {
             name,

@@ -124,6 +124,54 @@ public sealed class VolunteerApiTests
     }
 
     [Theory]
+    [InlineData("田🔥晨刚", false)]
+    [InlineData("王小明😀", false)]
+    [InlineData("李❤丽", false)]
+    [InlineData("张三3", false)]
+    [InlineData("刘@强", false)]
+    [InlineData("·阿依", false)]
+    [InlineData("阿依··古丽", false)]
+    [InlineData("👨‍👩‍👧", false)]
+    [InlineData("阿依古丽·买买提", true)]
+    [InlineData("买买提·艾则孜·热合曼江", true)]
+    [InlineData("扎西", true)]
+    [InlineData("𠮷田春香", true)]
+    [InlineData("John Smith", true)]
+    [InlineData("J. R. Smith", true)]
+    [InlineData("阿依 · 古丽", false)]
+    [InlineData("欧阳娜娜", true)]
+    [InlineData("阿卜杜热合曼・买买提依明", true)]
+    public void A_name_holds_letters_and_the_separators_names_use_never_emoji_or_symbols(string name, bool valid) =>
+        Assert.Equal(valid, PersonNames.IsValid(name));
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_name_with_an_emoji_is_refused_by_the_api_and_by_the_import_and_a_minority_name_is_kept(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var (resident, _) = await NewResidentAsync(host);
+        var station = await host.UnitIdAsync($"{HongtaCode}-01-001");
+        using var emoji = await resident.PostJsonAsync("/api/v1/volunteers", new { name = "田🔥晨刚", idNumber = NewIdNumber(), homeUnitId = station });
+        Assert.Equal(HttpStatusCode.BadRequest, emoji.StatusCode);
+        Assert.Contains("表情", (await emoji.JsonAsync()).GetProperty("errors").GetProperty("name")[0].GetString(), StringComparison.Ordinal);
+        var minority = "阿依古丽·买买提" + PersonName("·")[1..];
+        using var kept = await resident.PostJsonAsync("/api/v1/volunteers", new { name = minority, idNumber = NewIdNumber(), homeUnitId = station });
+        Assert.Equal(HttpStatusCode.Created, kept.StatusCode);
+
+        var admin = await host.ClientAsAsync(TestHost.Phone(Hongta, "02"));
+        using var started = await admin.PostAsync("/api/v1/volunteers/import?mode=valid", VolunteerExcelTests.Upload(
+        [
+            VolunteerExcelTests.Row("田🔥晨刚", NewIdNumber(), $"1350{Random.Shared.Next(1000000, 9999999)}", $"{HongtaCode}-01-001"),
+            VolunteerExcelTests.Row(PersonName("热依拉·"), NewIdNumber(), $"1350{Random.Shared.Next(1000000, 9999999)}", $"{HongtaCode}-01-001"),
+        ]));
+        var job = await VolunteerExcelTests.WaitAsync(admin, started);
+        Assert.Equal(1, job.GetProperty("imported").GetInt32());
+        var error = Assert.Single(job.GetProperty("errors").EnumerateArray());
+        Assert.Equal(2, error.GetProperty("row").GetInt32());
+        Assert.Contains("表情", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [MemberData(nameof(Providers))]
     public async Task Bad_ID_numbers_and_a_minor_without_guardian_are_refused_with_reasons(string provider)
     {
@@ -248,7 +296,7 @@ public sealed class VolunteerNumberTests
         for (var i = 0; i < 6; i++)
         {
             var (resident, _) = await VolunteerApiTests.NewResidentAsync(host);
-            using var registered = await resident.PostJsonAsync("/api/v1/volunteers", new { name = "并发审核" + i, idNumber = VolunteerApiTests.NewIdNumber(), homeUnitId = station });
+            using var registered = await resident.PostJsonAsync("/api/v1/volunteers", new { name = PersonName("并发"), idNumber = VolunteerApiTests.NewIdNumber(), homeUnitId = station });
             ids.Add((await registered.JsonAsync()).GetProperty("id").GetGuid());
         }
 

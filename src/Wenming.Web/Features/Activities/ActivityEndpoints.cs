@@ -178,14 +178,22 @@ internal static class ActivityEndpoints
             return TypedResults.Ok(current);
         }).WithSummary("Change the activity rules (center admin); send the version you read (409 if stale)");
 
-        app.MapGet("/calendars/units/{id:guid}.ics", async (Guid id, Calendars c, CancellationToken ct) =>
-                TypedResults.Text(await c.UnitFeedAsync(id, ct), Calendars.ContentType))
-            .AllowAnonymous().WithTags("Activities").WithSummary("iCalendar feed of a unit's (and its subtree's) activities");
-        app.MapGet("/calendars/teams/{id:guid}.ics", async (Guid id, Calendars c, CancellationToken ct) =>
-                TypedResults.Text(await c.TeamFeedAsync(id, ct), Calendars.ContentType))
-            .AllowAnonymous().WithTags("Activities").WithSummary("iCalendar feed of a team's activities");
-        app.MapGet("/calendars/me/{token}.ics", async (string token, Calendars c, CancellationToken ct) =>
-                TypedResults.Text(await c.PersonalFeedAsync(token, ct), Calendars.ContentType))
+        // Calendar apps poll: HEAD as GET, with ETag and Last-Modified, and 304 when their copy is current.
+        string[] getOrHead = [HttpMethods.Get, HttpMethods.Head];
+        Func<Guid, string> DetailsUrl(HttpContext http, IConfiguration config)
+        {
+            var root = Infrastructure.PublicUrls.Base(http, config);
+            return id => $"{root}/Activities/Detail?id={id}";
+        }
+
+        app.MapMethods("/calendars/units/{id:guid}.ics", getOrHead, async (Guid id, Calendars c, HttpContext http, IConfiguration config, TimeProvider clock, CancellationToken ct) =>
+                CalendarAnswers.Answer(http, await c.UnitFeedAsync(id, DetailsUrl(http, config), ct), clock))
+            .AllowAnonymous().WithTags("Activities").WithSummary("iCalendar feed of a unit's (and its subtree's) activities; each event links to its page");
+        app.MapMethods("/calendars/teams/{id:guid}.ics", getOrHead, async (Guid id, Calendars c, HttpContext http, IConfiguration config, TimeProvider clock, CancellationToken ct) =>
+                CalendarAnswers.Answer(http, await c.TeamFeedAsync(id, DetailsUrl(http, config), ct), clock))
+            .AllowAnonymous().WithTags("Activities").WithSummary("iCalendar feed of a team's activities; each event links to its page");
+        app.MapMethods("/calendars/me/{token}.ics", getOrHead, async (string token, Calendars c, HttpContext http, TimeProvider clock, CancellationToken ct) =>
+                CalendarAnswers.Answer(http, await c.PersonalFeedAsync(token, ct), clock))
             .AllowAnonymous().WithTags("Activities").WithSummary("Your own activities, at the private URL from POST /api/v1/calendars/mine");
         app.MapPost("/api/v1/calendars/mine", async (Calendars c, HttpContext http, IConfiguration config, CancellationToken ct) =>
             {

@@ -46,12 +46,10 @@ internal sealed class Planning(AppDbContext db, ActivityUseCases activities, Ord
             throw new AccessDeniedException("年度活动计划供管理员和领导查看");
         }
 
-        var y = year ?? DistrictTime.Today(clock.GetUtcNow()).Year;
+        var (y, from, to) = Year(year);
         var platforms = await db.Platforms.ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         var planned = await db.Set<PlanEntry>().AsNoTracking().Where(p => p.Year == y && p.Unit!.Path.StartsWith(unit.Path))
             .Select(p => new { p.Id, p.UnitId, p.Month, p.PlatformId, p.Title, p.Count }).ToListAsync(ct);
-        var from = new DateTimeOffset(y, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime(); // stored times are UTC
-        var to = from.AddYears(1);
         var held = await db.Set<Activity>().AsNoTracking()
             .Where(a => a.Unit!.Path.StartsWith(unit.Path) && a.Status != ActivityStatus.Cancelled && a.StartsAt >= from && a.StartsAt < to)
             .Select(a => new { a.StartsAt, a.PlatformId }).ToListAsync(ct);
@@ -192,15 +190,26 @@ internal sealed class Planning(AppDbContext db, ActivityUseCases activities, Ord
         return project;
     }
 
+    /// <summary>A year asked about (this one by default) and its span in stored (UTC) times; a year outside 2000–2100 is bad input.</summary>
+    private (int Year, DateTimeOffset From, DateTimeOffset To) Year(int? year)
+    {
+        var y = year ?? DistrictTime.Today(clock.GetUtcNow()).Year;
+        if (y is < 2000 or > 2100)
+        {
+            throw new InputException(new Dictionary<string, string[]> { ["year"] = ["年份应在 2000 至 2100 之间"] });
+        }
+
+        var from = new DateTimeOffset(y, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime();
+        return (y, from, from.AddYears(1));
+    }
+
     // ---- lectures ----
 
     /// <summary>Lecture sessions and audience of a unit's subtree in a year: by lecturer, team, unit, venue (七进) and form (五微).</summary>
     public async Task<LectureTotals> LectureTotalsAsync(Guid? unitId, int? year, CancellationToken ct)
     {
         var unit = await OwnUnitAsync(unitId, ct);
-        var y = year ?? DistrictTime.Today(clock.GetUtcNow()).Year;
-        var from = new DateTimeOffset(y, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)).ToUniversalTime(); // stored times are UTC
-        var to = from.AddYears(1);
+        var (_, from, to) = Year(year);
         var sessions = await db.Set<Activity>().AsNoTracking()
             .Where(a => a.LectureForm != null && a.Status != ActivityStatus.Cancelled && a.Unit!.Path.StartsWith(unit.Path) && a.StartsAt >= from && a.StartsAt < to)
             .Select(a => new { a.UnitId, UnitName = a.Unit!.Name, a.TeamId, a.LecturerIds, a.AudienceCount, a.VenueType, a.LectureForm }).ToListAsync(ct);

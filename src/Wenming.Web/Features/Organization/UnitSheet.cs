@@ -3,7 +3,6 @@ using Wenming.Web.Infrastructure;
 using Wenming.Web.Infrastructure.Audit;
 using Wenming.Web.Infrastructure.Data;
 using Wenming.Web.Infrastructure.Problems;
-using MiniExcel = MiniExcelLibs.MiniExcel;
 
 namespace Wenming.Web.Features.Organization;
 
@@ -52,7 +51,7 @@ internal sealed class ExportUnits(AppDbContext db, UnitQueries units, AuditLog a
 
         var rows = all.Select(u => UnitSheet.Row(u.ParentId is { } p ? codes.GetValueOrDefault(p) : null, u, platforms));
         var stream = new MemoryStream();
-        await MiniExcel.SaveAsAsync(stream, rows, sheetName: "组织架构", cancellationToken: ct);
+        await SheetWriter.WriteAsync(stream, rows, "组织架构", ct);
         stream.Position = 0;
         audit.Add("unit.exported", "unit", root.Id.ToString(), root.Path, $"{all.Count} rows");
         await db.SaveChangesAsync(ct);
@@ -61,7 +60,6 @@ internal sealed class ExportUnits(AppDbContext db, UnitQueries units, AuditLog a
 
     public static Stream Template()
     {
-        var stream = new MemoryStream();
         var sample = new Dictionary<string, object?>
         {
             ["上级编码"] = "500107-01",
@@ -76,9 +74,7 @@ internal sealed class ExportUnits(AppDbContext db, UnitQueries units, AuditLog a
             ["联系电话"] = "023-12345678",
             ["服务平台"] = "理论宣讲、关爱帮扶",
         };
-        MiniExcel.SaveAs(stream, new[] { sample }, sheetName: "组织架构");
-        stream.Position = 0;
-        return stream;
+        return SheetWriter.InMemory([sample], "组织架构");
     }
 }
 

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using MiniExcelLibs;
 using Wenming.Web.Features.Accounts;
 using Wenming.Web.Infrastructure;
 using Wenming.Web.Infrastructure.Audit;
@@ -29,7 +28,7 @@ internal sealed class TeamSheet(AppDbContext db, AuditLog audit, TimeProvider cl
         audit.Add("team.exported", "team", null, db.Scope.RootPaths(Role.Admin, Role.Leader) is [var top, ..] ? top : null, $"{teams.Count} rows");
         await db.SaveChangesAsync(ct);
         var stream = new MemoryStream();
-        await stream.SaveAsAsync(teams.Select(t => new Dictionary<string, object?>
+        await SheetWriter.WriteAsync(stream, teams.Select(t => new Dictionary<string, object?>
         {
             ["队伍名称"] = t.Name,
             ["层级"] = Team.LevelName(t.Level),
@@ -37,21 +36,15 @@ internal sealed class TeamSheet(AppDbContext db, AuditLog audit, TimeProvider cl
             ["服务平台"] = t.PlatformId is { } p ? platforms.GetValueOrDefault(p) : "",
             ["上级队伍"] = t.ParentTeamId is { } parent ? names.GetValueOrDefault(parent) : "",
             ["简介"] = t.Description ?? "",
-        }), sheetName: "志愿服务队", cancellationToken: ct);
+        }), "志愿服务队", ct);
         stream.Position = 0;
         return stream;
     }
 
-    public static Stream Template()
-    {
-        var stream = new MemoryStream();
-        stream.SaveAs(new[]
-        {
-            new Dictionary<string, object?> { ["队伍名称"] = "示例社区守楼护院小队", ["层级"] = "小队", ["所属单位编码"] = "530402-01-001", ["服务平台"] = "", ["上级队伍"] = "", ["简介"] = "楼栋巡查、邻里守望" },
-        }, sheetName: "志愿服务队");
-        stream.Position = 0;
-        return stream;
-    }
+    public static Stream Template() => SheetWriter.InMemory(
+    [
+        new Dictionary<string, object?> { ["队伍名称"] = "示例社区守楼护院小队", ["层级"] = "小队", ["所属单位编码"] = "530402-01-001", ["服务平台"] = "", ["上级队伍"] = "", ["简介"] = "楼栋巡查、邻里守望" },
+    ], "志愿服务队");
 
     /// <summary>All rows or none; each bad row reported with its number and reason.</summary>
     public async Task<Organization.ImportResult> ImportAsync(Stream xlsx, CancellationToken ct)

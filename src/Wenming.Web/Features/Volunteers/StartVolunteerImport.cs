@@ -46,6 +46,10 @@ internal sealed class StartVolunteerImport(DataScope scope, ImportJobs jobs, ISe
                 own.ServiceProvider.GetRequiredService<DataScope>().SetUser(userId, districtId, phone, grants);
                 await using var stream = File.OpenRead(path);
                 await own.ServiceProvider.GetRequiredService<ImportVolunteers>().RunAsync(stream, validOnly, job, CancellationToken.None);
+                if (job.FailedRowCount > 0)
+                {
+                    job.ErrorWorkbook = await ImportErrorWorkbook.WriteAsync(path, job, "志愿者", CancellationToken.None);
+                }
             }
             catch (DomainException e)
             {
@@ -67,11 +71,21 @@ internal sealed class StartVolunteerImport(DataScope scope, ImportJobs jobs, ISe
     }
 }
 
-internal sealed record ImportJobView(Guid Id, string Kind, int RowsRead, int Imported, int ErrorCount, IReadOnlyList<RowError> Errors,
-    bool Done, bool Committed, string? Failure);
+/// <summary>
+/// An import as its page and the API show it. <see cref="Errors"/> and <see cref="Warnings"/> hold the first
+/// <see cref="ImportJobViews.Shown"/> of each; the counts say how many there are in all, and <see cref="ErrorWorkbookUrl"/>
+/// gives every refused row with its reasons.
+/// </summary>
+internal sealed record ImportJobView(Guid Id, string Kind, int RowsRead, int Imported, int FailedRows, int ErrorCount, IReadOnlyList<RowError> Errors,
+    int WarningCount, IReadOnlyList<RowError> Warnings, string? ErrorWorkbookUrl, bool Done, bool Committed, string? Failure);
 
 internal static class ImportJobViews
 {
+    public const int Shown = 500;
+
     public static ImportJobView From(ImportProgress p) =>
-        new(p.Id, p.Kind, p.RowsRead, p.Imported, p.ErrorCount, p.Errors(500), p.Done, p.Committed, p.Failure);
+        new(p.Id, p.Kind, p.RowsRead, p.Imported, p.FailedRowCount, p.ErrorCount, p.Errors(Shown), p.WarningCount, p.Warnings(Shown),
+            p.Done && p.ErrorWorkbook is not null ? ErrorWorkbookPath(p.Id) : null, p.Done, p.Committed, p.Failure);
+
+    public static string ErrorWorkbookPath(Guid jobId) => $"/api/v1/import-jobs/{jobId}/errors.xlsx";
 }

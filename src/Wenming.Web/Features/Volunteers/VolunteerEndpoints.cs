@@ -98,6 +98,16 @@ internal static class VolunteerEndpoints
         app.MapGet("/api/v1/import-jobs/{id:guid}", (Guid id, Infrastructure.Jobs.ImportJobs jobs, Infrastructure.Tenancy.DataScope scope) =>
                 jobs.Find(id, scope.UserId) is { } job ? Results.Ok(ImportJobViews.From(job)) : Results.NotFound())
             .WithTags("Volunteers").RequireAuthorization().WithSummary("Progress and result of an import you started");
+        app.MapGet("/api/v1/import-jobs/{id:guid}/errors.xlsx", (Guid id, Infrastructure.Jobs.ImportJobs jobs, Infrastructure.Tenancy.DataScope scope, HttpContext http) =>
+                jobs.Find(id, scope.UserId) switch
+                {
+                    null => Infrastructure.Problems.Problems.NotFound(http),
+                    { Done: false } => Infrastructure.Problems.Problems.Create(http, 409, "import-running", "导入尚未完成，完成后再下载错误清单"),
+                    { ErrorWorkbook: { } file } => Results.File(file, Organization.OrganizationEndpoints.XlsxType, $"import-errors-{id:N}.xlsx"),
+                    _ => Infrastructure.Problems.Problems.Create(http, 404, "no-import-errors", "这次导入没有出错的行"),
+                })
+            .WithTags("Volunteers").RequireAuthorization()
+            .WithSummary("Every row an import you started refused: its original cells and, beside them, the reasons (fix and import again)");
 
         var options = app.MapGroup("/api/v1/options").WithTags("Volunteers").RequireAuthorization();
         options.MapGet("/{list}", async (string list, OptionLists o, CancellationToken ct) =>

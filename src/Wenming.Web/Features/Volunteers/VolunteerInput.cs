@@ -28,9 +28,14 @@ internal sealed record VolunteerInput
     public string? GuardianName { get; init; }
     public string? GuardianPhone { get; init; }
 
+    /// <summary>A skill written in a district's own words (an import keeps it): at most this long.</summary>
+    public const int MaxFreeSkillLength = 30;
+
     /// <summary>Checks every field and reports all problems at once, keyed by field.</summary>
+    /// <param name="freeSkills">Skills outside the district's list are kept as written (an import of a district's own roster)
+    /// rather than refused; the caller reports them.</param>
     public (VolunteerProfile Profile, IdType IdType, string IdNumber) Validate(string? accountPhone, bool needsIdentity,
-        IReadOnlySet<string> skills, IReadOnlySet<string> categories)
+        IReadOnlySet<string> skills, IReadOnlySet<string> categories, bool freeSkills = false)
     {
         var errors = new Dictionary<string, List<string>>();
         void Add(string field, string message)
@@ -44,9 +49,9 @@ internal sealed record VolunteerInput
         }
 
         var name = Name?.Trim() ?? "";
-        if (name.Length is < 2 or > 50)
+        if (!PersonNames.IsValid(name))
         {
-            Add("name", "请填写 2 到 50 个字的真实姓名");
+            Add("name", PersonNames.Rule);
         }
 
         var gender = Gender?.Trim() switch
@@ -109,9 +114,9 @@ internal sealed record VolunteerInput
 
         foreach (var s in Skills ?? [])
         {
-            if (!skills.Contains(s))
+            if (freeSkills ? s.Length > MaxFreeSkillLength : !skills.Contains(s))
             {
-                Add("skills", $"“{s}”不在本区的技能列表中");
+                Add("skills", freeSkills ? $"技能“{s[..10]}…”过长（不超过 {MaxFreeSkillLength} 个字）" : $"“{s}”不在本区的技能列表中");
             }
         }
 
@@ -133,8 +138,8 @@ internal sealed record VolunteerInput
         CheckLength(PoliticalStatus, 20, "politicalStatus", Add);
         CheckLength(Education, 20, "education", Add);
         CheckLength(Occupation, 50, "occupation", Add);
-        CheckLength(EmergencyContactName, 50, "emergencyContactName", Add);
-        CheckLength(GuardianName, 50, "guardianName", Add);
+        CheckName(EmergencyContactName, "emergencyContactName", Add);
+        CheckName(GuardianName, "guardianName", Add);
 
         InputException.ThrowIfAny(errors);
         var profile = new VolunteerProfile(name, gender!.Value, birthDate!.Value, phone!, Blank(PoliticalStatus), Blank(Education),
@@ -148,6 +153,14 @@ internal sealed record VolunteerInput
         if (!string.IsNullOrWhiteSpace(phone) && (phone.Length > 20 || !phone.All(c => char.IsAsciiDigit(c) || c is '-' or ' ' or '+')))
         {
             add(field, "电话号码格式不正确");
+        }
+    }
+
+    private static void CheckName(string? name, string field, Action<string, string> add)
+    {
+        if (!string.IsNullOrWhiteSpace(name) && !PersonNames.IsValid(name))
+        {
+            add(field, PersonNames.Rule);
         }
     }
 

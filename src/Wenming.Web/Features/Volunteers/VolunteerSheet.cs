@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using MiniExcelLibs;
 using Wenming.Web.Features.Accounts;
 using Wenming.Web.Features.Organization;
 using Wenming.Web.Infrastructure;
@@ -21,7 +20,6 @@ internal static class VolunteerSheet
 
     public static Stream Template()
     {
-        var stream = new MemoryStream();
         var body = "53040219900307123";
         var sample = new Dictionary<string, object?>
         {
@@ -38,9 +36,7 @@ internal static class VolunteerSheet
             ["紧急联系人"] = "张家属",
             ["紧急联系电话"] = "13900002222",
         };
-        stream.SaveAs(new[] { sample }, sheetName: "志愿者");
-        stream.Position = 0;
-        return stream;
+        return SheetWriter.InMemory([sample], "志愿者");
     }
 }
 
@@ -55,8 +51,12 @@ internal sealed class ExportVolunteers(AppDbContext db, AuditLog audit, TimeProv
         }
 
         var query = VolunteerQueries.Overseen(db).AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(status) && Enum.TryParse<VolunteerStatus>(status, true, out var s))
+        VolunteerStatus? only = null;
+        if (!string.IsNullOrWhiteSpace(status))
         {
+            only = Enum.TryParse<VolunteerStatus>(status, true, out var s) && Enum.IsDefined(s)
+                ? s
+                : throw new InputException(new Dictionary<string, string[]> { ["status"] = [$"状态应为 {string.Join("、", Enum.GetNames<VolunteerStatus>())} 之一"] });
             query = query.Where(v => v.Status == s);
         }
 
@@ -78,12 +78,68 @@ internal sealed class ExportVolunteers(AppDbContext db, AuditLog audit, TimeProv
         var file = Path.Combine(Path.GetTempPath(), $"wenming-export-{Guid.NewGuid():N}.xlsx");
         await using (var stream = File.Create(file))
         {
-            await stream.SaveAsAsync(rows, sheetName: "志愿者", cancellationToken: ct);
+            await SheetWriter.WriteAsync(stream, rows, "志愿者", ct);
         }
 
-        audit.Add("volunteer.exported", "volunteer", null, db.Scope.RootPaths(Role.Admin, Role.Leader) is [var top, ..] ? top : null, status);
+        audit.Add("volunteer.exported", "volunteer", null, db.Scope.RootPaths(Role.Admin, Role.Leader) is [var top, ..] ? top : null, only?.ToString());
         await db.SaveChangesAsync(ct);
         return file;
+    }
+}
+
+/// <summary>
+/// Where an imported volunteer belongs: the places (stations, points, institutes) the admin administers, named in a row by
+/// code or by name (a district's own roster has names, not codes). A row that names none belongs to the admin's own
+/// station when they administer exactly one.
+/// </summary>
+internal sealed class HomePlaces
+{
+    public const string CodeColumn = "所属实践站编码";
+    public const string NameColumn = "所属实践站";
+
+    private readonly Dictionary<string, Guid> _byCode;
+    private readonly ILookup<string, (Guid Id, string Code)> _byName;
+    private readonly Guid? _own;
+
+    private HomePlaces(IReadOnlyList<(Guid Id, string Code, string Name)> places, Guid? own)
+    {
+        _byCode = places.ToDictionary(p => p.Code, p => p.Id, StringComparer.OrdinalIgnoreCase);
+        _byName = places.ToLookup(p => p.Name, p => (p.Id, p.Code));
+        _own = own;
+    }
+
+    public static async Task<HomePlaces> LoadAsync(AppDbContext db, CancellationToken ct)
+    {
+        var places = await db.Units.VisibleTo(db.Scope, Role.Admin)
+            .Where(u => u.ClosedAt == null && (u.Kind == UnitKind.Station || u.Kind == UnitKind.Point || u.Kind == UnitKind.Institute))
+            .Select(u => new { u.Id, u.Code, u.Name, u.Path, u.Kind }).ToListAsync(ct);
+        var roots = db.Scope.RootPaths(Role.Admin);
+        var own = roots.Count == 1 ? places.FirstOrDefault(p => p.Path == roots[0] && p.Kind == UnitKind.Station)?.Id : null;
+        return new HomePlaces([.. places.Select(p => (p.Id, p.Code, p.Name))], own);
+    }
+
+    /// <summary>The row's home place, or the column and reason it has none.</summary>
+    public (Guid? Id, (string Column, string Message)? Error) Find(IDictionary<string, object?> row)
+    {
+        var code = Sheets.Text(row, CodeColumn);
+        var column = code.Length > 0 ? CodeColumn : NameColumn;
+        var given = code.Length > 0 ? code : Sheets.Text(row, NameColumn);
+        if (given.Length == 0)
+        {
+            return _own is { } own ? (own, null) : (null, (column, "请填写所属实践站（编码或名称）"));
+        }
+
+        if (_byCode.TryGetValue(given, out var byCode))
+        {
+            return (byCode, null);
+        }
+
+        return _byName[given].ToList() switch
+        {
+            [var only] => (only.Id, null),
+            [] => (null, (column, $"“{given}”不是您管辖的实践站的编码或名称")),
+            var several => (null, (column, $"名称“{given}”对应多个单位（编码 {string.Join("、", several.Select(p => p.Code))}），请改填编码")),
+        };
     }
 }
 
@@ -102,8 +158,7 @@ internal sealed class ImportVolunteers(AppDbContext db, PersonalDataProtector pr
         var now = clock.GetUtcNow();
         var today = DistrictTime.Today(now);
         var (skills, categories) = await RegisterVolunteer.ChoicesAsync(db, ct);
-        var stations = await db.Units.VisibleTo(scope, Role.Admin).Where(u => u.ClosedAt == null && (u.Kind == UnitKind.Station || u.Kind == UnitKind.Point || u.Kind == UnitKind.Institute))
-            .Select(u => new { u.Id, u.Code, u.Path }).ToDictionaryAsync(u => u.Code, ct);
+        var places = await HomePlaces.LoadAsync(db, ct);
         // Duplicates within the file: 16 bytes of each keyed hash and the phone as a number keep this small.
         var seenHashes = new HashSet<UInt128>();
         var seenPhones = new HashSet<long>();
@@ -122,10 +177,16 @@ internal sealed class ImportVolunteers(AppDbContext db, PersonalDataProtector pr
                 var errorsBefore = progress.ErrorCount;
                 void Err(string column, string message) => progress.Add(new RowError(rowNumber, column, message));
 
-                var stationCode = Sheets.Text(r, "所属实践站编码");
-                if (!stations.TryGetValue(stationCode, out var station))
+                var (station, stationError) = places.Find(r);
+                if (stationError is { } why)
                 {
-                    Err("所属实践站编码", stationCode.Length == 0 ? "必须填写所属实践站编码" : $"编码 {stationCode} 不在您管辖的单位中");
+                    Err(why.Column, why.Message);
+                }
+
+                var rowSkills = List(Sheets.Text(r, "技能特长"));
+                foreach (var free in rowSkills.Where(s => !skills.Contains(s)).Distinct())
+                {
+                    progress.Warn(new RowError(rowNumber, "技能特长", $"“{free}”不在本区的技能列表中，已按原文保存"));
                 }
 
                 var input = new VolunteerInput
@@ -137,16 +198,16 @@ internal sealed class ImportVolunteers(AppDbContext db, PersonalDataProtector pr
                     PoliticalStatus = Blank(Sheets.Text(r, "政治面貌")),
                     Education = Blank(Sheets.Text(r, "学历")),
                     Occupation = Blank(Sheets.Text(r, "职业")),
-                    Skills = List(Sheets.Text(r, "技能特长")),
+                    Skills = rowSkills,
                     ServiceCategories = List(Sheets.Text(r, "服务意向")),
                     EmergencyContactName = Blank(Sheets.Text(r, "紧急联系人")),
                     EmergencyContactPhone = Blank(Sheets.Text(r, "紧急联系电话")),
-                    HomeUnitId = station?.Id ?? Guid.Empty,
+                    HomeUnitId = station ?? Guid.Empty,
                 };
                 (VolunteerProfile Profile, IdType IdType, string IdNumber)? valid = null;
                 try
                 {
-                    valid = input.Validate(null, needsIdentity: true, skills, categories);
+                    valid = input.Validate(null, needsIdentity: true, skills, categories, freeSkills: true);
                 }
                 catch (InputException e)
                 {
@@ -174,11 +235,11 @@ internal sealed class ImportVolunteers(AppDbContext db, PersonalDataProtector pr
                         Err("身份证号", "未满 14 周岁，须由监护人同意后在线登记");
                     }
 
-                    if (progress.ErrorCount == errorsBefore && station is not null)
+                    if (progress.ErrorCount == errorsBefore && station is { } home)
                     {
-                        var volunteer = new Volunteer(scope.DistrictId, Guid.Empty, station.Id, v.IdType, protector.Encrypt(v.IdNumber), hash,
+                        var volunteer = new Volunteer(scope.DistrictId, Guid.Empty, home, v.IdType, protector.Encrypt(v.IdNumber), hash,
                             IdNumbers.Mask(v.IdNumber), v.Profile, today, now);
-                        batch.Add((rowNumber, volunteer, null, v.Profile.Phone, station.Id));
+                        batch.Add((rowNumber, volunteer, null, v.Profile.Phone, home));
                     }
                 }
 

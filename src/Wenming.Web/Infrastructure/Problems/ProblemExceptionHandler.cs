@@ -17,6 +17,9 @@ internal sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> l
             InputException i => Problems.Validation(http, i.Errors),
             AccessDeniedException a => Problems.Forbidden(http, a.Message),
             DbUpdateConcurrencyException => Problems.Create(http, 409, "stale-version", "数据已被他人修改，请刷新后重试"),
+            // Text PostgreSQL cannot store (a NUL character) is bad input, not a conflict.
+            DbUpdateException { InnerException: Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.CharacterNotInRepertoire or Npgsql.PostgresErrorCodes.UntranslatableCharacter } } =>
+                Problems.Create(http, 400, "unstorable-text", "提交的文字含有无法保存的字符（如空字符 U+0000），请删除后重试"),
             // A unique index refused a row another request wrote a moment earlier (a double submit, a taken code).
             DbUpdateException => Problems.Create(http, 409, "conflict", "与刚刚提交的数据冲突（可能是重复提交），请刷新后查看"),
             BadHttpRequestException b => Problems.Create(http, b.StatusCode, "bad-request", "请求格式有误：" + b.Message),

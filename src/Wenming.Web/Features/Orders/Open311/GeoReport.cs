@@ -203,6 +203,44 @@ internal sealed class GeoReport(AppDbContext db, PlaceOrder placeOrder, IConfigu
         return new SparkList("service_requests", await ViewsAsync([order], ct));
     }
 
+    /// <summary>
+    /// The timelines of orders partners filed, as GeoReport's service request updates (what FixMyStreet polls to tell its
+    /// user how their report goes): one update per timeline entry, its note scrubbed of personal details (numbers, and the
+    /// names of the resident and of those who acted) as on the public review page. A partner's key is required: the notes say more than a request's status.
+    /// </summary>
+    public async Task<SparkNode> UpdatesAsync(Open311Args args, CancellationToken ct)
+    {
+        var key = await KeyAsync(args.Get("api_key"), ct);
+        var district = args.Get("jurisdiction_id") is { } code ? (await FindDistrictAsync(code, ct)).Id : key.DistrictId;
+        if (district != key.DistrictId)
+        {
+            throw Open311Exception.Forbidden($"api_key: 该 api_key 不属于辖区 {SparkWriter.Clean(args.Get("jurisdiction_id")!)}（api_key is not valid for this jurisdiction_id）");
+        }
+
+        Scope.SetDistrict(district);
+        var (start, end) = DateRange(args.Get("start_date"), args.Get("end_date"));
+        var updates = await db.Set<OrderEvent>().AsNoTracking()
+            .Join(db.Set<Order>().Where(o => o.Channel == OrderChannel.Open311), e => e.OrderId, o => o.Id,
+                (e, o) => new { e.Id, e.OrderId, e.Sequence, e.At, e.StepName, e.Note, e.ActorName, o.Number, o.State, o.ContactName })
+            .Where(u => u.At >= start && u.At <= end)
+            .OrderBy(u => u.At).ThenBy(u => u.Sequence).Take(MaxRequests).ToListAsync(ct);
+        var orderIds = updates.Select(u => u.OrderId).Distinct().ToList();
+        // A note may name the resident or the people who acted on the order: those names are masked, as numbers are.
+        var names = updates.GroupBy(u => u.OrderId).ToDictionary(g => g.Key, g => g.Select(u => u.ActorName).Append(g.First().ContactName).ToList());
+        var last = (await db.Set<OrderEvent>().Where(e => orderIds.Contains(e.OrderId)).GroupBy(e => e.OrderId)
+            .Select(g => new { g.Key, Last = g.Max(e => e.Sequence) }).ToListAsync(ct)).ToDictionary(x => x.Key, x => x.Last);
+        return new SparkList("service_request_updates", [.. updates.Select(u => (SparkNode)new SparkObject("request_update",
+        [
+            new SparkValue("update_id", u.Id.ToString()),
+            new SparkValue("service_request_id", u.Number),
+            // The last entry of a finished order is where it closed; every earlier one found it open.
+            new SparkValue("status", Order.IsFinishedState(u.State) && last.GetValueOrDefault(u.OrderId) == u.Sequence ? "closed" : "open"),
+            new SparkValue("updated_datetime", u.At),
+            new SparkValue("description", string.IsNullOrWhiteSpace(u.Note) ? u.StepName : $"{u.StepName}：{PersonalText.Scrub(u.Note, names[u.OrderId])}"),
+            new SparkValue("media_url", null),
+        ]))]);
+    }
+
     /// <summary>The district a GET reads: by jurisdiction_id, or the only one there is. A key, when sent, must be that district's.</summary>
     private async Task EnterDistrictAsync(Open311Args args, CancellationToken ct)
     {
@@ -529,7 +567,7 @@ internal sealed class GeoReport(AppDbContext db, PlaceOrder placeOrder, IConfigu
     private static string StatusNotes(Order order, string? reason) => order.State switch
     {
         OrderState.Open or OrderState.InService => $"{OrderTexts.StateName(order.State)}：当前环节“{order.Step.Name}”",
-        OrderState.Rejected or OrderState.Merged when !string.IsNullOrWhiteSpace(reason) => $"{OrderTexts.StateName(order.State)}：{PersonalText.Scrub(reason)}",
+        OrderState.Rejected or OrderState.Merged when !string.IsNullOrWhiteSpace(reason) => $"{OrderTexts.StateName(order.State)}：{PersonalText.Scrub(reason, [order.ContactName])}",
         _ => OrderTexts.StateName(order.State),
     };
 }

@@ -75,7 +75,24 @@ internal static class Open311Endpoints
                 AnswerAsync(http, () => api.RequestAsync(Args(http), Route(http, "service_request_id"), ct)))
             .WithSummary("One service request: its status, the step and unit handling it; never the requester's name or phone")
             .Produces(StatusCodes.Status200OK, contentType: "text/xml", additionalContentTypes: ["application/json"]);
+        g.MapGet("/servicerequestupdates.{format}", (HttpContext http, GeoReport api, CancellationToken ct) =>
+                AnswerAsync(http, () => api.UpdatesAsync(Args(http), ct)))
+            .WithSummary("Service request updates (api_key required): each step of the timelines of orders filed through Open311 in the district, " +
+                         "start_date to end_date (W3C datetimes, at most 90 days; the last 90 by default), oldest first, at most 1000")
+            .Produces(StatusCodes.Status200OK, contentType: "text/xml", additionalContentTypes: ["application/json"]);
+        // Anything else under the prefix, in any method: the spec's 404 document in the format the extension asks for. Without
+        // it the fallback policy would send the partner's client to the HTML sign-in page, its query (api_key) in the URL.
+        g.Map("/{**path}", (HttpContext http) => NotServed(http)).ExcludeFromDescription();
         return app;
+    }
+
+    private static Open311Result NotServed(HttpContext http)
+    {
+        var path = http.Request.Path.Value ?? "";
+        var extension = Path.GetExtension(path);
+        var format = SparkWriter.TryParseFormat(extension.TrimStart('.'), out var asked) ? asked : Open311Format.Xml;
+        var resource = SparkWriter.Clean(extension.Length > 0 ? path[..^extension.Length] : path);
+        return Error(format, StatusCodes.Status404NotFound, [$"本接口没有“{resource}”（{http.Request.Method} {resource} is not a GeoReport v2 resource here）"]);
     }
 
     /// <summary>Runs a resource and turns every refusal into the spec's error document, in the format that was asked for.</summary>
