@@ -194,6 +194,7 @@ public sealed class PolicyTests
         ["PUT /api/v1/records/rules"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00",
         ["GET /api/v1/records/correction-requests"] = (a, _) => a.Role == Role.Admin,
         ["GET /api/v1/records/ranking"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        ["GET /api/v1/records/export"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         // A volunteer's pending request about a record the target unit organised: its admins and those above answer (400 without a reason).
         ["POST /api/v1/records/correction-requests/{id}/accept"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["POST /api/v1/records/correction-requests/{id}/refuse"] = (a, r) => a.Role == Role.Admin && Reach(r),

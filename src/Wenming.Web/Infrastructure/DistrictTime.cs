@@ -4,4 +4,8 @@ namespace Wenming.Web.Infrastructure;
 internal static class DistrictTime
 {
     public static DateOnly Today(DateTimeOffset utcNow) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(utcNow, DistrictTimeJsonConverter.Zone).DateTime);
+
+    /// <summary>The day's first instant in the district's time, in UTC as the stores compare it.</summary>
+    public static DateTimeOffset StartOf(DateOnly day) =>
+        new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), DistrictTimeJsonConverter.Zone.GetUtcOffset(day.ToDateTime(TimeOnly.MinValue))).ToUniversalTime();
 }

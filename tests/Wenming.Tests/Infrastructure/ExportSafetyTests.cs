@@ -62,7 +62,7 @@ public sealed class ExportSafetyTests
             foreach (var url in new[]
                      {
                          $"/api/v1/units/{institute}/export", "/api/v1/teams/export", "/api/v1/volunteers/export", "/api/v1/units/import-template",
-                         "/api/v1/teams/import-template", "/api/v1/volunteers/import-template",
+                         "/api/v1/teams/import-template", "/api/v1/volunteers/import-template", "/api/v1/records/export?from=2026-01-01",
                      })
             {
                 await KeepAsync(url);

@@ -312,6 +312,32 @@ public sealed class RecordTests
         Assert.Equal(HttpStatusCode.OK, certificate.StatusCode);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task An_admin_exports_the_records_their_units_organised_with_id_numbers_masked(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        await DispatchAsync(host);
+        var volunteer = await host.WithDbAsync(db => db.Set<Wenming.Web.Features.Volunteers.Volunteer>().Where(v => v.Phone == TestHost.Phone(Hongta, "11"))
+            .Select(v => new { v.Name, v.IdNumberMasked }).SingleAsync());
+        var institute = await host.ClientAsAsync(TestHost.Phone(Hongta, "01"));
+        using var response = await institute.GetAsync("/api/v1/records/export?from=2026-01-01");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var sheet = new MemoryStream(await response.Content.ReadAsByteArrayAsync());
+        var rows = Wenming.Web.Infrastructure.Sheets.Rows(sheet).ToList();
+        var mine = rows.Where(r => Wenming.Web.Infrastructure.Sheets.Text(r, "志愿者姓名") == volunteer.Name).ToList();
+        Assert.True(mine.Count >= 6, $"{mine.Count} rows of the demo volunteer");
+        Assert.All(mine, r => Assert.Equal(volunteer.IdNumberMasked, Wenming.Web.Infrastructure.Sheets.Text(r, "证件号码")));
+        Assert.All(rows, r => Assert.Contains("*", Wenming.Web.Infrastructure.Sheets.Text(r, "证件号码")));
+
+        // Another institute's admin organised none of them; a volunteer exports nothing.
+        using var other = await (await host.ClientAsAsync(TestHost.Phone(Hongta, "03"))).GetAsync("/api/v1/records/export?from=2026-01-01");
+        using var otherSheet = new MemoryStream(await other.Content.ReadAsByteArrayAsync());
+        Assert.DoesNotContain(Wenming.Web.Infrastructure.Sheets.Rows(otherSheet), r => Wenming.Web.Infrastructure.Sheets.Text(r, "志愿者姓名") == volunteer.Name);
+        using var refused = await (await host.ClientAsAsync(TestHost.Phone(Hongta, "11"))).GetAsync("/api/v1/records/export");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
     [Fact]
     public void Star_levels_follow_cumulative_hours_at_the_thresholds()
     {

@@ -17,9 +17,17 @@ internal sealed class IndexModel(VolunteerRecords records, AppDbContext db, Time
     public bool Own { get; private set; }
     public DateOnly Today { get; private set; }
 
+    /// <summary>For admins and leaders: their subtree's volunteers with the most hours, and the export of its records.</summary>
+    public IReadOnlyList<RankedVolunteer>? Ranking { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(Guid? volunteerId, CancellationToken ct, int pageNumber = 1)
     {
         Today = Infrastructure.DistrictTime.Today(clock.GetUtcNow());
+        if (db.Scope.IsAdmin || db.Scope.Has(Accounts.Role.Leader))
+        {
+            Ranking = await records.RankingAsync(20, ct);
+        }
+
         var mine = await db.Set<Volunteer>().Where(v => v.UserId == db.Scope.UserId).Select(v => (Guid?)v.Id).FirstOrDefaultAsync(ct);
         var id = volunteerId ?? mine;
         if (id is null)

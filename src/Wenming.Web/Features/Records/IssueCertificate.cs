@@ -39,7 +39,7 @@ internal sealed class IssueCertificate(AppDbContext db, VolunteerRecords records
             throw new InputException(new Dictionary<string, string[]> { ["from"] = ["请选择 2000 年以后、不晚于今天的起止日期，开始不晚于结束"] });
         }
 
-        var (lower, upper) = (Local(start), Local(end.AddDays(1)));
+        var (lower, upper) = (DistrictTime.StartOf(start), DistrictTime.StartOf(end.AddDays(1)));
         var entries = await db.Set<ServiceRecord>().AsNoTracking()
             .Where(r => r.VolunteerId == volunteerId && r.StartedAt >= lower && r.StartedAt < upper).ToListAsync(ct);
         var unitIds = entries.Select(e => e.OrganizerUnitId).Distinct().ToList();
@@ -106,10 +106,6 @@ internal sealed class IssueCertificate(AppDbContext db, VolunteerRecords records
             Masking.Name(c.Name), c.VolunteerNumber, c.From, c.To, c.Hours, c.Services.Count, [.. c.Issuers.Select(i => i.Name)], c.HandlerName, c.IssuedAt);
         return (c, check);
     }
-
-    /// <summary>The day's start in the district's time, as the UTC instant the stores compare.</summary>
-    private static DateTimeOffset Local(DateOnly day) =>
-        new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), DistrictTimeJsonConverter.Zone.GetUtcOffset(day.ToDateTime(TimeOnly.MinValue))).ToUniversalTime();
 
     private static string IdKind(IdType type) => type switch
     {

@@ -10,7 +10,7 @@ internal sealed record RequestedCorrection(Guid Id, string Status);
 internal static class RecordEndpoints
 {
     public static IServiceCollection AddRecords(this IServiceCollection services) => services
-        .AddScoped<VolunteerRecords>().AddScoped<IssueCertificate>().AddScoped<KeepRecords>().AddOutboxSubscriber<RecordKeeper>();
+        .AddScoped<VolunteerRecords>().AddScoped<IssueCertificate>().AddScoped<KeepRecords>().AddScoped<ExportRecords>().AddOutboxSubscriber<RecordKeeper>();
 
     /// <summary>Where the QR code of a certificate leads: the public verification page.</summary>
     public static string VerifyUrl(HttpContext http, IConfiguration config, string code) =>
@@ -50,6 +50,10 @@ internal static class RecordEndpoints
             .WithSummary("The volunteer asks the organising unit to correct one service's time, with the reason");
         corrections.MapGet("/ranking", async (VolunteerRecords r, CancellationToken ct, int take = 50) => TypedResults.Ok(await r.RankingAsync(take, ct)))
             .WithSummary("The volunteers of your subtree with the most confirmed hours, with their star levels (admins and leaders)");
+        corrections.MapGet("/export", async (ExportRecords export, CancellationToken ct, DateOnly? from = null, DateOnly? to = null) =>
+                TypedResults.File(await export.RunAsync(from, to, ct), Organization.OrganizationEndpoints.XlsxType, $"service-records-{DateTime.UtcNow:yyyyMMdd}.xlsx"))
+            .Produces(200, contentType: Organization.OrganizationEndpoints.XlsxType)
+            .WithSummary("The service records organised in your subtree over a period (a year back by default) as .xlsx (admins and leaders)");
         corrections.MapGet("/correction-requests", async (KeepRecords keep, CancellationToken ct) => TypedResults.Ok(await keep.PendingAsync(ct)))
             .WithSummary("Correction requests waiting for the units you administer");
         foreach (var (decision, accept) in new[] { ("accept", true), ("refuse", false) })

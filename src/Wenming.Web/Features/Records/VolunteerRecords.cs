@@ -151,3 +151,62 @@ internal sealed class VolunteerRecords(AppDbContext db, DistrictCache cache, Tim
             r.Minutes, RecordRules.Hours(r.Minutes), r.ConfirmedByName, r.ConfirmedAt, r.CorrectsId, r.Reason))];
     }
 }
+
+/// <summary>The service records organised in the caller's subtree as a workbook, one row an entry (corrections included).</summary>
+internal sealed class ExportRecords(AppDbContext db, DistrictCache cache, Infrastructure.Audit.AuditLog audit, TimeProvider clock)
+{
+    /// <summary>At most this many entries a file: a district's year of records; narrower periods for more.</summary>
+    public const int MaxRows = 200_000;
+
+    public async Task<Stream> RunAsync(DateOnly? from, DateOnly? to, CancellationToken ct)
+    {
+        var scope = db.Scope;
+        if (!scope.IsAdmin && !scope.Has(Accounts.Role.Leader))
+        {
+            throw new AccessDeniedException("只有管理员和领导可以导出服务记录");
+        }
+
+        var today = DistrictTime.Today(clock.GetUtcNow());
+        var (start, end) = (from ?? today.AddYears(-1), to ?? today);
+        if (start > end || start.Year < 2000)
+        {
+            throw new InputException(new Dictionary<string, string[]> { ["from"] = ["请选择 2000 年以后的起止日期，开始不晚于结束"] });
+        }
+
+        var (lower, upper) = (DistrictTime.StartOf(start), DistrictTime.StartOf(end.AddDays(1)));
+        var units = db.Units.VisibleTo(scope, Accounts.Role.Admin, Accounts.Role.Leader);
+        var rows = await db.Set<ServiceRecord>().AsNoTracking()
+            .Where(r => r.StartedAt >= lower && r.StartedAt < upper && units.Any(u => u.Id == r.OrganizerUnitId))
+            .Join(db.Set<Volunteer>(), r => r.VolunteerId, v => v.Id, (r, v) => new { r, v.Name, v.Number, v.IdNumberMasked })
+            .OrderBy(x => x.r.StartedAt).ThenBy(x => x.r.Id).Take(MaxRows).ToListAsync(ct);
+        var unitIds = rows.Select(x => x.r.OrganizerUnitId).Distinct().ToList();
+        var unitNames = await db.Units.Where(u => unitIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        var platforms = await PlatformDirectory.AllAsync(db, cache, scope.DistrictId, ct);
+        audit.Add("records.exported", "service-record", null, scope.RootPaths(Accounts.Role.Admin, Accounts.Role.Leader) is [var top, ..] ? top : null,
+            $"{rows.Count} rows, {start:yyyy-MM-dd}–{end:yyyy-MM-dd}");
+        await db.SaveChangesAsync(ct);
+        var stream = new MemoryStream();
+        await SheetWriter.WriteAsync(stream, rows.Select(x => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
+        {
+            ["志愿者姓名"] = x.Name,
+            ["证件号码"] = x.IdNumberMasked,
+            ["志愿者编号"] = x.Number ?? "",
+            ["服务内容"] = x.r.Title,
+            ["服务平台"] = platforms.FirstOrDefault(p => p.Id == x.r.PlatformId)?.Name ?? "",
+            ["来源"] = x.r.Source switch { RecordSource.Order => "服务订单", RecordSource.Activity => "志愿活动", _ => "线下服务" },
+            ["组织单位"] = unitNames.GetValueOrDefault(x.r.OrganizerUnitId, ""),
+            ["服务地点"] = x.r.Address ?? "",
+            ["开始时间"] = Local(x.r.StartedAt),
+            ["结束时间"] = Local(x.r.EndedAt),
+            ["服务时长（小时）"] = RecordRules.Hours(x.r.Minutes),
+            ["补录"] = x.r.Backfilled ? "是" : "否",
+            ["更正说明"] = x.r.CorrectsId is null ? "" : x.r.Reason ?? "",
+            ["确认人"] = x.r.ConfirmedByName,
+            ["确认时间"] = Local(x.r.ConfirmedAt),
+        }), "志愿服务记录", ct);
+        stream.Position = 0;
+        return stream;
+    }
+
+    private static string Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, DistrictTimeJsonConverter.Zone).ToString("yyyy-MM-dd HH:mm");
+}
