@@ -54,7 +54,8 @@ public sealed class PartnerKeyPageTests
             Assert.Equal(HttpStatusCode.OK, filed.StatusCode);
         }
 
-        center.Dialog += (_, dialog) => _ = dialog.AcceptAsync(); // "确定停用吗？"
+        await center.ClickAsync($"tr:has-text('{partner}') button:has-text('停用')"); // "确定停用吗？" in the page: press again
+        await center.WaitForSelectorAsync($"tr:has-text('{partner}') .wm-confirm");
         await center.ClickAsync($"tr:has-text('{partner}') button:has-text('停用')");
         await center.WaitForSelectorAsync($"tr:has-text('{partner}'):has-text('已停用')");
         using (var refused = await FileAsync())

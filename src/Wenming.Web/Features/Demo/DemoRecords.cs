@@ -31,7 +31,15 @@ internal sealed class DemoRecords(IServiceScopeFactory scopes, TimeProvider cloc
         var pairs = 0;
         foreach (var district in districts)
         {
-            pairs += await DistrictAsync(district.Id, district.Code, ct);
+            try
+            {
+                pairs += await DistrictAsync(district.Id, district.Code, ct);
+            }
+            catch (Exception e) when (e is Infrastructure.Data.DomainException or Infrastructure.Problems.InputException or Infrastructure.Problems.AccessDeniedException)
+            {
+                // A district whose rules refuse a step of the history starts without the rest of it; the platform still starts.
+                logger.LogWarning(e, "Demo history of district {Code} stopped: {Reason}", district.Code, e.Message);
+            }
         }
 
         logger.LogInformation("Demo history: {Pairs} check-ins and check-outs at {Activities} past activities per district in {Seconds:0.0} s", pairs,

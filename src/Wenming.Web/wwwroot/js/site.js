@@ -1,12 +1,18 @@
 // On every page. The pages carry no inline script or event handler (the Content-Security-Policy refuses them):
 // what they need is here or in a file of their own next to this one.
 
-// <form data-confirm="question">: asks before the form is sent.
+// <form data-confirm="question">: asks before the form is sent, in the page and not in a pop-up (the elderly mode allows
+// none): the first press shows the question in the form, a second press goes ahead.
 document.addEventListener('submit', function (ev) {
     var form = ev.target;
-    if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
-        ev.preventDefault();
-    }
+    if (!(form instanceof HTMLFormElement) || !form.dataset.confirm || form.dataset.confirmed === '1') { return; }
+    ev.preventDefault();
+    var note = document.createElement('p');
+    note.className = 'wm-confirm alert alert-warning py-2 mb-2';
+    note.setAttribute('role', 'alert');
+    note.textContent = form.dataset.confirm + (document.documentElement.lang === 'en' ? ' Press the button again to go ahead.' : ' 再按一次按钮即执行。');
+    form.insertBefore(note, form.firstChild);
+    form.dataset.confirmed = '1';
 });
 
 // 长辈版: read the page's main text aloud where the device has a voice; the button stays hidden where it has none.
