@@ -36,6 +36,13 @@ public sealed class RecordPageTests
         Assert.InRange(new FileInfo(file).Length, 1_000, 1_000_000);
         Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString((await File.ReadAllBytesAsync(file))[..4]), StringComparison.Ordinal);
 
+        // A period without service is said on the page, in words.
+        await volunteer.FillAsync("#cert-from", "2020-01-01");
+        await volunteer.FillAsync("#cert-to", "2020-12-31");
+        await volunteer.ClickAsync("#download-certificate");
+        await volunteer.WaitForSelectorAsync("#certificate-message");
+        Assert.Contains("没有已确认的服务记录", await volunteer.InnerTextAsync("#certificate-message"));
+
         // The QR code's link, opened by someone who is not signed in.
         var volunteerId = (await (await host.ClientAsAsync(TestHost.Phone(Hongta, "11"))).GetJsonAsync("/api/v1/me")).GetProperty("volunteerId").GetGuid();
         var certificate = await host.WithDbAsync(db => db.Set<Certificate>().Where(c => c.VolunteerId == volunteerId).OrderByDescending(c => c.IssuedAt).FirstAsync());

@@ -9,7 +9,7 @@ using Wenming.Web.Infrastructure.Problems;
 namespace Wenming.Web.Features.Records;
 
 /// <summary>服务时长与证明: a volunteer's hours, star and records, and the certificate to download; admins open it for a volunteer.</summary>
-internal sealed class IndexModel(VolunteerRecords records, AppDbContext db, TimeProvider clock) : PageModel
+internal sealed class IndexModel(VolunteerRecords records, IssueCertificate certificates, AppDbContext db, IConfiguration config, TimeProvider clock) : PageModel
 {
     public HoursSummary? Hours { get; private set; }
     public Paged<RecordView>? Records { get; private set; }
@@ -17,8 +17,33 @@ internal sealed class IndexModel(VolunteerRecords records, AppDbContext db, Time
     public bool Own { get; private set; }
     public DateOnly Today { get; private set; }
 
+    /// <summary>Why the certificate asked for could not be issued (no service in the period, a unit not in the caller's charge).</summary>
+    public string? Message { get; private set; }
+
     /// <summary>For admins and leaders: their subtree's volunteers with the most hours, and the export of its records.</summary>
     public IReadOnlyList<RankedVolunteer>? Ranking { get; private set; }
+
+    /// <summary>The certificate as a download; what stops it is said on the page, not as a bare error document.</summary>
+    public async Task<IActionResult> OnGetCertificateAsync(Guid? volunteerId, DateOnly? from, DateOnly? to, CancellationToken ct)
+    {
+        var id = volunteerId ?? await MineAsync(ct);
+        if (id is null)
+        {
+            return NotFound();
+        }
+
+        try
+        {
+            var certificate = await certificates.RunAsync(id.Value, from, to, ct);
+            return File(CertificatePdf.Render(certificate, RecordEndpoints.VerifyUrl(HttpContext, config, certificate.Code)), "application/pdf",
+                $"志愿服务记录证明-{certificate.Number}.pdf");
+        }
+        catch (Exception e) when (InputException.PageMessage(e) is { } message)
+        {
+            Message = message;
+            return await OnGetAsync(volunteerId, ct);
+        }
+    }
 
     public async Task<IActionResult> OnGetAsync(Guid? volunteerId, CancellationToken ct, int pageNumber = 1)
     {
@@ -28,7 +53,7 @@ internal sealed class IndexModel(VolunteerRecords records, AppDbContext db, Time
             Ranking = await records.RankingAsync(20, ct);
         }
 
-        var mine = await db.Set<Volunteer>().Where(v => v.UserId == db.Scope.UserId).Select(v => (Guid?)v.Id).FirstOrDefaultAsync(ct);
+        var mine = await MineAsync(ct);
         var id = volunteerId ?? mine;
         if (id is null)
         {
@@ -49,4 +74,7 @@ internal sealed class IndexModel(VolunteerRecords records, AppDbContext db, Time
         Own = id == mine;
         return Page();
     }
+
+    private async Task<Guid?> MineAsync(CancellationToken ct) =>
+        await db.Set<Volunteer>().Where(v => v.UserId == db.Scope.UserId).Select(v => (Guid?)v.Id).FirstOrDefaultAsync(ct);
 }
