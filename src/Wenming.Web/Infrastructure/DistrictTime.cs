@@ -8,4 +8,7 @@ internal static class DistrictTime
     /// <summary>The day's first instant in the district's time, in UTC as the stores compare it.</summary>
     public static DateTimeOffset StartOf(DateOnly day) =>
         new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), DistrictTimeJsonConverter.Zone.GetUtcOffset(day.ToDateTime(TimeOnly.MinValue))).ToUniversalTime();
+
+    /// <summary>A moment as people read it in the district: date, hour and minute.</summary>
+    public static string Minute(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, DistrictTimeJsonConverter.Zone).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 }

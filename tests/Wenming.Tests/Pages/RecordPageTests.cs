@@ -40,8 +40,26 @@ public sealed class RecordPageTests
         await volunteer.FillAsync("#cert-from", "2020-01-01");
         await volunteer.FillAsync("#cert-to", "2020-12-31");
         await volunteer.ClickAsync("#download-certificate");
-        await volunteer.WaitForSelectorAsync("#certificate-message");
-        Assert.Contains("没有已确认的服务记录", await volunteer.InnerTextAsync("#certificate-message"));
+        await volunteer.WaitForSelectorAsync("#records-message");
+        Assert.Contains("没有已确认的服务记录", await volunteer.InnerTextAsync("#records-message"));
+
+        // The volunteer asks for a correction of the order's time on the page; the center, which organised it, agrees on its page.
+        await volunteer.ReloadAsync();
+        var record = volunteer.Locator("#records li", new PageLocatorOptions { HasText = "帮老人整理院子" }).First;
+        await record.Locator("summary").ClickAsync();
+        await record.Locator("input[name=minutes]").FillAsync("120");
+        await record.Locator("input[name=reason]").FillAsync("签退时网络中断，实际服务两小时");
+        await record.Locator("button[type=submit]").ClickAsync();
+        await volunteer.WaitForSelectorAsync("#records-message:has-text('更正申请已提交')");
+        var center = await HomePageTests.SignInAsync(browser, baseUrl, TestHost.Phone(Hongta, "00"), 1280, 800);
+        await center.GotoAsync("/Volunteers");
+        await center.ClickAsync("#records-link");
+        var pending = center.Locator("#pending-corrections li", new PageLocatorOptions { HasText = "签退时网络中断" });
+        await pending.Locator("input[name=reason]").FillAsync("与现场记录核对无误");
+        await pending.Locator("button[value=true]").ClickAsync();
+        await center.WaitForSelectorAsync("#records-message:has-text('已同意更正')");
+        await volunteer.ReloadAsync();
+        Assert.Contains("与现场记录核对无误", await volunteer.InnerTextAsync("#records"));
 
         // The QR code's link, opened by someone who is not signed in.
         var volunteerId = (await (await host.ClientAsAsync(TestHost.Phone(Hongta, "11"))).GetJsonAsync("/api/v1/me")).GetProperty("volunteerId").GetGuid();

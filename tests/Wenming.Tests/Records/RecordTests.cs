@@ -330,10 +330,12 @@ public sealed class RecordTests
         Assert.All(mine, r => Assert.Equal(volunteer.IdNumberMasked, Wenming.Web.Infrastructure.Sheets.Text(r, "证件号码")));
         Assert.All(rows, r => Assert.Contains("*", Wenming.Web.Infrastructure.Sheets.Text(r, "证件号码")));
 
-        // Another institute's admin organised none of them; a volunteer exports nothing.
+        // Another institute's station admin sees none of what the first institute organised; a volunteer exports nothing.
+        var firstInstitute = await host.WithDbAsync(db => db.Units.Where(u => u.Code == $"{HongtaCode}-01").Select(u => u.Name).SingleAsync());
+        Assert.Contains(rows, r => Wenming.Web.Infrastructure.Sheets.Text(r, "组织单位") == firstInstitute);
         using var other = await (await host.ClientAsAsync(TestHost.Phone(Hongta, "03"))).GetAsync("/api/v1/records/export?from=2026-01-01");
         using var otherSheet = new MemoryStream(await other.Content.ReadAsByteArrayAsync());
-        Assert.DoesNotContain(Wenming.Web.Infrastructure.Sheets.Rows(otherSheet), r => Wenming.Web.Infrastructure.Sheets.Text(r, "志愿者姓名") == volunteer.Name);
+        Assert.DoesNotContain(Wenming.Web.Infrastructure.Sheets.Rows(otherSheet), r => Wenming.Web.Infrastructure.Sheets.Text(r, "组织单位") == firstInstitute);
         using var refused = await (await host.ClientAsAsync(TestHost.Phone(Hongta, "11"))).GetAsync("/api/v1/records/export");
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
     }

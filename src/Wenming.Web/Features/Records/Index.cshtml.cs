@@ -9,7 +9,8 @@ using Wenming.Web.Infrastructure.Problems;
 namespace Wenming.Web.Features.Records;
 
 /// <summary>服务时长与证明: a volunteer's hours, star and records, and the certificate to download; admins open it for a volunteer.</summary>
-internal sealed class IndexModel(VolunteerRecords records, IssueCertificate certificates, AppDbContext db, IConfiguration config, TimeProvider clock) : PageModel
+internal sealed class IndexModel(VolunteerRecords records, IssueCertificate certificates, KeepRecords keep, AppDbContext db, IConfiguration config, TimeProvider clock)
+    : PageModel
 {
     public HoursSummary? Hours { get; private set; }
     public Paged<RecordView>? Records { get; private set; }
@@ -22,6 +23,25 @@ internal sealed class IndexModel(VolunteerRecords records, IssueCertificate cert
 
     /// <summary>For admins and leaders: their subtree's volunteers with the most hours, and the export of its records.</summary>
     public IReadOnlyList<RankedVolunteer>? Ranking { get; private set; }
+
+    /// <summary>For admins: the volunteers' correction requests waiting for the units they administer.</summary>
+    public IReadOnlyList<CorrectionRequestView> Pending { get; private set; } = [];
+
+    /// <summary>The volunteer asks the organising unit to correct one service's time.</summary>
+    public async Task<IActionResult> OnPostRequestCorrectionAsync(Guid recordId, int? minutes, string? reason, CancellationToken ct) =>
+        await ActAsync(async () =>
+        {
+            await keep.RequestAsync(recordId, new CorrectionRequestInput(minutes, reason), ct);
+            Message = "更正申请已提交，请等待组织单位处理";
+        }, ct);
+
+    /// <summary>The organising unit's answer to a correction request.</summary>
+    public async Task<IActionResult> OnPostDecideAsync(Guid requestId, bool accept, string? reason, CancellationToken ct) =>
+        await ActAsync(async () =>
+        {
+            await keep.DecideAsync(requestId, accept, new DecisionReason(reason), ct);
+            Message = accept ? "已同意更正，记录已追加更正条目" : "已驳回更正申请";
+        }, ct);
 
     /// <summary>The certificate as a download; what stops it is said on the page, not as a bare error document.</summary>
     public async Task<IActionResult> OnGetCertificateAsync(Guid? volunteerId, DateOnly? from, DateOnly? to, CancellationToken ct)
@@ -53,6 +73,11 @@ internal sealed class IndexModel(VolunteerRecords records, IssueCertificate cert
             Ranking = await records.RankingAsync(20, ct);
         }
 
+        if (db.Scope.IsAdmin)
+        {
+            Pending = await keep.PendingAsync(ct);
+        }
+
         var mine = await MineAsync(ct);
         var id = volunteerId ?? mine;
         if (id is null)
@@ -73,6 +98,24 @@ internal sealed class IndexModel(VolunteerRecords records, IssueCertificate cert
         StarHours = await records.StarHoursAsync(ct);
         Own = id == mine;
         return Page();
+    }
+
+    private async Task<IActionResult> ActAsync(Func<Task> action, CancellationToken ct)
+    {
+        try
+        {
+            await action();
+        }
+        catch (NotVisibleException)
+        {
+            return NotFound();
+        }
+        catch (Exception e) when (InputException.PageMessage(e) is { } message)
+        {
+            Message = message;
+        }
+
+        return await OnGetAsync(null, ct);
     }
 
     private async Task<Guid?> MineAsync(CancellationToken ct) =>

@@ -57,7 +57,7 @@ internal sealed class KeepRecords(AppDbContext db, VolunteerRecords records, Tim
             // Backfilled time is capped by the activity's own length, and lies within it.
             if (started < activity.StartsAt || ended > activity.EndsAt)
             {
-                errors["startedAt"] = [$"补录的时间应在活动时间之内（{Local(activity.StartsAt)} 至 {Local(activity.EndsAt)}）"];
+                errors["startedAt"] = [$"补录的时间应在活动时间之内（{Infrastructure.DistrictTime.Minute(activity.StartsAt)} 至 {Infrastructure.DistrictTime.Minute(activity.EndsAt)}）"];
             }
         }
         else
@@ -203,6 +203,4 @@ internal sealed class KeepRecords(AppDbContext db, VolunteerRecords records, Tim
 
         return views;
     }
-
-    private static string Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Infrastructure.DistrictTimeJsonConverter.Zone).ToString("yyyy-MM-dd HH:mm");
 }

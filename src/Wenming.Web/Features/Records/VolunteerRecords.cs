@@ -27,7 +27,7 @@ internal sealed record RecordRulesView(IReadOnlyList<int> StarHours, bool Backfi
 internal sealed record RecordRulesInput(IReadOnlyList<int>? StarHours, bool? BackfillEarnsPoints);
 
 /// <summary>Reading a volunteer's records and hours: the volunteer themself, and the admins and leaders over their home station.</summary>
-internal sealed class VolunteerRecords(AppDbContext db, DistrictCache cache, TimeProvider clock)
+internal sealed class VolunteerRecords(AppDbContext db, DistrictCache cache, Teams.TeamUseCases teams, TimeProvider clock)
 {
     private DataScope Scope => db.Scope;
 
@@ -98,6 +98,11 @@ internal sealed class VolunteerRecords(AppDbContext db, DistrictCache cache, Tim
     /// <summary>What a team has done lately, orders and activities alike, from its members' records.</summary>
     public async Task<IReadOnlyList<RecordView>> TeamWorkAsync(Guid teamId, int take, CancellationToken ct)
     {
+        if (!await teams.SeesAsync(teamId, ct))
+        {
+            throw new NotVisibleException();
+        }
+
         var rows = await db.Set<ServiceRecord>().Where(r => r.TeamId == teamId && r.CorrectsId == null).OrderByDescending(r => r.StartedAt)
             .Take(Math.Clamp(take, 1, 100)).ToListAsync(ct);
         return await ViewsAsync(rows, ct);
@@ -134,7 +139,8 @@ internal sealed class VolunteerRecords(AppDbContext db, DistrictCache cache, Tim
         return await RulesAsync(ct);
     }
 
-    private static string SourceName(ServiceRecord r) => r.Source switch
+    /// <summary>Where a record came from, in the words its readers use.</summary>
+    public static string SourceName(ServiceRecord r) => r.Source switch
     {
         RecordSource.Order => r.Backfilled ? "服务订单（补录）" : "服务订单",
         RecordSource.Activity => r.Backfilled ? "志愿活动（补录）" : "志愿活动",
@@ -193,20 +199,18 @@ internal sealed class ExportRecords(AppDbContext db, DistrictCache cache, Infras
             ["志愿者编号"] = x.Number ?? "",
             ["服务内容"] = x.r.Title,
             ["服务平台"] = platforms.FirstOrDefault(p => p.Id == x.r.PlatformId)?.Name ?? "",
-            ["来源"] = x.r.Source switch { RecordSource.Order => "服务订单", RecordSource.Activity => "志愿活动", _ => "线下服务" },
+            ["来源"] = VolunteerRecords.SourceName(x.r),
             ["组织单位"] = unitNames.GetValueOrDefault(x.r.OrganizerUnitId, ""),
             ["服务地点"] = x.r.Address ?? "",
-            ["开始时间"] = Local(x.r.StartedAt),
-            ["结束时间"] = Local(x.r.EndedAt),
+            ["开始时间"] = DistrictTime.Minute(x.r.StartedAt),
+            ["结束时间"] = DistrictTime.Minute(x.r.EndedAt),
             ["服务时长（小时）"] = RecordRules.Hours(x.r.Minutes),
             ["补录"] = x.r.Backfilled ? "是" : "否",
             ["更正说明"] = x.r.CorrectsId is null ? "" : x.r.Reason ?? "",
             ["确认人"] = x.r.ConfirmedByName,
-            ["确认时间"] = Local(x.r.ConfirmedAt),
+            ["确认时间"] = DistrictTime.Minute(x.r.ConfirmedAt),
         }), "志愿服务记录", ct);
         stream.Position = 0;
         return stream;
     }
-
-    private static string Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, DistrictTimeJsonConverter.Zone).ToString("yyyy-MM-dd HH:mm");
 }
