@@ -31,10 +31,15 @@ public sealed class LighthouseFactAttribute : FactAttribute
 /// <summary>
 /// Lighthouse's mobile audit (a mid-range phone on slow 4G, simulated) of the resident's home, new order and order
 /// detail, signed in: the scores and the bytes transferred are printed (and kept beside the screenshots), and the
-/// 300 KB budget is asserted.
+/// budget is asserted: under 300 KB transferred and a performance score of at least 90.
 /// </summary>
 public sealed class LighthouseTests(ITestOutputHelper output)
 {
+    private const double PerformanceFloor = 0.9;
+
+    private static double Score(JsonElement report) =>
+        report.GetProperty("categories").GetProperty("performance").GetProperty("score").GetDouble();
+
     /// <summary>Lighthouse's command line in the source tree's Pages/lighthouse/node_modules, found above the test's output folder.</summary>
     public static string? Cli { get; } = FindCli();
 
@@ -76,8 +81,16 @@ public sealed class LighthouseTests(ITestOutputHelper output)
             var failures = new List<string>();
             foreach (var path in new[] { "/", "/Orders/New", $"/Orders/Detail?id={order.GetProperty("id").GetGuid()}" })
             {
+                // Lighthouse's own advice for a noisy machine: when one run falls short, take the median of three.
                 var report = await AuditAsync(baseUrl + path, headers, work.FullName);
-                var score = report.GetProperty("categories").GetProperty("performance").GetProperty("score").GetDouble();
+                var score = Score(report);
+                if (score < PerformanceFloor)
+                {
+                    var runs = new List<JsonElement> { report, await AuditAsync(baseUrl + path, headers, work.FullName), await AuditAsync(baseUrl + path, headers, work.FullName) };
+                    report = runs.OrderBy(Score).ElementAt(1);
+                    score = Score(report);
+                }
+
                 var audits = report.GetProperty("audits");
                 double Value(string audit) => audits.GetProperty(audit).GetProperty("numericValue").GetDouble();
                 var bytes = Value("total-byte-weight");
@@ -85,7 +98,7 @@ public sealed class LighthouseTests(ITestOutputHelper output)
                            $"LCP {Value("largest-contentful-paint"):F0} ms, TBT {Value("total-blocking-time"):F0} ms, CLS {Value("cumulative-layout-shift"):F3}";
                 lines.Add(line);
                 output.WriteLine(line);
-                if (bytes >= PageWeightTests.Budget)
+                if (bytes >= PageWeightTests.Budget || score < PerformanceFloor)
                 {
                     failures.Add(line);
                 }
@@ -93,7 +106,7 @@ public sealed class LighthouseTests(ITestOutputHelper output)
 
             Directory.CreateDirectory(ScreenshotFolder);
             await File.WriteAllLinesAsync(Path.Combine(ScreenshotFolder, "lighthouse.txt"), lines);
-            Assert.True(failures.Count == 0, "over the 300 KB budget:\n" + string.Join("\n", failures));
+            Assert.True(failures.Count == 0, $"over the {PageWeightTests.Budget / 1024} KB budget or under performance {PerformanceFloor * 100:F0}:\n" + string.Join("\n", failures));
         }
         finally
         {
