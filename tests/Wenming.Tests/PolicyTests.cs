@@ -113,11 +113,13 @@ public sealed class PolicyTests
         ["POST /api/v1/teams/{id}/menu"] = LeadsOrAdministers,
         ["GET /api/v1/menu"] = (_, _) => true,
         ["GET /api/v1/demands"] = (a, _) => a.Role is Role.Admin or Role.Leader or Role.TeamLeader,
+        ["GET /api/v1/demands/export"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         ["POST /api/v1/demands"] = (_, r) => Reach(r),
         ["POST /api/v1/orders"] = (_, _) => true, // an empty order: 400 for everyone signed in
         ["GET /api/v1/orders"] = (_, _) => true,
         ["GET /api/v1/orders/notices"] = (_, _) => true,
         ["GET /api/v1/orders/board"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        ["GET /api/v1/orders/export"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         // An order someone else placed on the target unit: seen by admins and leaders over it, moved only by admins over its holder.
         ["GET /api/v1/orders/{id}"] = (a, r) => a.Role is Role.Admin or Role.Leader && Reach(r),
         ["POST /api/v1/orders/{id}/actions/{action}"] = (a, r) => a.Role == Role.Admin && Reach(r),
@@ -141,6 +143,7 @@ public sealed class PolicyTests
         ["GET /api/v1/activity-rules"] = (_, _) => true,
         ["PUT /api/v1/activity-rules"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00",
         ["GET /api/v1/activities"] = (_, _) => true,
+        ["GET /api/v1/activities/export"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         ["POST /api/v1/activities"] = (_, _) => true, // an empty activity: 400 for everyone
         // An activity organised on the target unit: seen from its unit, below and above; run by admins over it.
         ["GET /api/v1/activities/{id}"] = (_, r) => Reach(r),
@@ -148,6 +151,7 @@ public sealed class PolicyTests
         ["POST /api/v1/activities/{id}/signups/cancel"] = (_, r) => Reach(r),
         ["POST /api/v1/activities/{id}/check-ins"] = (_, r) => Reach(r), // then 422: the venue code is missing
         ["GET /api/v1/activities/{id}/attendance"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["GET /api/v1/activities/{id}/attendance/export"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["POST /api/v1/activities/{id}/attendance"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["POST /api/v1/activities/{id}/report"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["POST /api/v1/activities/{id}/photos"] = (a, r) => a.Role == Role.Admin && Reach(r),
@@ -155,8 +159,10 @@ public sealed class PolicyTests
         ["GET /api/v1/activities/{id}/venue-code"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["GET /api/v1/activities/{id}/venue-code.png"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["GET /api/v1/plans"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        ["GET /api/v1/plans/export"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         ["POST /api/v1/plans"] = (a, _) => a.Role == Role.Admin,
         ["GET /api/v1/projects"] = (_, _) => true,
+        ["GET /api/v1/projects/export"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         ["POST /api/v1/projects"] = (_, _) => true, // an empty project: 400 for everyone
         ["GET /api/v1/projects/{id}"] = (_, r) => Reach(r),
         ["POST /api/v1/projects/{id}/orders/{orderId:guid}"] = (a, r) => a.Role == Role.Admin && Reach(r),
@@ -201,6 +207,11 @@ public sealed class PolicyTests
         // A record of the caller's own: only a volunteer has one to ask about (400 without minutes and reason).
         ["POST /api/v1/records/{recordId:guid}/correction-requests"] = (a, _) => a.IsVolunteer,
         ["GET /Records/{volunteerId:guid?}"] = (_, _) => true,
+        ["GET /Records/Bulk"] = (a, _) => a.Role == Role.Admin,
+        ["POST /api/v1/certificates/bulk"] = (a, _) => a.Role == Role.Admin, // nothing chosen: 400 for admins
+        // Progress and zip of a bulk issue: only for the admin who started it (RecordTests), so a unit's id as the job is 404 to everyone.
+        ["GET /api/v1/certificates/bulk/{id}"] = (_, _) => false,
+        ["GET /api/v1/certificates/bulk/{id}/zip"] = (_, _) => false,
     };
 
     /// <summary>Open to anyone, signed in or not.</summary>
@@ -504,6 +515,9 @@ public sealed class PolicyTests
                 break;
             case "POST /api/v1/activity-library":
             case "POST /api/v1/activities":
+            case "POST /api/v1/certificates/bulk":
+                body = new { };
+                break;
             case "POST /api/v1/projects":
             case "POST /api/v1/plans":
             case "POST /api/v1/activities/{id}/attendance":

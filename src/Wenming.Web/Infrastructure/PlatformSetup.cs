@@ -42,6 +42,7 @@ internal static class PlatformSetup
         services.AddSingleton(sp => new DistrictCache.Invalidation(sp.GetRequiredService<DistrictCache>(), typeof(Unit), typeof(Features.Teams.Team),
             typeof(Platform), typeof(Features.Orders.WorkflowDefinition), typeof(Features.Teams.MenuItem)));
         services.AddScoped<AuditLog>();
+        services.AddScoped<ListExport>();
         services.AddOutbox();
         services.AddDatabase(config, builder.Environment.ContentRootPath);
         services.AddHealth();

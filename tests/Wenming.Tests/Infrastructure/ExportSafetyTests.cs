@@ -63,6 +63,7 @@ public sealed class ExportSafetyTests
                      {
                          $"/api/v1/units/{institute}/export", "/api/v1/teams/export", "/api/v1/volunteers/export", "/api/v1/units/import-template",
                          "/api/v1/teams/import-template", "/api/v1/volunteers/import-template", "/api/v1/records/export?from=2026-01-01",
+                         "/api/v1/orders/export?view=all", "/api/v1/activities/export", "/api/v1/plans/export", "/api/v1/projects/export", "/api/v1/demands/export",
                      })
             {
                 await KeepAsync(url);

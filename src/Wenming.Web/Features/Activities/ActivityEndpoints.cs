@@ -48,6 +48,22 @@ internal static class ActivityEndpoints
         g.MapGet("/", async (ActivityUseCases a, CancellationToken ct, Guid? unit = null, Guid? platform = null, bool upcoming = true, bool lectures = false,
                 int page = 1, int pageSize = 50) => TypedResults.Ok(await a.ListAsync(unit, platform, upcoming, lectures, page, pageSize, ct)))
             .WithSummary("Activities of your units and those above them (upcoming first); lectures=true for 宣讲 only");
+        g.MapGet("/export", (ActivityUseCases a, Infrastructure.ListExport export, CancellationToken ct, Guid? unit = null, Guid? platform = null,
+                bool upcoming = true, bool lectures = false) =>
+                export.PagedAsync("activities", "活动", (page, size) => a.ListAsync(unit, platform, upcoming, lectures, page, size, ct), r => new Dictionary<string, object?>
+                {
+                    ["活动名称"] = r.Title,
+                    ["服务平台"] = r.Platform,
+                    ["组织单位"] = r.Unit.Name,
+                    ["开始时间"] = Infrastructure.DistrictTime.Minute(r.StartsAt),
+                    ["结束时间"] = Infrastructure.DistrictTime.Minute(r.EndsAt),
+                    ["地点"] = r.Address ?? "",
+                    ["状态"] = ActivityUseCases.StatusName(r.Status),
+                    ["名额"] = r.Capacity,
+                    ["已报名"] = r.Accepted,
+                    ["宣讲"] = r.IsLecture ? "是" : "否",
+                }, ct))
+            .WithSummary("The activities list as .xlsx, with the list's filters; admins and leaders");
         g.MapPost("/", async (ActivityInput input, ActivityUseCases a, CancellationToken ct) =>
         {
             var activity = await a.PublishAsync(input, ct);
@@ -67,6 +83,20 @@ internal static class ActivityEndpoints
             .WithSummary("签到 / 签退 (whichever is next): the venue's current QR code, or your location within the venue's radius");
         g.MapGet("/{id:guid}/attendance", async (Guid id, SignUps s, CancellationToken ct) => TypedResults.Ok(await s.AttendanceAsync(id, ct)))
             .WithSummary("Attendance with credited minutes under the district's rules (organisers)");
+        g.MapGet("/{id:guid}/attendance/export", (Guid id, SignUps s, Infrastructure.ListExport export, CancellationToken ct) =>
+                export.ListAsync("attendance", "考勤", () => s.AttendanceAsync(id, ct), r => new Dictionary<string, object?>
+                {
+                    ["姓名"] = r.Name,
+                    ["志愿者编号"] = r.Number ?? "",
+                    ["手机号"] = r.Phone,
+                    ["岗位"] = r.Role,
+                    ["报名状态"] = r.Status == nameof(SignupStatus.Waiting) ? "候补" : "已报名",
+                    ["签到次数"] = r.Pairs,
+                    ["到场时长（分钟）"] = r.Minutes,
+                    ["计入时长（分钟）"] = r.CreditedMinutes,
+                    ["已更正"] = r.Corrected ? "是" : "否",
+                }, ct))
+            .WithSummary("An activity's attendance as .xlsx (organisers)");
         g.MapPost("/{id:guid}/attendance", async (Guid id, CorrectionInput input, SignUps s, CancellationToken ct) =>
         {
             await s.CorrectAsync(id, input, ct);
@@ -113,6 +143,21 @@ internal static class ActivityEndpoints
         var plans = app.MapGroup("/api/v1/plans").WithTags("Activities").RequireAuthorization();
         plans.MapGet("/", async (Planning p, CancellationToken ct, Guid? unit = null, int? year = null) => TypedResults.Ok(await p.PlanAsync(unit, year, ct)))
             .WithSummary("A unit's yearly activity plan (年度活动计划) against what its subtree held, by month and platform");
+        plans.MapGet("/export", async (Planning p, Infrastructure.ListExport export, CancellationToken ct, Guid? unit = null, int? year = null) =>
+            {
+                var plan = await p.PlanAsync(unit, year, ct);
+                return await export.ListAsync("plans", $"{plan.Year}年度活动计划", () => Task.FromResult(plan.Cells), c => new Dictionary<string, object?>
+                {
+                    ["单位"] = plan.Unit.Name,
+                    ["年度"] = plan.Year,
+                    ["月份"] = c.Month,
+                    ["服务平台"] = c.Platform,
+                    ["计划场次"] = c.Planned,
+                    ["已开展场次"] = c.Held,
+                    ["完成率"] = c.Planned > 0 ? Math.Round(100.0 * c.Held / c.Planned, 1) : null,
+                }, ct);
+            })
+            .WithSummary("A unit's yearly plan against what was held, by month and platform, as .xlsx");
         plans.MapPost("/", async (PlanInput input, Planning p, CancellationToken ct) =>
         {
             var e = await p.AddPlanAsync(input, ct);
@@ -122,6 +167,21 @@ internal static class ActivityEndpoints
         var projects = app.MapGroup("/api/v1/projects").WithTags("Activities").RequireAuthorization();
         projects.MapGet("/", async (Planning p, CancellationToken ct, Guid? platform = null, Guid? unit = null) => TypedResults.Ok(await p.ProjectsAsync(platform, unit, ct)))
             .WithSummary("The project library (项目库), by platform and unit");
+        projects.MapGet("/export", (Planning p, Infrastructure.ListExport export, CancellationToken ct, Guid? platform = null, Guid? unit = null) =>
+                export.ListAsync("projects", "项目库", () => p.ProjectsAsync(platform, unit, ct), r => new Dictionary<string, object?>
+                {
+                    ["项目名称"] = r.Name,
+                    ["单位"] = r.Unit.Name,
+                    ["队伍"] = r.Team ?? "",
+                    ["服务平台"] = r.Platform ?? "",
+                    ["项目目标"] = r.Goals ?? "",
+                    ["开始日期"] = r.StartsOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                    ["结束日期"] = r.EndsOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                    ["合作方"] = r.Partners ?? "",
+                    ["活动数"] = r.Activities,
+                    ["订单数"] = r.Orders,
+                }, ct))
+            .WithSummary("The project library as .xlsx, with its filters");
         projects.MapPost("/", async (ProjectInput input, Planning p, CancellationToken ct) =>
         {
             var project = await p.CreateProjectAsync(input, ct);

@@ -48,6 +48,14 @@ internal sealed class ActivityUseCases(AppDbContext db, AuditLog audit, TimeProv
         _ => s.ToString(),
     };
 
+    public static string StatusName(string status) => Enum.TryParse<ActivityStatus>(status, out var s) ? s switch
+    {
+        ActivityStatus.Published => "已发布",
+        ActivityStatus.Cancelled => "已取消",
+        ActivityStatus.Finished => "已结束",
+        _ => status,
+    } : status;
+
     public async Task<ActivityRules> RulesAsync(CancellationToken ct)
     {
         var rules = await db.Set<ActivityRules>().FirstOrDefaultAsync(ct);

@@ -64,6 +64,22 @@ internal static class OrderEndpoints
                 double? lng = null, double? radiusKm = null, int page = 1, int pageSize = 50) =>
                 TypedResults.Ok(await q.ListAsync(view, state, unit, lat, lng, radiusKm, page, pageSize, ct)))
             .WithSummary("Orders you can see. view=todo (yours to handle, overdue first), mine (you asked), claimable (open for volunteers; lat/lng/radiusKm)");
+        g.MapGet("/export", (OrderQueries q, Infrastructure.ListExport export, CancellationToken ct, string? view = null, string? state = null, Guid? unit = null) =>
+                export.PagedAsync("orders", "服务订单", (page, size) => q.ListAsync(view, state, unit, null, null, null, page, size, ct), o => new Dictionary<string, object?>
+                {
+                    ["订单编号"] = o.Number,
+                    ["服务内容"] = o.Title,
+                    ["服务平台"] = o.Platform,
+                    ["状态"] = o.StateName,
+                    ["当前环节"] = o.Step,
+                    ["承办"] = o.Holder,
+                    ["服务地点"] = o.Place.Name,
+                    ["下单时间"] = Infrastructure.DistrictTime.Minute(o.CreatedAt),
+                    ["办理期限"] = o.DueAt is { } due ? Infrastructure.DistrictTime.Minute(due) : "",
+                    ["超时"] = o.Overdue ? "是" : "否",
+                    ["疑似重复"] = o.PossibleDuplicate ? "是" : "否",
+                }, ct))
+            .WithSummary("The orders list as .xlsx, with the list's filters (view, state, unit); admins and leaders");
         g.MapGet("/notices", async (OrderQueries q, CancellationToken ct, int take = 20) => TypedResults.Ok(await q.NoticesAsync(take, ct)))
             .WithSummary("Notices to you: orders that came to your units or the teams you lead, escalations and overdue warnings");
         g.MapGet("/board", async (OrderQueries q, CancellationToken ct, Guid? unit = null) => TypedResults.Ok(await q.BoardAsync(unit, ct)))

@@ -10,11 +10,13 @@ internal sealed record RequestedCorrection(Guid Id, string Status);
 internal static class RecordEndpoints
 {
     public static IServiceCollection AddRecords(this IServiceCollection services) => services
-        .AddScoped<VolunteerRecords>().AddScoped<IssueCertificate>().AddScoped<KeepRecords>().AddScoped<ExportRecords>().AddOutboxSubscriber<RecordKeeper>();
+        .AddScoped<VolunteerRecords>().AddScoped<IssueCertificate>().AddScoped<KeepRecords>().AddScoped<ExportRecords>().AddScoped<StartBulkCertificates>()
+        .AddOutboxSubscriber<RecordKeeper>();
 
     /// <summary>Where the QR code of a certificate leads: the public verification page.</summary>
-    public static string VerifyUrl(HttpContext http, IConfiguration config, string code) =>
-        $"{Infrastructure.PublicUrls.Base(http, config)}/c/{Uri.EscapeDataString(code)}";
+    public static string VerifyUrl(HttpContext http, IConfiguration config, string code) => VerifyUrl(Infrastructure.PublicUrls.Base(http, config), code);
+
+    public static string VerifyUrl(string publicBase, string code) => $"{publicBase}/c/{Uri.EscapeDataString(code)}";
 
     public static IEndpointRouteBuilder MapRecords(this IEndpointRouteBuilder app)
     {
@@ -66,6 +68,28 @@ internal static class RecordEndpoints
         app.MapGet("/api/v1/certificates/{code}", async Task<Ok<CertificateCheck>> (string code, IssueCertificate issue, CancellationToken ct) =>
                 TypedResults.Ok((await issue.CheckAsync(code, ct)).Check))
             .WithTags("Records").AllowAnonymous().WithSummary("Verify a certificate by the code its QR links to: genuine and unchanged, or not (404 when unknown)");
+
+        var bulk = app.MapGroup("/api/v1/certificates/bulk").WithTags("Records").RequireAuthorization();
+        bulk.MapPost("/", async (BulkCertificateInput input, StartBulkCertificates start, HttpContext http, IConfiguration config, CancellationToken ct) =>
+            {
+                var job = await start.RunAsync(input, Infrastructure.PublicUrls.Base(http, config), ct);
+                return TypedResults.Accepted($"/api/v1/certificates/bulk/{job.Id}", BulkCertificateView.From(job));
+            })
+            .WithSummary("Issue the certificates of everyone who served in an activity (activityId) or of a team's members (teamId) over a period, " +
+                         "as one zip (admins of the organising unit); poll the returned location for progress");
+        bulk.MapGet("/{id:guid}", (Guid id, Infrastructure.Jobs.ImportJobs jobs, Infrastructure.Tenancy.DataScope scope) =>
+                jobs.Find(id, scope.UserId) is { Kind: StartBulkCertificates.Kind } job ? Results.Ok(BulkCertificateView.From(job)) : Results.NotFound())
+            .WithSummary("Progress of a bulk issue you started: processed of total, issued, skipped with reasons, and the zip's URL when done");
+        bulk.MapGet("/{id:guid}/zip", (Guid id, Infrastructure.Jobs.ImportJobs jobs, Infrastructure.Tenancy.DataScope scope, HttpContext http) =>
+                jobs.Find(id, scope.UserId) switch
+                {
+                    null or { Kind: not StartBulkCertificates.Kind } => Infrastructure.Problems.Problems.NotFound(http),
+                    { Done: false } => Infrastructure.Problems.Problems.Create(http, 409, "job-running", "证明还在生成，完成后再下载"),
+                    { ResultFile: { } file } => Results.File(file, "application/zip", $"志愿服务记录证明-{DateTime.UtcNow:yyyyMMdd}.zip"),
+                    _ => Infrastructure.Problems.Problems.Create(http, 404, "no-certificates", "这次没有开具任何证明"),
+                })
+            .Produces(200, contentType: "application/zip")
+            .WithSummary("The certificates of a finished bulk issue, one PDF a volunteer, as a zip");
 
         app.MapGet("/api/v1/teams/{id:guid}/work", async (Guid id, VolunteerRecords r, CancellationToken ct, int take = 20) =>
                 TypedResults.Ok(await r.TeamWorkAsync(id, take, ct)))

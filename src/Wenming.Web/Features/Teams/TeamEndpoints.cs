@@ -66,6 +66,15 @@ internal static class TeamEndpoints
         var demands = app.MapGroup("/api/v1/demands").WithTags("Teams").RequireAuthorization();
         demands.MapGet("/", async (TeamUseCases t, CancellationToken ct, int page = 1, int pageSize = 50) => TypedResults.Ok(await t.DemandsAsync(page, pageSize, ct)))
             .WithSummary("The demand menu: needs raised in your subtree that no menu covers yet (admins, team leaders)");
+        demands.MapGet("/export", (TeamUseCases t, Infrastructure.ListExport export, CancellationToken ct) =>
+                export.PagedAsync("demands", "需求菜单", (page, size) => t.DemandsAsync(page, size, ct), d => new Dictionary<string, object?>
+                {
+                    ["需求内容"] = d.Text,
+                    ["服务平台"] = d.Platform ?? "",
+                    ["提出单位"] = d.Unit.Name,
+                    ["提出时间"] = Infrastructure.DistrictTime.Minute(d.CreatedAt),
+                }, ct))
+            .WithSummary("The demand menu as .xlsx (admins, leaders)");
         demands.MapPost("/", async (DemandInput input, TeamUseCases t, CancellationToken ct) =>
         {
             var d = await t.RaiseDemandAsync(input, ct);

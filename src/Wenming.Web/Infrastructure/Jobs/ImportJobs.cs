@@ -25,6 +25,15 @@ internal sealed class ImportProgress(Guid id, Guid ownerUserId, string kind)
     /// <summary>The failed rows with their original cells and reasons (<see cref="ImportErrorWorkbook"/>), once written.</summary>
     public string? ErrorWorkbook { get; set; }
 
+    /// <summary>What the job works on, as its page names it (the activity or team whose certificates are issued).</summary>
+    public string? Title { get; set; }
+
+    /// <summary>How many items the job has to go through, when known at the start (a bulk issue of certificates).</summary>
+    public int? Total { get; set; }
+
+    /// <summary>What the job produced (a zip of certificates), once written; deleted with the job.</summary>
+    public string? ResultFile { get; set; }
+
     public int ErrorCount => _errors.Count;
 
     /// <summary>Rows refused, however many reasons each has.</summary>
@@ -50,7 +59,7 @@ internal sealed class ImportProgress(Guid id, Guid ownerUserId, string kind)
 }
 
 /// <summary>
-/// Imports run in the background and report progress here. Kept in memory: a job belongs to the instance that runs
+/// Imports (and other long work: a bulk issue of certificates) run in the background and report progress here. Kept in memory: a job belongs to the instance that runs
 /// it, and an import is short-lived (minutes); the result (rows written or not) is in the database either way.
 /// </summary>
 internal sealed class ImportJobs
@@ -62,7 +71,7 @@ internal sealed class ImportJobs
         foreach (var old in _jobs.Values.Where(j => j.Done && j.FinishedAt < DateTimeOffset.UtcNow.AddHours(-6)).ToList())
         {
             _jobs.TryRemove(old.Id, out _);
-            if (old.ErrorWorkbook is { } file)
+            foreach (var file in new[] { old.ErrorWorkbook, old.ResultFile }.OfType<string>())
             {
                 File.Delete(file);
             }
