@@ -72,4 +72,34 @@ public sealed class RecordPageTests
         Assert.True(await stranger.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 360);
         await stranger.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(HomePageTests.ScreenshotFolder, "certificate-verified-360.png"), FullPage = true });
     }
+
+    [BrowserFact]
+    public async Task An_institute_admin_on_a_phone_issues_an_activitys_certificates_in_bulk_and_watches_them_made()
+    {
+        var host = TestHosts.Get("Sqlite");
+        var baseUrl = host.CreateClient().BaseAddress!.ToString();
+        var (activity, volunteers) = await BulkCertificateTests.DemoActivityAsync(host);
+        Directory.CreateDirectory(HomePageTests.ScreenshotFolder);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await HomePageTests.LaunchAsync(playwright);
+
+        var admin = await HomePageTests.SignInAsync(browser, baseUrl, TestHost.Phone(Hongta, "01"), 360, 740);
+        await admin.GotoAsync("/Records");
+        await admin.ClickAsync("#bulk-certificates");
+        await admin.WaitForURLAsync("**/Records/Bulk");
+        await admin.SelectOptionAsync("#bulk-activity", activity.ToString());
+        await admin.ClickAsync("#bulk-activity-submit");
+        await admin.WaitForSelectorAsync("#bulk-progress");
+        Assert.Equal(volunteers.ToString(System.Globalization.CultureInfo.InvariantCulture), await admin.GetAttributeAsync("#bulk-bar", "max"));
+        await admin.WaitForSelectorAsync("#bulk-download", new() { Timeout = 60_000 });
+        Assert.Equal(volunteers.ToString(System.Globalization.CultureInfo.InvariantCulture), await admin.InnerTextAsync("#bulk-issued"));
+        Assert.Equal(await admin.GetAttributeAsync("#bulk-bar", "max"), await admin.EvaluateAsync<string>("document.getElementById('bulk-bar').value.toString()"));
+        Assert.True(await admin.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 360);
+        await admin.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(HomePageTests.ScreenshotFolder, "bulk-certificates-360.png"), FullPage = true });
+
+        var download = await admin.RunAndWaitForDownloadAsync(() => admin.ClickAsync("#bulk-download"));
+        Assert.EndsWith(".zip", download.SuggestedFilename, StringComparison.Ordinal);
+        using var zip = System.IO.Compression.ZipFile.OpenRead(await download.PathAsync());
+        Assert.Equal(volunteers, zip.Entries.Count);
+    }
 }
