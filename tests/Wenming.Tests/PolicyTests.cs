@@ -212,6 +212,23 @@ public sealed class PolicyTests
         // Progress and zip of a bulk issue: only for the admin who started it (RecordTests), so a unit's id as the job is 404 to everyone.
         ["GET /api/v1/certificates/bulk/{id}"] = (_, _) => false,
         ["GET /api/v1/certificates/bulk/{id}/zip"] = (_, _) => false,
+        ["GET /api/v1/honours/titles"] = (_, _) => true,
+        ["PUT /api/v1/honours/titles"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00", // an empty list: 400 for the center
+        ["GET /api/v1/honours/rules"] = (_, _) => true,
+        ["PUT /api/v1/honours/rules"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00", // out of range: 400 for the center
+        ["POST /api/v1/honours/awards"] = (a, _) => a.Role == Role.Admin, // nothing chosen: 400 for admins
+        // An honour given on the target unit: withdrawn (400 without a reason) by its admins and those above.
+        ["POST /api/v1/honours/awards/{id}/withdraw"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["GET /api/v1/honours/board"] = (_, _) => true,
+        ["POST /api/v1/honours/monthly-stars"] = (a, _) => a.Role == Role.Admin, // a month before 2000: 400 for admins
+        ["GET /api/v1/honours/rounds"] = (_, _) => true,
+        ["POST /api/v1/honours/rounds"] = (a, _) => a.Role == Role.Admin, // nothing chosen: 400 for admins
+        // A vote open on the target unit: public to the whole district, run by the unit's admins and those above.
+        ["GET /api/v1/honours/rounds/{id}"] = (_, r) => r != Relation.OtherDistrict,
+        ["POST /api/v1/honours/rounds/{id}/votes"] = (_, r) => r != Relation.OtherDistrict, // no nominee chosen: 400
+        ["POST /api/v1/honours/rounds/{id}/nominees"] = (a, r) => a.Role == Role.Admin && Reach(r), // nothing filled in: 400
+        ["POST /api/v1/honours/rounds/{id}/close"] = (a, r) => a.Role == Role.Admin && Reach(r), // still open: 422
+        ["GET /Honours"] = (_, _) => true,
     };
 
     /// <summary>Open to anyone, signed in or not.</summary>
@@ -230,6 +247,8 @@ public sealed class PolicyTests
         "GET /open311/v2/{**path}",
         // A certificate's verification, where its QR code leads.
         "GET /api/v1/certificates/{code}", "GET /c/{code}",
+        // A station's honour board, for its wall.
+        "GET /h/{code}",
     ];
 
     private static bool Reach(Relation r) => r is Relation.Own or Relation.Child;
@@ -421,6 +440,14 @@ public sealed class PolicyTests
                 photoId = await Activities.ActivityData.GivePhotoAsync(host, target);
             }
         }
+        else if (key.Contains("/honours/rounds/{id}", StringComparison.Ordinal))
+        {
+            target = await Honours.HonourData.RoundOnUnitAsync(host, target);
+        }
+        else if (key.Contains("/honours/awards/{id}", StringComparison.Ordinal))
+        {
+            target = await Honours.HonourData.AwardOnUnitAsync(host, target);
+        }
         else if (key.Contains("/activity-library/{id}", StringComparison.Ordinal))
         {
             target = await Activities.ActivityData.ProposalOnUnitAsync(host, target);
@@ -516,7 +543,21 @@ public sealed class PolicyTests
             case "POST /api/v1/activity-library":
             case "POST /api/v1/activities":
             case "POST /api/v1/certificates/bulk":
+            case "POST /api/v1/honours/awards":
+            case "POST /api/v1/honours/rounds":
+            case "POST /api/v1/honours/awards/{id}/withdraw":
+            case "POST /api/v1/honours/rounds/{id}/votes":
+            case "POST /api/v1/honours/rounds/{id}/nominees":
                 body = new { };
+                break;
+            case "PUT /api/v1/honours/titles":
+                body = Array.Empty<object>();
+                break;
+            case "PUT /api/v1/honours/rules":
+                body = new { starsPerUnit = 0, minHours = 0, ratingWeight = 0, version = 0 };
+                break;
+            case "POST /api/v1/honours/monthly-stars":
+                body = new { month = "1999-01" };
                 break;
             case "POST /api/v1/projects":
             case "POST /api/v1/plans":

@@ -9,6 +9,7 @@ using Wenming.Web.Features.Accounts;
 using Wenming.Web.Features.Activities;
 using Wenming.Web.Features.Audit;
 using Wenming.Web.Features.Demo;
+using Wenming.Web.Features.Honours;
 using Wenming.Web.Features.Orders;
 using Wenming.Web.Features.Organization;
 using Wenming.Web.Features.Records;
@@ -142,7 +143,7 @@ internal static class PlatformSetup
         services.AddSingleton(sp => Infrastructure.PersonalData.PersonalDataProtector.FromConfiguration(config, builder.Environment));
         services.AddSingleton<Infrastructure.Files.IFileStore>(new Infrastructure.Files.LocalFileStore(
             config["Files:Root"] ?? Path.Combine(builder.Environment.ContentRootPath, "data", "files")));
-        services.AddAccounts().AddOrganization().AddVolunteers().AddTeams().AddOrders().AddActivities().AddRecords().AddScoped<AuditQueries>().AddScoped<DemoSeeder>().AddScoped<DemoPeopleSeeder>().AddScoped<DemoRecords>()
+        services.AddAccounts().AddOrganization().AddVolunteers().AddTeams().AddOrders().AddActivities().AddRecords().AddHonours().AddScoped<AuditQueries>().AddScoped<DemoSeeder>().AddScoped<DemoPeopleSeeder>().AddScoped<DemoRecords>()
             .AddScoped<Features.Home.HomeFigures>();
     }
 
@@ -185,6 +186,7 @@ internal static class PlatformSetup
         app.MapOrders();
         app.MapActivities();
         app.MapRecords();
+        app.MapHonours();
         app.MapRazorPages();
     }
 

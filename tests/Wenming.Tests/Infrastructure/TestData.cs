@@ -10,6 +10,8 @@ internal static class TestData
     public const int Hongta = 4;
     public const string HongtaCode = "530402";
     public const string JiulongpoCode = "500107";
+    public const int Ledu = 5;
+    public const string LeduCode = "630202";
 
     private const string GivenNameCharacters = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红";
 
@@ -34,6 +36,8 @@ internal static class TestData
     }
 
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object body) => client.PostAsJsonAsync(url, body);
+
+    public static Task<HttpResponseMessage> PutJsonAsync(this HttpClient client, string url, object body) => client.PutAsJsonAsync(url, body);
 
     /// <summary>A code no other test run uses, so tests that create units do not collide.</summary>
     public static string UniqueCode(string prefix) => $"{prefix}-T{Guid.NewGuid().ToString("N")[..8]}";

@@ -18,8 +18,6 @@ namespace Wenming.Tests.Records;
 /// <summary>Service records made from the order and attendance events, hours and stars, and certificates anyone can verify.</summary>
 public sealed class RecordTests
 {
-    private const int Ledu = 5;
-
     public static TheoryData<string> Providers => TestHosts.Providers();
 
     /// <summary>
