@@ -143,7 +143,7 @@ internal static class PlatformSetup
         services.AddSingleton(sp => Infrastructure.PersonalData.PersonalDataProtector.FromConfiguration(config, builder.Environment));
         services.AddSingleton<Infrastructure.Files.IFileStore>(new Infrastructure.Files.LocalFileStore(
             config["Files:Root"] ?? Path.Combine(builder.Environment.ContentRootPath, "data", "files")));
-        services.AddAccounts().AddOrganization().AddVolunteers().AddTeams().AddOrders().AddActivities().AddRecords().AddHonours().AddScoped<AuditQueries>().AddScoped<DemoSeeder>().AddScoped<DemoPeopleSeeder>().AddScoped<DemoRecords>()
+        services.AddAccounts().AddOrganization().AddVolunteers().AddTeams().AddOrders().AddActivities().AddRecords().AddHonours().AddScoped<AuditQueries>().AddScoped<DemoSeeder>().AddScoped<DemoPeopleSeeder>().AddScoped<DemoRecords>().AddScoped<DemoHonours>()
             .AddScoped<Features.Home.HomeFigures>();
     }
 
@@ -201,6 +201,7 @@ internal static class PlatformSetup
         {
             await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(CancellationToken.None);
             await scope.ServiceProvider.GetRequiredService<DemoRecords>().SeedAsync(CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<DemoHonours>().SeedAsync(CancellationToken.None);
         }
 
         var urls = app.Urls.Count > 0 ? string.Join(", ", app.Urls) : app.Configuration["urls"] ?? "http://127.0.0.1:5080";

@@ -135,7 +135,9 @@ public sealed class BulkCertificateTests
         Assert.Equal(total, job.GetProperty("processed").GetInt32());
         Assert.Equal(0, job.GetProperty("issued").GetInt32());
         Assert.Equal(total, job.GetProperty("skipped").GetArrayLength());
-        Assert.All(job.GetProperty("skipped").EnumerateArray(), s => Assert.Equal("所选期间没有已确认的服务记录", s.GetProperty("message").GetString()));
+        // Members from elsewhere (other tests add some) are listed as not in the admin's charge.
+        Assert.All(job.GetProperty("skipped").EnumerateArray(), s => Assert.Contains(s.GetProperty("message").GetString(),
+            new[] { "所选期间没有已确认的服务记录", "这位志愿者不在您管理的范围内，由其所在单位开具" }));
         Assert.Equal(JsonValueKind.Null, job.GetProperty("zipUrl").ValueKind);
         Assert.False(string.IsNullOrEmpty(job.GetProperty("failure").GetString()));
     }

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Wenming.Web.Features.Activities;
 using Wenming.Web.Features.Volunteers;
 using Wenming.Web.Infrastructure.Data;
-using Wenming.Web.Infrastructure.Tenancy;
 
 namespace Wenming.Web.Features.Demo;
 
@@ -140,35 +139,10 @@ internal sealed class DemoRecords(IServiceScopeFactory scopes, TimeProvider cloc
             return template.Id;
         }, ct);
 
-    private async Task<Guid?> UserAsync(string phone, CancellationToken ct) =>
-        await WithSystemAsync(db => db.Users.Where(u => u.UserName == phone).Select(u => (Guid?)u.Id).FirstOrDefaultAsync(ct));
+    private Task<Guid?> UserAsync(string phone, CancellationToken ct) => DemoScopes.UserAsync(scopes, phone, ct);
 
-    private async Task<T> WithSystemAsync<T>(Func<AppDbContext, Task<T>> work)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<DataScope>().EnterSystem();
-        return await work(scope.ServiceProvider.GetRequiredService<AppDbContext>());
-    }
+    private Task<T> WithSystemAsync<T>(Func<AppDbContext, Task<T>> work) => DemoScopes.WithSystemAsync(scopes, work);
 
-    /// <summary>Runs <paramref name="work"/> as the person would: their district, their roles, their name.</summary>
-    private async Task<T> AsAsync<T>(Guid userId, Guid districtId, Func<IServiceProvider, Task<T>> work, CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var sp = scope.ServiceProvider;
-        var data = sp.GetRequiredService<DataScope>();
-        var db = sp.GetRequiredService<AppDbContext>();
-        data.SetDistrict(districtId);
-        var grants = await ScopeLoader.LoadGrantsAsync(db, userId, ct);
-        var user = await db.Users.Where(u => u.Id == userId).Select(u => new { u.PhoneNumber, u.DisplayName }).FirstAsync(ct);
-        data.SetUser(userId, districtId, user.PhoneNumber, grants, user.DisplayName);
-        return await work(sp);
-    }
-
-    /// <summary>The moment the demo's past steps happened at.</summary>
-    private sealed class SettableClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
+    private Task<T> AsAsync<T>(Guid userId, Guid districtId, Func<IServiceProvider, Task<T>> work, CancellationToken ct) =>
+        DemoScopes.AsAsync(scopes, userId, districtId, work, ct);
 }

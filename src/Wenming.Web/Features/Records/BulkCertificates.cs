@@ -145,6 +145,11 @@ internal sealed class StartBulkCertificates(AppDbContext db, ImportJobs jobs, Au
                     {
                         job.Add(new RowError(i + 1, name, message));
                     }
+                    catch (NotVisibleException)
+                    {
+                        // A team member registered at a station outside the admin's subtree: their own units certify them.
+                        job.Add(new RowError(i + 1, name, "这位志愿者不在您管理的范围内，由其所在单位开具"));
+                    }
 
                     job.RowsRead = i + 1;
                 }
