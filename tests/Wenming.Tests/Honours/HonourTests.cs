@@ -201,4 +201,19 @@ public sealed class HonourTests
         Assert.Empty(again.GetProperty("awarded").EnumerateArray());
         Assert.Equal(stars.Count, await host.WithDbAsync(db => db.Set<HonourAward>().CountAsync(a => a.UnitId == station && a.Period == month && a.Method == AwardMethod.Monthly)));
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task The_demo_districts_start_with_honours_on_the_board_and_a_vote_open_to_their_accounts(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var resident = await host.ClientAsAsync(TestHost.Phone(Hongta, "20"));
+        var board = (await resident.GetJsonAsync("/api/v1/honours/board")).EnumerateArray().ToList();
+        Assert.Contains(board, a => a.GetProperty("recipient").GetString() == "Household");
+        Assert.Contains(board, a => a.GetProperty("method").GetString() == "投票评选");
+        var rounds = (await resident.GetJsonAsync("/api/v1/honours/rounds")).EnumerateArray().ToList();
+        Assert.Contains(rounds, r => r.GetProperty("state").GetString() == "open" && r.GetProperty("nominees").GetArrayLength() == 3);
+        var finished = rounds.First(r => r.GetProperty("state").GetString() == "closed" && r.GetProperty("name").GetString()!.StartsWith("上季度", StringComparison.Ordinal));
+        Assert.Single(finished.GetProperty("nominees").EnumerateArray(), n => n.GetProperty("won").GetBoolean());
+    }
 }
