@@ -195,12 +195,15 @@ public sealed class PolicyTests
         ["GET /api/v1/volunteers/{id}/records"] = (a, r) => a.Role is Role.Admin or Role.Leader && Reach(r),
         ["GET /api/v1/volunteers/{id}/certificate"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["POST /api/v1/volunteers/{id}/records"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["GET /api/v1/volunteers/{id}/stars"] = (a, r) => a.Role is Role.Admin or Role.Leader && Reach(r),
+        ["POST /api/v1/volunteers/{id}/stars"] = (a, r) => a.Role == Role.Admin && Reach(r), // hours short of a star: 422 once allowed
         ["GET /api/v1/teams/{id}/work"] = (_, r) => Reach(r),
         ["GET /api/v1/records/rules"] = (_, _) => true,
         ["PUT /api/v1/records/rules"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00",
         ["GET /api/v1/records/correction-requests"] = (a, _) => a.Role == Role.Admin,
         ["GET /api/v1/records/ranking"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         ["GET /api/v1/records/export"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        ["GET /api/v1/records/totals"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         // A volunteer's pending request about a record the target unit organised: its admins and those above answer (400 without a reason).
         ["POST /api/v1/records/correction-requests/{id}/accept"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["POST /api/v1/records/correction-requests/{id}/refuse"] = (a, r) => a.Role == Role.Admin && Reach(r),
@@ -565,6 +568,7 @@ public sealed class PolicyTests
             case "POST /api/v1/activities/{id}/check-ins":
             case "PUT /api/v1/records/rules":
             case "POST /api/v1/volunteers/{id}/records":
+            case "POST /api/v1/volunteers/{id}/stars":
             case "POST /api/v1/records/correction-requests/{id}/accept":
             case "POST /api/v1/records/correction-requests/{id}/refuse":
             case "POST /api/v1/records/{recordId:guid}/correction-requests":

@@ -9,9 +9,35 @@ using Wenming.Web.Infrastructure.Problems;
 namespace Wenming.Web.Features.Records;
 
 /// <summary>服务时长与证明: a volunteer's hours, star and records, and the certificate to download; admins open it for a volunteer.</summary>
-internal sealed class IndexModel(VolunteerRecords records, IssueCertificate certificates, KeepRecords keep, AppDbContext db, IConfiguration config, TimeProvider clock)
-    : PageModel
+internal sealed class IndexModel(VolunteerRecords records, IssueCertificate certificates, KeepRecords keep, StarLevels starLevels, AppDbContext db,
+    IConfiguration config, TimeProvider clock) : PageModel
 {
+    /// <summary>The star reached and certified, and who certifies the next.</summary>
+    public StarStanding? Stars { get; private set; }
+
+    /// <summary>For admins and leaders: their unit's cumulative hours, its children's and its teams'.</summary>
+    public UnitTotals? Totals { get; private set; }
+
+    /// <summary>An admin of the level the district names certifies the volunteer's next star.</summary>
+    public async Task<IActionResult> OnPostCertifyStarAsync(Guid volunteerId, CancellationToken ct)
+    {
+        try
+        {
+            var standing = await starLevels.CertifyAsync(volunteerId, new CertifyStarInput(null), ct);
+            Message = $"已认定{RecordRules.StarName(standing.Certified)}";
+        }
+        catch (NotVisibleException)
+        {
+            return NotFound();
+        }
+        catch (Exception e) when (InputException.PageMessage(e) is { } message)
+        {
+            Message = message;
+        }
+
+        return await OnGetAsync(volunteerId, ct);
+    }
+
     public HoursSummary? Hours { get; private set; }
     public Paged<RecordView>? Records { get; private set; }
     public IReadOnlyList<int> StarHours { get; private set; } = RecordRules.DefaultStarHours;
@@ -71,6 +97,7 @@ internal sealed class IndexModel(VolunteerRecords records, IssueCertificate cert
         if (db.Scope.IsAdmin || db.Scope.Has(Accounts.Role.Leader))
         {
             Ranking = await records.RankingAsync(20, ct);
+            Totals = await starLevels.UnitTotalsAsync(null, ct);
         }
 
         if (db.Scope.IsAdmin)
@@ -96,6 +123,7 @@ internal sealed class IndexModel(VolunteerRecords records, IssueCertificate cert
         }
 
         StarHours = await records.StarHoursAsync(ct);
+        Stars = await starLevels.StandingAsync(id.Value, ct);
         Own = id == mine;
         return Page();
     }

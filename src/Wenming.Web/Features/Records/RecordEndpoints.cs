@@ -10,7 +10,7 @@ internal sealed record RequestedCorrection(Guid Id, string Status);
 internal static class RecordEndpoints
 {
     public static IServiceCollection AddRecords(this IServiceCollection services) => services
-        .AddScoped<VolunteerRecords>().AddScoped<IssueCertificate>().AddScoped<KeepRecords>().AddScoped<ExportRecords>().AddScoped<StartBulkCertificates>()
+        .AddScoped<VolunteerRecords>().AddScoped<IssueCertificate>().AddScoped<KeepRecords>().AddScoped<ExportRecords>().AddScoped<StartBulkCertificates>().AddScoped<StarLevels>()
         .AddOutboxSubscriber<RecordKeeper>();
 
     /// <summary>Where the QR code of a certificate leads: the public verification page.</summary>
@@ -36,6 +36,10 @@ internal static class RecordEndpoints
             .Produces(200, contentType: "application/pdf")
             .WithSummary("志愿服务记录证明 over a period as a PDF: the volunteer for all their records, an admin for what units in their charge organised");
 
+        g.MapGet("/stars", async (Guid id, StarLevels stars, CancellationToken ct) => TypedResults.Ok(await stars.StandingAsync(id, ct)))
+            .WithSummary("The star the volunteer's hours reach, the one certified (星级认定), and which unit certifies the next");
+        g.MapPost("/stars", async (Guid id, CertifyStarInput input, StarLevels stars, CancellationToken ct) => TypedResults.Ok(await stars.CertifyAsync(id, input, ct)))
+            .WithSummary("Certify the next star the volunteer's hours reach (admins of the level the district names for it, over the volunteer's home)");
         g.MapPost("/records", async (Guid id, BackfillInput input, KeepRecords keep, CancellationToken ct) =>
             {
                 var record = await keep.BackfillAsync(id, input, ct);
@@ -52,6 +56,8 @@ internal static class RecordEndpoints
             .WithSummary("The volunteer asks the organising unit to correct one service's time, with the reason");
         corrections.MapGet("/ranking", async (VolunteerRecords r, CancellationToken ct, int take = 50) => TypedResults.Ok(await r.RankingAsync(take, ct)))
             .WithSummary("The volunteers of your subtree with the most confirmed hours, with their star levels (admins and leaders)");
+        corrections.MapGet("/totals", async (StarLevels stars, CancellationToken ct, Guid? unit = null) => TypedResults.Ok(await stars.UnitTotalsAsync(unit, ct)))
+            .WithSummary("A unit's cumulative confirmed hours and volunteers, each child unit's beside it, and its teams' hours (admins and leaders)");
         corrections.MapGet("/export", async (ExportRecords export, CancellationToken ct, DateOnly? from = null, DateOnly? to = null) =>
                 TypedResults.File(await export.RunAsync(from, to, ct), Organization.OrganizationEndpoints.XlsxType, $"service-records-{DateTime.UtcNow:yyyyMMdd}.xlsx"))
             .Produces(200, contentType: Organization.OrganizationEndpoints.XlsxType)

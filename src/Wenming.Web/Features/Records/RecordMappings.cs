@@ -6,8 +6,20 @@ using Wenming.Web.Infrastructure.Tenancy;
 namespace Wenming.Web.Features.Records;
 
 internal sealed class RecordMappings : IEntityTypeConfiguration<ServiceRecord>, IEntityTypeConfiguration<RecordRules>, IEntityTypeConfiguration<Certificate>,
-    IEntityTypeConfiguration<CorrectionRequest>, IEntityTypeConfiguration<VolunteerTotal>
+    IEntityTypeConfiguration<CorrectionRequest>, IEntityTypeConfiguration<VolunteerTotal>, IEntityTypeConfiguration<StarCertification>
 {
+    /// <summary>One certification a star and volunteer, whoever certifies it twice at once.</summary>
+    public void Configure(EntityTypeBuilder<StarCertification> b)
+    {
+        b.ToTable("star_certifications");
+        b.Property(c => c.Id).ValueGeneratedNever();
+        b.Property(c => c.UnitName).HasMaxLength(100);
+        b.Property(c => c.CertifiedByName).HasMaxLength(50);
+        b.HasIndex(c => new { c.VolunteerId, c.Star }).IsUnique();
+        b.HasOne<Volunteers.Volunteer>().WithMany().HasForeignKey(c => c.VolunteerId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Unit>().WithMany().HasForeignKey(c => c.UnitId).OnDelete(DeleteBehavior.Restrict);
+    }
+
     /// <summary>Append-only: triggers made by the migration refuse an update or a delete of a record or a certificate.</summary>
     public void Configure(EntityTypeBuilder<ServiceRecord> b)
     {

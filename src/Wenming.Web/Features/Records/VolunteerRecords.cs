@@ -22,9 +22,10 @@ internal sealed record RecordView(Guid Id, string Source, string SourceName, Gui
 /// <summary>One place in a ranking by cumulative confirmed hours.</summary>
 internal sealed record RankedVolunteer(int Rank, Guid VolunteerId, string Name, string? Number, string HomeUnit, decimal Hours, int Star, string StarName);
 
-internal sealed record RecordRulesView(IReadOnlyList<int> StarHours, bool BackfillEarnsPoints, bool CanEdit);
+internal sealed record RecordRulesView(IReadOnlyList<int> StarHours, IReadOnlyList<string> StarCertifiers, string YearEnd, bool BackfillEarnsPoints, bool CanEdit);
 
-internal sealed record RecordRulesInput(IReadOnlyList<int>? StarHours, bool? BackfillEarnsPoints);
+/// <summary>What the center changes; what it leaves out stays as it was. <c>yearEnd</c> is "MM-dd", <c>starCertifiers</c> five of Station, Institute, Center.</summary>
+internal sealed record RecordRulesInput(IReadOnlyList<int>? StarHours, bool? BackfillEarnsPoints, IReadOnlyList<string>? StarCertifiers = null, string? YearEnd = null);
 
 /// <summary>Reading a volunteer's records and hours: the volunteer themself, and the admins and leaders over their home station.</summary>
 internal sealed class VolunteerRecords(AppDbContext db, DistrictCache cache, Teams.TeamUseCases teams, TimeProvider clock)
@@ -52,7 +53,8 @@ internal sealed class VolunteerRecords(AppDbContext db, DistrictCache cache, Tea
         var starHours = await StarHoursAsync(ct);
         var star = RecordRules.Star(starHours, total);
         var platforms = await PlatformDirectory.AllAsync(db, cache, Scope.DistrictId, ct);
-        var byYear = entries.GroupBy(e => TimeZoneInfo.ConvertTime(e.StartedAt, DistrictTimeJsonConverter.Zone).Year)
+        var yearEnd = await db.Set<RecordRules>().Where(r => r.DistrictId == Scope.DistrictId).Select(r => (int?)r.YearEnd).FirstOrDefaultAsync(ct) ?? 1231;
+        var byYear = entries.GroupBy(e => RecordRules.ServiceYear(DistrictTime.Today(e.StartedAt), yearEnd))
             .Select(g => new YearHours(g.Key, RecordRules.Hours(g.Sum(e => (long)e.Minutes)))).Where(y => y.Hours != 0).OrderByDescending(y => y.Year).ToList();
         var byPlatform = entries.GroupBy(e => e.PlatformId)
             .Select(g => new PlatformHours(g.Key, platforms.FirstOrDefault(p => p.Id == g.Key)?.Name ?? "", RecordRules.Hours(g.Sum(e => (long)e.Minutes))))
@@ -111,7 +113,10 @@ internal sealed class VolunteerRecords(AppDbContext db, DistrictCache cache, Tea
     public async Task<RecordRulesView> RulesAsync(CancellationToken ct)
     {
         var rules = await db.Set<RecordRules>().AsNoTracking().FirstOrDefaultAsync(r => r.DistrictId == Scope.DistrictId, ct);
-        return new RecordRulesView(rules?.StarHours ?? [.. RecordRules.DefaultStarHours], rules?.BackfillEarnsPoints ?? false, Scope.IsCenterAdmin);
+        var certifiers = rules?.StarCertifiers ?? [.. RecordRules.DefaultCertifiers.Select(k => (int)k)];
+        var yearEnd = rules?.YearEnd ?? 1231;
+        return new RecordRulesView(rules?.StarHours ?? [.. RecordRules.DefaultStarHours], [.. certifiers.Select(k => ((UnitKind)k).ToString())],
+            $"{yearEnd / 100:00}-{yearEnd % 100:00}", rules?.BackfillEarnsPoints ?? false, Scope.IsCenterAdmin);
     }
 
     /// <summary>The district's star levels and backfill rule: the center's admins decide them.</summary>
@@ -128,12 +133,24 @@ internal sealed class VolunteerRecords(AppDbContext db, DistrictCache cache, Tea
         var backfill = input.BackfillEarnsPoints ?? rules?.BackfillEarnsPoints ?? false;
         if (rules is null)
         {
-            db.Add(new RecordRules(Scope.DistrictId, starHours, backfill, now));
+            rules = new RecordRules(Scope.DistrictId, starHours, backfill, now);
+            db.Add(rules);
         }
         else
         {
             rules.Change(starHours, backfill, now);
         }
+
+        var certifiers = input.StarCertifiers is { } named
+            ? [.. named.Select(n => Enum.TryParse<UnitKind>(n, true, out var k) ? k : 0)]
+            : rules.StarCertifiers.Select(k => (UnitKind)k).ToList();
+        var yearEnd = rules.YearEnd;
+        if (input.YearEnd is { } end)
+        {
+            yearEnd = DateOnly.TryParseExact("2001-" + end, "yyyy-MM-dd", out var day) ? day.Month * 100 + day.Day : 0;
+        }
+
+        rules.ChangeCertification(certifiers, yearEnd);
 
         await db.SaveChangesAsync(ct);
         return await RulesAsync(ct);
