@@ -53,7 +53,7 @@ internal static class RecordsBench
             var (web, ceilingFolder) = await ProductBench.PublishAsync();
             Console.WriteLine($"Published the platform and the ceiling in {total.Elapsed.TotalSeconds:F0} s");
             var (cluster, connectionString) = await ProductBench.DatabaseAsync(postgres, work, "bench-records",
-                ",auto_explain -c auto_explain.log_min_duration=-1");
+                ",auto_explain"); // auto_explain logs nothing until ExplainAsync turns it on (its default: off)
             using var clusterLease = cluster;
             var seeding = Stopwatch.StartNew();
             using var platform = ProductBench.StartPlatform(web, work, postgres, connectionString, full);
@@ -96,6 +96,7 @@ internal static class RecordsBench
             Console.WriteLine($"Measured as the volunteer {volunteer.Phone} ({volunteer.Name}) and the center admin {admin.Phone}; each round every request " +
                               $"{seconds} s in closed loop ({clients} clients) and the ceiling's primary-key read, in alternating order; {rounds} rounds a stage");
 
+            await AnalyzeAsync(source, postgres);
             var stages = new List<Stage>();
             foreach (var (name, perVolunteer) in new (string, int)[] { ("as the demo seeded", 0), ("one record a volunteer", 1), ($"{per} records a volunteer", per) })
             {
@@ -172,7 +173,7 @@ internal static class RecordsBench
 
             if (postgres)
             {
-                Console.WriteLine("The plans PostgreSQL ran for the platform's statements of 1 ms or more in one request of each kind (auto_explain, ANALYZE):");
+                Console.WriteLine("The plans PostgreSQL ran for the platform's statements of 1 ms or more, 200 requests of each kind (auto_explain, ANALYZE):");
                 Console.WriteLine(await ExplainAsync(http, source, kinds.Where(k => k.Page || k.Ranking)));
             }
 
@@ -296,7 +297,7 @@ internal static class RecordsBench
 
         var log = Path.Combine(Path.GetDirectoryName(await ScalarAsync("SHOW data_directory"))!, "log");
         var start = long.Parse(await ScalarAsync($"SELECT size FROM pg_stat_file('{log}')"), CultureInfo.InvariantCulture);
-        foreach (var (setting, value) in new[] { ("log_analyze", "on"), ("log_min_duration", "'1ms'") })
+        foreach (var (setting, value) in new[] { ("log_analyze", "on"), ("log_min_duration", "0") })
         {
             await ScalarAsync($"ALTER SYSTEM SET auto_explain.{setting} = {value}");
         }
@@ -305,11 +306,8 @@ internal static class RecordsBench
         await Task.Delay(500);
         foreach (var kind in kinds)
         {
-            for (var i = 0; i < 2; i++)
-            {
-                using var response = await http.SendAsync(kind.Request(i));
-                response.EnsureSuccessStatusCode();
-            }
+            // Enough on each pooled connection for PostgreSQL to have weighed a generic plan of the prepared statements.
+            ProductBench.Expect(await LoadGenerator.ClosedLoopAsync(http, kind.Request, 4, TimeSpan.FromSeconds(3), 200), $"explain {kind.Name}");
         }
 
         await ScalarAsync("ALTER SYSTEM RESET auto_explain.log_min_duration");
@@ -318,9 +316,34 @@ internal static class RecordsBench
         await Task.Delay(500);
         var size = long.Parse(await ScalarAsync($"SELECT size FROM pg_stat_file('{log}')"), CultureInfo.InvariantCulture);
         var text = await ScalarAsync($"SELECT pg_read_file('{log}', {start}, {size - start})");
-        var plans = text.Split('\n').SkipWhile(l => !l.Contains("duration:", StringComparison.Ordinal))
-            .Where(l => !l.Contains("parameter", StringComparison.Ordinal) && !l.Contains("configuration file", StringComparison.Ordinal));
-        return string.Join(Environment.NewLine, plans.Take(200).Select(l => "    " + (l.Length > 240 ? l[..240] + "…" : l)));
+        // One entry a statement: "LOG:  duration: N ms  plan:", its text, its plan. By statement: how often, the fastest and
+        // slowest times, and the slowest plan (and the fastest, when it took another plan), for those of 1 ms or more.
+        var entries = System.Text.RegularExpressions.Regex.Split(text, @"\n(?=\S.*LOG:)")
+            .Select(e => System.Text.RegularExpressions.Regex.Match(e, @"duration: ([\d.]+) ms\s+plan:\s*\n\s*Query Text: (.*?)\n(.*)",
+                System.Text.RegularExpressions.RegexOptions.Singleline))
+            .Where(m => m.Success)
+            .Select(m => (Ms: double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Sql: m.Groups[2].Value, Plan: m.Groups[3].Value[Math.Max(0, m.Groups[3].Value.IndexOf("(cost=", StringComparison.Ordinal) is var c and >= 0
+                ? m.Groups[3].Value.LastIndexOf('\n', c) + 1
+                : 0)..].TrimEnd()))
+            .GroupBy(e => e.Sql)
+            .Where(g => g.Max(e => e.Ms) >= 1)
+            .OrderByDescending(g => g.Sum(e => e.Ms));
+        var lines = new List<string>();
+        foreach (var statement in entries.Take(4))
+        {
+            var sorted = statement.OrderBy(e => e.Ms).ToList();
+            lines.Add($"  {sorted.Count} runs, {sorted[0].Ms:F2}–{sorted[^1].Ms:F2} ms (median {sorted[sorted.Count / 2].Ms:F2}): " +
+                      (statement.Key.Length > 400 ? statement.Key[..400] + "…" : statement.Key));
+            var shapes = new[] { ("slowest", sorted[^1]), ("fastest", sorted[0]) }
+                .DistinctBy(x => System.Text.RegularExpressions.Regex.Replace(x.Item2.Plan, @"\(actual.*?\)|[\d.]+", ""));
+            foreach (var (which, entry) in shapes)
+            {
+                lines.Add($"    {which} ({entry.Ms:F2} ms):");
+                lines.AddRange(entry.Plan.Split('\n').Take(40).Select(l => "    " + (l.Length > 200 ? l[..200] + "…" : l)));
+            }
+        }
+
+        return lines.Count == 0 ? $"  (none of 1 ms or more in {size - start:N0} bytes of {log}: {text[..Math.Min(600, text.Length)]})" : string.Join(Environment.NewLine, lines);
     }
 
     private static async Task<(long Records, long Ranked, long Volunteers)> CountAsync(DbDataSource source, bool postgres, Guid district)
@@ -475,15 +498,22 @@ internal static class RecordsBench
             await totals.ExecuteNonQueryAsync();
         }
 
+        await AnalyzeAsync(source, postgres);
+        return missing;
+    }
+
+    /// <summary>
+    /// On PostgreSQL, the statistics autovacuum gathers within a minute or two of the seed's or the fill's rows arriving,
+    /// gathered now so that the rounds neither race it nor measure plans made for empty tables.
+    /// </summary>
+    private static async Task AnalyzeAsync(DbDataSource source, bool postgres)
+    {
         if (postgres)
         {
-            // What autovacuum does shortly after a million rows arrive, done now so that the rounds do not race it.
-            await using var analyze = Command(connection, postgres, "ANALYZE service_records; ANALYZE volunteer_totals");
+            await using var analyze = source.CreateCommand("ANALYZE");
             analyze.CommandTimeout = 600;
             await analyze.ExecuteNonQueryAsync();
         }
-
-        return missing;
     }
 
     private static DbCommand Command(DbConnection connection, bool postgres, string sql, params (string Name, object? Value)[] values)
