@@ -42,39 +42,11 @@ internal static class ProductBench
             var (web, ceilingFolder) = await PublishAsync();
             Console.WriteLine($"Published the platform and the ceiling in {total.Elapsed.TotalSeconds:F0} s");
 
-            // pg_stat_statements counts each statement when it ends; pg_stat_database's counters reach the view up to 10 s later.
-            using var cluster = postgres ? PostgresCluster.Start("bench-product", durable: true, "-c shared_preload_libraries=pg_stat_statements") : null;
-            Console.CancelKeyPress += (_, _) => cluster?.Dispose();
-            string connectionString;
-            if (cluster is not null)
-            {
-                await BenchHost.CreateDatabaseAsync(cluster.ConnectionString("postgres"), "wenming");
-                // As an operator writes it: the platform adds its own defaults (Database.PostgresDefaults), and the ceiling gets the same.
-                connectionString = $"Host=127.0.0.1;Port={cluster.Port};Username=postgres;Password=postgres;Database=wenming";
-            }
-            else
-            {
-                connectionString = $"Data Source={Path.Combine(work, "wenming.db")}";
-            }
-
+            var (cluster, connectionString) = await DatabaseAsync(postgres, work, "bench-product");
+            using var clusterLease = cluster;
             var seeding = Stopwatch.StartNew();
-            using var platform = PublishedApp.Start(web, "Wenming.Web.dll", Path.Combine(work, "platform.log"),
-            [
-                $"--Database:Provider={(postgres ? "PostgreSql" : "Sqlite")}", $"--ConnectionStrings:Default={connectionString}",
-                $"--PersonalData:Key={BenchHost.PersonalDataKey}", $"--Files:Root={Path.Combine(work, "files")}",
-                .. full ? new[] { "--demo-scale", "full" } : [],
-            ]);
-            using var http = new HttpClient(new SocketsHttpHandler
-            {
-                // What a reverse proxy holds upstream; kept alive for the whole run.
-                MaxConnectionsPerServer = 64,
-                PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-                PooledConnectionIdleTimeout = TimeSpan.FromSeconds(100),
-                UseCookies = false,
-            })
-            {
-                Timeout = TimeSpan.FromSeconds(30),
-            };
+            using var platform = StartPlatform(web, work, postgres, connectionString, full);
+            using var http = LoopbackClient();
             await platform.WaitReadyAsync(http, "/health/ready", TimeSpan.FromMinutes(15));
             Console.WriteLine($"Platform ({(postgres ? "PostgreSQL" : "SQLite")}, {(full ? "--demo-scale full" : "default demo")}) migrated, seeded and ready " +
                               $"in {seeding.Elapsed.TotalSeconds:F0} s");
@@ -94,11 +66,7 @@ internal static class ProductBench
                 UnitId = r.StationId,
                 Units = r.Line,
             }), JsonSerializerOptions.Web));
-            using var ceiling = PublishedApp.Start(ceilingFolder, "Wenming.Ceiling.dll", Path.Combine(work, "ceiling.log"),
-            [
-                $"--Ceiling:Provider={(postgres ? "postgres" : "sqlite")}", $"--Ceiling:Tokens={tokens}",
-                $"--Ceiling:Connection={(postgres ? Wenming.Web.Infrastructure.Data.Database.PostgresDefaults(connectionString) : connectionString)}",
-            ]);
+            using var ceiling = StartCeiling(ceilingFolder, work, postgres, connectionString, tokens);
             await ceiling.WaitReadyAsync(http, "/health", TimeSpan.FromMinutes(1));
 
             var sides = new[]
@@ -287,7 +255,7 @@ internal static class ProductBench
     /// What a phase cost: its requests and time; the CPU of the app, of PostgreSQL, of this process (the load generator) and
     /// of the whole machine; the statements PostgreSQL ran and their execution time, and by statement.
     /// </summary>
-    private sealed record Sample(int Requests, double Seconds, double AppCpu, double DatabaseCpu, double DriverCpu, double MachineCpu,
+    internal sealed record Sample(int Requests, double Seconds, double AppCpu, double DatabaseCpu, double DriverCpu, double MachineCpu,
         Dictionary<long, Statement> Statements)
     {
         public double Rate => Requests / Seconds;
@@ -310,7 +278,7 @@ internal static class ProductBench
     }
 
     /// <summary>A statement's calls and execution time (pg_stat_statements).</summary>
-    private readonly record struct Statement(long Calls, double Ms)
+    internal readonly record struct Statement(long Calls, double Ms)
     {
         public static Dictionary<long, Statement> Add(Dictionary<long, Statement> a, Dictionary<long, Statement> b, int sign) =>
             a.Keys.Union(b.Keys).Select(k => (k, a.GetValueOrDefault(k), b.GetValueOrDefault(k)))
@@ -319,7 +287,7 @@ internal static class ProductBench
     }
 
     /// <summary>The machine's CPU (PostgreSQL's among it) and, on PostgreSQL, its statements so far in the platform's database.</summary>
-    private sealed class Counters(int? port, DbDataSource source)
+    internal sealed class Counters(int? port, DbDataSource source)
     {
         public static async Task<Counters> StartAsync(int? port, DbDataSource source)
         {
@@ -460,7 +428,7 @@ internal static class ProductBench
         return request;
     }
 
-    private static HttpRequestMessage Get(Uri uri, string token)
+    internal static HttpRequestMessage Get(Uri uri, string token)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, uri);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -498,10 +466,60 @@ internal static class ProductBench
     }
 
     /// <summary>
-    /// Both apps published in Release into a folder under the temporary directory, kept between runs (publishing again
+    /// The database the platform and the ceiling share: a durable PostgreSQL cluster of its own (with pg_stat_statements)
+    /// and an empty database in it, or a SQLite file in <paramref name="work"/>; the connection string as an operator writes it.
+    /// <paramref name="settings"/>: more server settings, starting with a comma for more preloaded libraries.
+    /// </summary>
+    internal static async Task<(PostgresCluster? Cluster, string ConnectionString)> DatabaseAsync(bool postgres, string work, string purpose,
+        string settings = "")
+    {
+        if (!postgres)
+        {
+            return (null, $"Data Source={Path.Combine(work, "wenming.db")}");
+        }
+
+        // pg_stat_statements counts each statement when it ends; pg_stat_database's counters reach the view up to 10 s later.
+        var cluster = PostgresCluster.Start(purpose, durable: true, "-c shared_preload_libraries=pg_stat_statements" + settings);
+        Console.CancelKeyPress += (_, _) => cluster.Dispose();
+        await BenchHost.CreateDatabaseAsync(cluster.ConnectionString("postgres"), "wenming");
+        // As an operator writes it: the platform adds its own defaults (Database.PostgresDefaults), and the ceiling gets the same.
+        return (cluster, $"Host=127.0.0.1;Port={cluster.Port};Username=postgres;Password=postgres;Database=wenming");
+    }
+
+    /// <summary>The published platform on the database, seeding the demo districts (all of Haidian's 100,000 volunteers when full).</summary>
+    internal static PublishedApp StartPlatform(string web, string work, bool postgres, string connectionString, bool full) =>
+        PublishedApp.Start(web, "Wenming.Web.dll", Path.Combine(work, "platform.log"),
+        [
+            $"--Database:Provider={(postgres ? "PostgreSql" : "Sqlite")}", $"--ConnectionStrings:Default={connectionString}",
+            $"--PersonalData:Key={BenchHost.PersonalDataKey}", $"--Files:Root={Path.Combine(work, "files")}",
+            .. full ? new[] { "--demo-scale", "full" } : [],
+        ]);
+
+    /// <summary>The published ceiling app on the same database, knowing the signed-in callers of <paramref name="tokens"/>.</summary>
+    internal static PublishedApp StartCeiling(string folder, string work, bool postgres, string connectionString, string tokens) =>
+        PublishedApp.Start(folder, "Wenming.Ceiling.dll", Path.Combine(work, "ceiling.log"),
+        [
+            $"--Ceiling:Provider={(postgres ? "postgres" : "sqlite")}", $"--Ceiling:Tokens={tokens}",
+            $"--Ceiling:Connection={(postgres ? Wenming.Web.Infrastructure.Data.Database.PostgresDefaults(connectionString) : connectionString)}",
+        ]);
+
+    /// <summary>What a reverse proxy holds upstream: connections kept alive for the whole run, no cookies.</summary>
+    internal static HttpClient LoopbackClient() => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = 64,
+        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(100),
+        UseCookies = false,
+    })
+    {
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+
+    /// <summary>
+    /// Both apps published in Release into a folder of this checkout's under the temporary directory, kept between runs (publishing again
     /// only copies what changed).
     /// </summary>
-    private static async Task<(string Web, string Ceiling)> PublishAsync()
+    internal static async Task<(string Web, string Ceiling)> PublishAsync()
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Wenming.slnx")))
@@ -514,7 +532,9 @@ internal static class ProductBench
             throw new InvalidOperationException("Wenming.slnx not found above " + AppContext.BaseDirectory);
         }
 
-        var output = Path.Combine(Path.GetTempPath(), "wenming-bench-publish");
+        // One folder per checkout: two worktrees benchmarking on one machine do not run each other's build.
+        var output = Path.Combine(Path.GetTempPath(), "wenming-bench-publish",
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(root.FullName)))[..12]);
         var folders = new List<string>();
         foreach (var project in new[] { "src/Wenming.Web/Wenming.Web.csproj", "bench/Wenming.Ceiling/Wenming.Ceiling.csproj" })
         {
@@ -540,31 +560,31 @@ internal static class ProductBench
         return (folders[0], folders[1]);
     }
 
-    private static LoadResult Expect(LoadResult result, string phase) =>
+    internal static LoadResult Expect(LoadResult result, string phase) =>
         result.Failed > 0 || result.Ok == 0
             ? throw new InvalidOperationException($"{phase}: {result.Failed} of {result.Failed + result.Ok} requests failed; first: {result.FirstError}")
             : result;
 
-    private static string Option(string[] args, string name, string fallback) =>
+    internal static string Option(string[] args, string name, string fallback) =>
         args.FirstOrDefault(a => a.StartsWith($"--{name}=", StringComparison.Ordinal))?[(name.Length + 3)..] ?? fallback;
 
-    private static int Number(string[] args, string name, int fallback) =>
+    internal static int Number(string[] args, string name, int fallback) =>
         int.TryParse(Option(args, name, ""), out var n) && n > 0 ? n : fallback;
 
-    private static double Median(IEnumerable<double> values)
+    internal static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static string Spread(IEnumerable<double> values, string format)
+    internal static string Spread(IEnumerable<double> values, string format)
     {
         var all = values.ToArray();
         string F(double v) => v.ToString(format, CultureInfo.InvariantCulture);
         return $"{F(Median(all))} ({F(all.Min())}–{F(all.Max())})";
     }
 
-    private static string Verdict(bool pass) => pass ? "PASS" : "FAIL";
+    internal static string Verdict(bool pass) => pass ? "PASS" : "FAIL";
 }
 
 /// <summary>

@@ -24,6 +24,9 @@ internal static class Benchmarks
             case "matching":
                 await MatchingBench.RunAsync(rest);
                 return 0;
+            case "records":
+                await RecordsBench.RunAsync(rest);
+                return 0;
             case "signups":
                 await SignupBench.RunAsync(rest);
                 return 0;
@@ -35,6 +38,8 @@ internal static class Benchmarks
                 Console.Error.WriteLine("                                    the published platform vs a raw ceiling app: orders from the menu, the menu, a request's own CPU");
                 Console.Error.WriteLine("  matching [orders] [history] [--explain]");
                 Console.Error.WriteLine("                                    recommendations among Haidian's 100,000 volunteers vs a PK lookup and a raw SELECT");
+                Console.Error.WriteLine("  records [--provider=postgres|sqlite] [--scale=default|full] [--seconds=3] [--rounds=3] [--clients=8] [--per=10]");
+                Console.Error.WriteLine("                                    a volunteer's hours page and a district ranking over 1,000,000 records vs a PK read");
                 Console.Error.WriteLine("  signups [people] [places]         2,000 people signing up at once for one activity vs a raw INSERT; accepted = places");
                 return 2;
         }

@@ -7,8 +7,9 @@ using Wenming.Ceiling;
 
 // The least a server must do for what the platform's pages ask, on the platform's own database: a bearer token checked by
 // a dictionary lookup, an order and its first event written durably in one transaction, and the menu read by one indexed
-// SELECT. Started by `bench/Wenming.Bench -- product` with the provider, the connection string and a file of the signed-in
-// residents (their tokens and who they are).
+// SELECT; and for the records bench, a volunteer's kept total read by its primary key. Started by `bench/Wenming.Bench --
+// product` (or `-- records`) with the provider, the connection string and a file of the signed-in callers (their tokens and who
+// they are).
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 var config = builder.Configuration;
@@ -37,6 +38,9 @@ app.MapGet("/menu", async (HttpRequest request, CancellationToken ct, int page =
     callers.TryGetValue(request.Headers.Authorization.ToString(), out var caller)
         ? Results.Ok(await store.MenuAsync(caller, Math.Clamp(pageSize, 1, 200), ct))
         : Results.Unauthorized());
+app.MapGet("/totals/{id:guid}", async (HttpRequest request, Guid id, CancellationToken ct) =>
+    !callers.ContainsKey(request.Headers.Authorization.ToString()) ? Results.Unauthorized()
+    : await store.TotalAsync(id, ct) is { } total ? Results.Ok(total) : Results.NotFound());
 await app.RunAsync();
 
 namespace Wenming.Ceiling
@@ -50,6 +54,9 @@ namespace Wenming.Ceiling
 
     internal sealed record MenuRow(Guid Id, string Title, Guid PlatformId, string? Description, string? Availability, int Capacity,
         Guid TeamId, string Team, Guid UnitId, string Unit);
+
+    /// <summary>A volunteer's row of <c>volunteer_totals</c>: their confirmed minutes in all.</summary>
+    internal sealed record TotalRow(Guid VolunteerId, Guid DistrictId, long Minutes);
 
     /// <summary>
     /// Raw ADO.NET on the platform's database, into tables of its own (<c>ceiling_orders</c>, <c>ceiling_order_events</c>)
@@ -174,6 +181,16 @@ namespace Wenming.Ceiling
             }
 
             return rows;
+        }
+
+        /// <summary>One row by its primary key: the least a read of a volunteer's hours can cost.</summary>
+        public async Task<TotalRow?> TotalAsync(Guid volunteerId, CancellationToken ct)
+        {
+            await using var connection = await OpenAsync(ct);
+            await using var cmd = Command(connection, """SELECT "VolunteerId", "DistrictId", "Minutes" FROM volunteer_totals WHERE "VolunteerId" = @id""",
+                [("id", volunteerId)]);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) ? new TotalRow(reader.GetGuid(0), reader.GetGuid(1), reader.GetInt64(2)) : null;
         }
 
         public async ValueTask DisposeAsync()

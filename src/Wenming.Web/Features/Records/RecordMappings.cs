@@ -87,7 +87,8 @@ internal sealed class RecordMappings : IEntityTypeConfiguration<ServiceRecord>, 
         b.ToTable("volunteer_totals");
         b.HasKey(t => t.VolunteerId);
         b.Property(t => t.Version).IsConcurrencyToken();
-        b.HasIndex(t => new { t.DistrictId, t.Minutes }); // a district's ranking reads the top of this index
+        // A district's ranking reads the top of this index in its own order (most minutes first, ties by volunteer): no sort.
+        b.HasIndex(t => new { t.DistrictId, t.Minutes, t.VolunteerId }).IsDescending(false, true, false);
         b.HasOne<Volunteers.Volunteer>().WithOne().HasForeignKey<VolunteerTotal>(t => t.VolunteerId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -86,8 +86,13 @@ internal sealed class VolunteerRecords(AppDbContext db, DistrictCache cache, Tea
             throw new AccessDeniedException("只有管理员和领导可以查看服务时长排行");
         }
 
-        var rows = await db.Set<VolunteerTotal>().Where(t => t.Minutes > 0)
-            .Join(VolunteerQueries.Overseen(db), t => t.VolunteerId, v => v.Id, (t, v) => new { t.Minutes, v.Id, v.Name, v.Number, Unit = v.HomeUnit!.Name })
+        // The district named outright and the order read off the totals' own columns: the top of the (DistrictId, Minutes DESC,
+        // VolunteerId) index, walked until enough overseen volunteers are found, in every plan (a prepared statement's generic
+        // plan too, and SQLite's, which cannot see through the district filter's "system or this district").
+        var district = Scope.DistrictId;
+        var rows = await db.Set<VolunteerTotal>().Where(t => t.DistrictId == district && t.Minutes > 0)
+            .Join(VolunteerQueries.Overseen(db), t => t.VolunteerId, v => v.Id,
+                (t, v) => new { t.Minutes, Id = t.VolunteerId, v.Name, v.Number, Unit = v.HomeUnit!.Name })
             .OrderByDescending(x => x.Minutes).ThenBy(x => x.Id).Take(Math.Clamp(take, 1, 200)).ToListAsync(ct);
         var starHours = await StarHoursAsync(ct);
         return [.. rows.Select((r, i) =>

@@ -1902,7 +1902,8 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
 
                     b.HasKey("VolunteerId");
 
-                    b.HasIndex("DistrictId", "Minutes");
+                    b.HasIndex("DistrictId", "Minutes", "VolunteerId")
+                        .IsDescending(false, true, false);
 
                     b.ToTable("volunteer_totals", (string)null);
                 });

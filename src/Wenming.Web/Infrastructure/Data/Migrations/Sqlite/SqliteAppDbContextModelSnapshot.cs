@@ -1891,7 +1891,8 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasKey("VolunteerId");
 
-                    b.HasIndex("DistrictId", "Minutes");
+                    b.HasIndex("DistrictId", "Minutes", "VolunteerId")
+                        .IsDescending(false, true, false);
 
                     b.ToTable("volunteer_totals", (string)null);
                 });
