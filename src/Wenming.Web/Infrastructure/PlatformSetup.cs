@@ -11,6 +11,7 @@ using Wenming.Web.Features.Audit;
 using Wenming.Web.Features.Demo;
 using Wenming.Web.Features.Orders;
 using Wenming.Web.Features.Organization;
+using Wenming.Web.Features.Points;
 using Wenming.Web.Features.Records;
 using Wenming.Web.Features.Teams;
 using Wenming.Web.Features.Volunteers;
@@ -141,7 +142,7 @@ internal static class PlatformSetup
         services.AddSingleton(sp => Infrastructure.PersonalData.PersonalDataProtector.FromConfiguration(config, builder.Environment));
         services.AddSingleton<Infrastructure.Files.IFileStore>(new Infrastructure.Files.LocalFileStore(
             config["Files:Root"] ?? Path.Combine(builder.Environment.ContentRootPath, "data", "files")));
-        services.AddAccounts().AddOrganization().AddVolunteers().AddTeams().AddOrders().AddActivities().AddRecords().AddScoped<AuditQueries>().AddScoped<DemoSeeder>().AddScoped<DemoPeopleSeeder>().AddScoped<DemoRecords>()
+        services.AddAccounts().AddOrganization().AddVolunteers().AddTeams().AddOrders().AddActivities().AddRecords().AddPoints().AddScoped<AuditQueries>().AddScoped<DemoSeeder>().AddScoped<DemoPeopleSeeder>().AddScoped<DemoRecords>().AddScoped<DemoShop>()
             .AddScoped<Features.Home.HomeFigures>();
     }
 
@@ -184,6 +185,7 @@ internal static class PlatformSetup
         app.MapOrders();
         app.MapActivities();
         app.MapRecords();
+        app.MapPoints();
         app.MapRazorPages();
     }
 
@@ -198,6 +200,7 @@ internal static class PlatformSetup
         {
             await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(CancellationToken.None);
             await scope.ServiceProvider.GetRequiredService<DemoRecords>().SeedAsync(CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<DemoShop>().SeedAsync(CancellationToken.None);
         }
 
         var urls = app.Urls.Count > 0 ? string.Join(", ", app.Urls) : app.Configuration["urls"] ?? "http://127.0.0.1:5080";
