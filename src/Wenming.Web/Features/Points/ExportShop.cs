@@ -28,9 +28,9 @@ internal sealed class ExportShop(AppDbContext db, Infrastructure.Audit.AuditLog 
         var items = await db.Set<ShopItem>().AsNoTracking().Join(units, i => i.UnitId, u => u.Id, (i, u) => new { i, Unit = u.Name, u.Path })
             .OrderBy(x => x.Path).ThenBy(x => x.i.Name).Take(MaxRows).ToListAsync(ct);
         var ids = items.Select(x => x.i.Id).ToList();
-        var stocked = await db.Set<ShopStocking>().Where(s => ids.Contains(s.ItemId)).GroupBy(s => s.ItemId)
-            .Select(g => new { g.Key, Total = g.Sum(s => s.Quantity), Donors = g.Where(s => s.Donor != null).Select(s => s.Donor!).Distinct().ToList() })
-            .ToDictionaryAsync(x => x.Key, ct);
+        var stockings = await db.Set<ShopStocking>().Where(s => ids.Contains(s.ItemId)).Select(s => new { s.ItemId, s.Quantity, s.Donor }).ToListAsync(ct);
+        var stocked = stockings.GroupBy(s => s.ItemId)
+            .ToDictionary(g => g.Key, g => (Total: g.Sum(s => s.Quantity), Donors: g.Select(s => s.Donor).OfType<string>().ToList()));
         var redeemed = await db.Set<Redemption>().Where(r => ids.Contains(r.ItemId)).GroupBy(r => new { r.ItemId, r.Status })
             .Select(g => new { g.Key.ItemId, g.Key.Status, Count = g.Count() }).ToListAsync(ct);
         Audited("shop.stock-exported", items.Count);
@@ -46,7 +46,7 @@ internal sealed class ExportShop(AppDbContext db, Infrastructure.Audit.AuditLog 
             ["累计入库"] = stocked.TryGetValue(x.i.Id, out var s) ? s.Total : 0,
             ["已领取"] = redeemed.Where(r => r.ItemId == x.i.Id && r.Status == RedemptionStatus.Collected).Sum(r => r.Count),
             ["待领取"] = redeemed.Where(r => r.ItemId == x.i.Id && r.Status == RedemptionStatus.Reserved).Sum(r => r.Count),
-            ["捐赠方"] = string.Join("、", new[] { x.i.Donor }.Concat(s?.Donors ?? []).OfType<string>().Distinct()),
+            ["捐赠方"] = string.Join("、", new[] { x.i.Donor }.Concat(s.Donors ?? []).OfType<string>().Distinct()),
         }), "库存", ct);
         stream.Position = 0;
         return stream;
