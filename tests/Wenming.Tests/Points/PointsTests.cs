@@ -43,7 +43,7 @@ public sealed class PointsTests
         (await client.GetJsonAsync($"/api/v1/points/accounts/{volunteerId}")).GetProperty("balance").GetInt64();
 
     /// <summary>A confirmed record of <paramref name="minutes"/> for the volunteer (arranged in the database), its points earned.</summary>
-    private static async Task GiveServiceAsync(TestHost host, Guid volunteerId, int minutes, string title = "社区值守")
+    internal static async Task GiveServiceAsync(TestHost host, Guid volunteerId, int minutes, string title = "社区值守")
     {
         await host.WithDbAsync(async db =>
         {
