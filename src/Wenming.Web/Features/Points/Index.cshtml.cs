@@ -26,6 +26,9 @@ internal sealed class IndexModel(PointsQueries points, StockShop shop, Redeem re
     /// <summary>A fresh key per rendering: the same form sent twice (a double tap, a resend) redeems once.</summary>
     public string FormKey { get; } = Ids.New().ToString("N");
 
+    /// <summary>For the center's admins: the district's earning rules, set on this page.</summary>
+    public PointsRulesView? Rules { get; private set; }
+
     public string? Message { get; private set; }
     public bool Success { get; private set; }
 
@@ -38,6 +41,11 @@ internal sealed class IndexModel(PointsQueries points, StockShop shop, Redeem re
         }
 
         Items = await shop.ListAsync(null, ct);
+        if (db.Scope.IsCenterAdmin)
+        {
+            Rules = await points.RulesAsync(ct);
+        }
+
         var admin = db.Scope.Grants.Where(g => g.Role == Role.Admin).ToList();
         if (admin.Count > 0)
         {
@@ -90,6 +98,13 @@ internal sealed class IndexModel(PointsQueries points, StockShop shop, Redeem re
             return $"「{item.Name}」已补货，现有 {item.Quantity} 件";
         }, ct);
 
+    public Task<IActionResult> OnPostRulesAsync(int? perHour, int? perOrder, int? version, CancellationToken ct) =>
+        ActAsync(null, async () =>
+        {
+            var rules = await points.SaveRulesAsync(new PointsRulesInput(perHour, perOrder, version), ct);
+            return $"积分规则已保存：每小时 {rules.PerHour} 分，每单 {rules.PerOrder} 分";
+        }, ct);
+
     private async Task<IActionResult> ActAsync(Guid? unit, Func<Task<string>> action, CancellationToken ct)
     {
         try
@@ -104,6 +119,11 @@ internal sealed class IndexModel(PointsQueries points, StockShop shop, Redeem re
         catch (Exception e) when (InputException.PageMessage(e) is { } message)
         {
             Message = message;
+        }
+        catch (DbUpdateException)
+        {
+            // The same form sent twice at once: the first one counts.
+            Message = "刚刚已提交过，请查看下方的结果";
         }
 
         return await OnGetAsync(unit, ct);
