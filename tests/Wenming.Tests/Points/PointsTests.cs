@@ -390,4 +390,51 @@ public sealed class PointsTests
         using var refused = await volunteer.GetAsync("/api/v1/shop/export/stock");
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Points_held_at_the_years_end_lapse_once_by_an_expiry_transfer_and_points_earned_after_it_stay(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var (volunteer, volunteerId) = await VolunteerApiTests.NewVolunteerAsync(host, "积分清零");
+        await GiveServiceAsync(host, volunteerId, 120);
+        var balance = await BalanceAsync(volunteer, volunteerId);
+        Assert.True(balance > 0);
+        var district = await host.WithDbAsync(db => db.Districts.Where(d => d.Code == HongtaCode).Select(d => d.Id).SingleAsync());
+        var year = Wenming.Web.Infrastructure.DistrictTime.Today(DateTimeOffset.UtcNow).Year;
+
+        Task<int> LapseAsync(int y) => host.WithDbAsync(db => new ExpirePoints(db, TimeProvider.System).RunAsync(district, y, CancellationToken.None, [volunteerId]));
+
+        Assert.Equal(0, await LapseAsync(year - 1)); // earned after last year's end
+        Assert.Equal(balance, await BalanceAsync(volunteer, volunteerId));
+        Assert.Equal(1, await LapseAsync(year));
+        Assert.Equal(0, await LapseAsync(year)); // once a year
+        Assert.Equal(0, await BalanceAsync(volunteer, volunteerId));
+        var entry = (await volunteer.GetJsonAsync("/api/v1/points/me")).GetProperty("entries").GetProperty("items").EnumerateArray().First();
+        Assert.Equal("过期", entry.GetProperty("kind").GetString());
+        Assert.Equal(-balance, entry.GetProperty("amount").GetInt64());
+        Assert.Contains($"{year} 年度积分到期清零", entry.GetProperty("reason").GetString());
+        var check = await CheckLedgerAsync(host);
+        Assert.Equal(0, check.Mismatched);
+        Assert.Equal(0, check.Total);
+
+        // The center turns yearly expiry on and off; nobody else may.
+        var center = await host.ClientAsAsync(TestHost.Phone(Hongta, "00"));
+        var rules = await center.GetJsonAsync("/api/v1/points/rules");
+        var body = new { perHour = rules.GetProperty("perHour").GetInt32(), perOrder = rules.GetProperty("perOrder").GetInt32(), expiresYearly = true };
+        using (var station = await (await host.ClientAsAsync(TestHost.Phone(Hongta, "02"))).PutAsJsonAsync("/api/v1/points/rules", body))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, station.StatusCode);
+        }
+
+        using (var on = await center.PutAsJsonAsync("/api/v1/points/rules", body))
+        {
+            Assert.Equal(HttpStatusCode.OK, on.StatusCode);
+            Assert.True((await on.JsonAsync()).GetProperty("expiresYearly").GetBoolean());
+        }
+
+        Assert.Equal(year - 1, await host.WithDbAsync(db => db.Set<PointsRules>().Where(r => r.DistrictId == district).Select(r => r.ExpiredThroughYear).SingleAsync()));
+        using var off = await center.PutAsJsonAsync("/api/v1/points/rules", body with { expiresYearly = false });
+        Assert.False((await off.JsonAsync()).GetProperty("expiresYearly").GetBoolean());
+    }
 }

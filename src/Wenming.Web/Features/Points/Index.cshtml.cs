@@ -98,10 +98,10 @@ internal sealed class IndexModel(PointsQueries points, StockShop shop, Redeem re
             return $"「{item.Name}」已补货，现有 {item.Quantity} 件";
         }, ct);
 
-    public Task<IActionResult> OnPostRulesAsync(int? perHour, int? perOrder, int? version, CancellationToken ct) =>
+    public Task<IActionResult> OnPostRulesAsync(int? perHour, int? perOrder, bool expiresYearly, int? version, CancellationToken ct) =>
         ActAsync(null, async () =>
         {
-            var rules = await points.SaveRulesAsync(new PointsRulesInput(perHour, perOrder, version), ct);
+            var rules = await points.SaveRulesAsync(new PointsRulesInput(perHour, perOrder, expiresYearly, version), ct);
             return $"积分规则已保存：每小时 {rules.PerHour} 分，每单 {rules.PerOrder} 分";
         }, ct);
 

@@ -9,7 +9,8 @@ namespace Wenming.Web.Features.Points;
 internal static class PointsEndpoints
 {
     public static IServiceCollection AddPoints(this IServiceCollection services) => services
-        .AddScoped<PointsQueries>().AddScoped<StockShop>().AddScoped<Redeem>().AddScoped<ExportShop>().AddOutboxSubscriber<PointsKeeper>();
+        .AddScoped<PointsQueries>().AddScoped<StockShop>().AddScoped<Redeem>().AddScoped<ExportShop>().AddScoped<ExpirePoints>()
+        .AddOutboxSubscriber<PointsKeeper>().AddSingleton<PointsExpiryJob>().AddHostedService(sp => sp.GetRequiredService<PointsExpiryJob>());
 
     public static IEndpointRouteBuilder MapPoints(this IEndpointRouteBuilder app)
     {

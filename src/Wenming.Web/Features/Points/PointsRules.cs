@@ -17,19 +17,27 @@ internal sealed class PointsRules : IDistrictOwned
     {
     }
 
-    public PointsRules(Guid districtId, int perHour, int perOrder, DateTimeOffset now)
+    public PointsRules(Guid districtId, int perHour, int perOrder, bool expiresYearly, DateTimeOffset now)
     {
         DistrictId = districtId;
-        Change(perHour, perOrder, now);
+        Change(perHour, perOrder, expiresYearly, now);
     }
 
     public Guid DistrictId { get; private set; }
     public int PerHour { get; private set; } = DefaultPerHour;
     public int PerOrder { get; private set; } = DefaultPerOrder;
+    /// <summary>Points held at the end of 31 December lapse (by expiry transfers, never by deletion).</summary>
+    public bool ExpiresYearly { get; private set; }
+
+    /// <summary>The last year whose points have lapsed; a district that turns expiry on lets no earlier year lapse.</summary>
+    public int? ExpiredThroughYear { get; private set; }
+
     public DateTimeOffset UpdatedAt { get; private set; }
     public int Version { get; private set; }
 
-    public void Change(int perHour, int perOrder, DateTimeOffset now)
+    public void Expired(int year) => ExpiredThroughYear = Math.Max(ExpiredThroughYear ?? year, year);
+
+    public void Change(int perHour, int perOrder, bool expiresYearly, DateTimeOffset now)
     {
         if (perHour is < 0 or > 1000 || perOrder is < 0 or > 1000)
         {
@@ -38,6 +46,12 @@ internal sealed class PointsRules : IDistrictOwned
 
         PerHour = perHour;
         PerOrder = perOrder;
+        if (expiresYearly && !ExpiresYearly)
+        {
+            ExpiredThroughYear = Math.Max(ExpiredThroughYear ?? 0, Infrastructure.DistrictTime.Today(now).Year - 1);
+        }
+
+        ExpiresYearly = expiresYearly;
         UpdatedAt = now;
         Version++;
     }

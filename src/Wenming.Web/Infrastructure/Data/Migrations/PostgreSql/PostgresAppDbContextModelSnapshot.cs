@@ -1451,6 +1451,12 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                     b.Property<Guid>("DistrictId")
                         .HasColumnType("uuid");
 
+                    b.Property<int?>("ExpiredThroughYear")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("ExpiresYearly")
+                        .HasColumnType("boolean");
+
                     b.Property<int>("PerHour")
                         .HasColumnType("integer");
 

@@ -1440,6 +1440,12 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<Guid>("DistrictId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("ExpiredThroughYear")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ExpiresYearly")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("PerHour")
                         .HasColumnType("INTEGER");
 

@@ -11,7 +11,7 @@ using Wenming.Web.Infrastructure.Data;
 namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261207221355_AddPoints")]
+    [Migration("20261207223910_AddPoints")]
     partial class AddPoints
     {
         /// <inheritdoc />
@@ -1442,6 +1442,12 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                 {
                     b.Property<Guid>("DistrictId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("ExpiredThroughYear")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ExpiresYearly")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("PerHour")
                         .HasColumnType("INTEGER");

@@ -59,6 +59,8 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                     DistrictId = table.Column<Guid>(type: "TEXT", nullable: false),
                     PerHour = table.Column<int>(type: "INTEGER", nullable: false),
                     PerOrder = table.Column<int>(type: "INTEGER", nullable: false),
+                    ExpiresYearly = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ExpiredThroughYear = table.Column<int>(type: "INTEGER", nullable: true),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },

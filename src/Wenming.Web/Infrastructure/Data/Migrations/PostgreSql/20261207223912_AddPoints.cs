@@ -59,6 +59,8 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                     DistrictId = table.Column<Guid>(type: "uuid", nullable: false),
                     PerHour = table.Column<int>(type: "integer", nullable: false),
                     PerOrder = table.Column<int>(type: "integer", nullable: false),
+                    ExpiresYearly = table.Column<bool>(type: "boolean", nullable: false),
+                    ExpiredThroughYear = table.Column<int>(type: "integer", nullable: true),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     Version = table.Column<int>(type: "integer", nullable: false)
                 },

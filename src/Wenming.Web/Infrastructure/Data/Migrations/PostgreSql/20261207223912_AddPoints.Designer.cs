@@ -13,7 +13,7 @@ using Wenming.Web.Infrastructure.Data;
 namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261207221357_AddPoints")]
+    [Migration("20261207223912_AddPoints")]
     partial class AddPoints
     {
         /// <inheritdoc />
@@ -1453,6 +1453,12 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                 {
                     b.Property<Guid>("DistrictId")
                         .HasColumnType("uuid");
+
+                    b.Property<int?>("ExpiredThroughYear")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("ExpiresYearly")
+                        .HasColumnType("boolean");
 
                     b.Property<int>("PerHour")
                         .HasColumnType("integer");
