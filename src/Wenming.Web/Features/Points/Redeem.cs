@@ -38,8 +38,6 @@ internal sealed class Redeem(AppDbContext db, TimeProvider clock)
             return (await ViewsAsync([done], ct))[0];
         }
 
-        var mine = await Ledger.FindAsync(db, volunteer.DistrictId, AccountKind.Volunteer, volunteer.Id, ct)
-                   ?? throw new DomainException("insufficient-points", "积分余额不足");
         var unitPath = await db.Units.Where(u => u.Id == item.UnitId).Select(u => u.Path).FirstAsync(ct);
         var now = clock.GetUtcNow();
         var id = Ids.New();
@@ -53,6 +51,8 @@ internal sealed class Redeem(AppDbContext db, TimeProvider clock)
             throw new DomainException("out-of-stock", "这件物品已经兑完了", 409);
         }
 
+        var mine = await Ledger.FindAsync(db, volunteer.DistrictId, AccountKind.Volunteer, volunteer.Id, ct)
+                   ?? throw new DomainException("insufficient-points", "积分余额不足");
         var reserve = await Ledger.TransferAsync(db, mine, pending, item.Price, TransferKind.Reserve, $"兑换「{item.Name}」（待领取）", Scope.UserId,
             volunteer.Name, $"redemption:{id:N}", $"reserve:{id:N}", null, unitPath, now, ct);
         var redemption = new Redemption(id, item.DistrictId, item, volunteer.Id, reserve.Id, key, now);
