@@ -82,7 +82,7 @@ public sealed class PointsPropertyTests
                         break;
                     case Op.Redeem:
                         using (var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/shop/redemptions")
-                               { Content = System.Net.Http.Json.JsonContent.Create(new { itemId }) })
+                        { Content = System.Net.Http.Json.JsonContent.Create(new { itemId }) })
                         {
                             request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
                             using var response = await volunteer.SendAsync(request);
