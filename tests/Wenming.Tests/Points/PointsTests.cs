@@ -437,4 +437,32 @@ public sealed class PointsTests
         using var off = await center.PutAsJsonAsync("/api/v1/points/rules", body with { expiresYearly = false });
         Assert.False((await off.JsonAsync()).GetProperty("expiresYearly").GetBoolean());
     }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_redemption_not_collected_in_time_is_cancelled_by_the_platform_and_its_points_and_item_return(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var (volunteer, volunteerId) = await VolunteerApiTests.NewVolunteerAsync(host, "逾期未领");
+        await GiveServiceAsync(host, volunteerId, 60);
+        var balance = await BalanceAsync(volunteer, volunteerId);
+        var itemId = await ItemAsync(host, "逾期测试纸巾", 3, 1);
+        Guid redemptionId;
+        using (var redeemed = await RedeemAsync(volunteer, itemId, $"late-{Guid.NewGuid():N}"))
+        {
+            Assert.Equal(HttpStatusCode.Created, redeemed.StatusCode);
+            redemptionId = (await redeemed.JsonAsync()).GetProperty("id").GetGuid();
+        }
+
+        var at = await host.WithDbAsync(db => db.Set<Redemption>().Where(r => r.Id == redemptionId).Select(r => r.CreatedAt).SingleAsync());
+        var cancelled = await host.WithDbAsync(db => new Redeem(db, TimeProvider.System).CancelUncollectedAsync(at.AddSeconds(1), CancellationToken.None));
+        Assert.True(cancelled >= 1);
+        Assert.Equal(balance, await BalanceAsync(volunteer, volunteerId));
+        Assert.Equal(1, await StockAsync(host, itemId));
+        var mine = await volunteer.GetJsonAsync("/api/v1/shop/redemptions");
+        Assert.Equal("Cancelled", mine.EnumerateArray().Single(r => r.GetProperty("id").GetGuid() == redemptionId).GetProperty("status").GetString());
+        var entry = (await volunteer.GetJsonAsync("/api/v1/points/me")).GetProperty("entries").GetProperty("items").EnumerateArray().First();
+        Assert.Contains("逾期未领取", entry.GetProperty("reason").GetString());
+        Assert.Equal(0, (await CheckLedgerAsync(host)).Mismatched);
+    }
 }

@@ -60,8 +60,9 @@ internal sealed class ExpirePoints(AppDbContext db, TimeProvider clock)
 }
 
 /// <summary>
-/// Every <c>Points:ExpiryCheckMinutes</c> (60 by default), lets last year's points lapse in each district whose rules
-/// say so and that has not had it done yet.
+/// Every <c>Points:ExpiryCheckMinutes</c> (60 by default): cancels the redemptions not collected within
+/// <c>Points:RedemptionHoldDays</c> (14 by default; the points and the item return), and lets last year's points lapse in
+/// each district whose rules say so and that has not had it done yet.
 /// </summary>
 internal sealed class PointsExpiryJob(IServiceScopeFactory scopes, IConfiguration config, TimeProvider clock, ILogger<PointsExpiryJob> logger) : BackgroundService
 {
@@ -92,6 +93,17 @@ internal sealed class PointsExpiryJob(IServiceScopeFactory scopes, IConfiguratio
 
     public async Task RunOnceAsync(CancellationToken ct)
     {
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<DataScope>().EnterSystem();
+            var hold = TimeSpan.FromDays(config.GetValue("Points:RedemptionHoldDays", 14.0));
+            var cancelled = await scope.ServiceProvider.GetRequiredService<Redeem>().CancelUncollectedAsync(clock.GetUtcNow() - hold, ct);
+            if (cancelled > 0)
+            {
+                logger.LogInformation("{Count} redemptions not collected within {Days} days were cancelled", cancelled, hold.TotalDays);
+            }
+        }
+
         var lastYear = DistrictTime.Today(clock.GetUtcNow()).Year - 1;
         List<Guid> due;
         await using (var scope = scopes.CreateAsyncScope())

@@ -89,6 +89,33 @@ internal sealed class Redeem(AppDbContext db, TimeProvider clock)
         return await SettleAsync(redemption, RedemptionStatus.Cancelled, path, ct);
     }
 
+    /// <summary>
+    /// Redemptions still waiting for collection that were made before <paramref name="before"/> are cancelled by the platform
+    /// (the points and the item return), one by one; returns how many.
+    /// </summary>
+    public async Task<int> CancelUncollectedAsync(DateTimeOffset before, CancellationToken ct)
+    {
+        var due = await db.Set<Redemption>().AsNoTracking().Where(r => r.Status == RedemptionStatus.Reserved && r.CreatedAt < before)
+            .OrderBy(r => r.CreatedAt).Take(500).ToListAsync(ct);
+        var cancelled = 0;
+        foreach (var redemption in due)
+        {
+            try
+            {
+                await SettleAsync(redemption, RedemptionStatus.Cancelled, await UnitPathAsync(redemption, ct), ct, "逾期未领取，系统自动取消，积分退回");
+                cancelled++;
+            }
+            catch (DomainException e) when (e.Code == "redemption-settled")
+            {
+                // Collected or cancelled by hand meanwhile.
+            }
+
+            db.ChangeTracker.Clear();
+        }
+
+        return cancelled;
+    }
+
     /// <summary>The caller's own redemptions, or, with <paramref name="unitId"/>, those of a shop they administer.</summary>
     public async Task<IReadOnlyList<RedemptionView>> ListAsync(Guid? unitId, bool waitingOnly, CancellationToken ct)
     {
@@ -118,10 +145,10 @@ internal sealed class Redeem(AppDbContext db, TimeProvider clock)
         return await ViewsAsync(rows, ct);
     }
 
-    private async Task<RedemptionView> SettleAsync(Redemption redemption, RedemptionStatus to, string unitPath, CancellationToken ct)
+    private async Task<RedemptionView> SettleAsync(Redemption redemption, RedemptionStatus to, string unitPath, CancellationToken ct, string? why = null)
     {
         var now = clock.GetUtcNow();
-        var by = Scope.DisplayName ?? "志愿者";
+        var by = Scope.DisplayName ?? (Scope.IsSystem ? "系统" : "志愿者");
         await using var tx = await db.BeginOrJoinTransactionAsync(ct);
         // Leaves Reserved once: a second hand (a double tap, the admin and the volunteer at the same instant) finds it settled.
         var settled = await db.Set<Redemption>().Where(r => r.Id == redemption.Id && r.Status == RedemptionStatus.Reserved)
@@ -143,7 +170,7 @@ internal sealed class Redeem(AppDbContext db, TimeProvider clock)
         {
             await db.Set<ShopItem>().Where(i => i.Id == redemption.ItemId).ExecuteUpdateAsync(s => s.SetProperty(i => i.Quantity, i => i.Quantity + 1), ct);
             var mine = await Ledger.AccountAsync(db, redemption.DistrictId, AccountKind.Volunteer, redemption.VolunteerId, ct);
-            await Ledger.TransferAsync(db, pending, mine, redemption.Price, TransferKind.Void, $"取消兑换「{redemption.ItemName}」，积分退回", Scope.UserId, by,
+            await Ledger.TransferAsync(db, pending, mine, redemption.Price, TransferKind.Void, why is null ? $"取消兑换「{redemption.ItemName}」，积分退回" : $"「{redemption.ItemName}」{why}", Scope.UserId, by,
                 $"redemption:{redemption.Id:N}", $"void:{redemption.Id:N}", redemption.ReserveTransferId, unitPath, now, ct);
         }
 
