@@ -20,7 +20,8 @@ internal enum RecordSource
 /// </summary>
 internal sealed class ServiceRecord : IDistrictOwned, IRaisesEvents
 {
-    private List<IOutboxEvent>? _outbox;
+    /// <summary>Made here and not yet saved: its <see cref="RecordAppended"/> is still to go out.</summary>
+    private bool _unpublished;
 
     private ServiceRecord()
     {
@@ -48,17 +49,21 @@ internal sealed class ServiceRecord : IDistrictOwned, IRaisesEvents
         ConfirmedById = confirmedById;
         ConfirmedByName = confirmedByName.Length > 50 ? confirmedByName[..50] : confirmedByName;
         ConfirmedAt = now;
-        _outbox = [Appended()];
+        _unpublished = true;
     }
 
-    public bool HasEvents => _outbox is { Count: > 0 };
+    public bool HasEvents => _unpublished;
 
     public IReadOnlyList<IOutboxEvent> TakeEvents()
     {
+        if (!_unpublished)
+        {
+            return [];
+        }
+
         // Built when taken: a backfill or a correction sets its marks after the constructor.
-        var taken = _outbox is null ? [] : new List<IOutboxEvent> { Appended() };
-        _outbox = null;
-        return taken;
+        _unpublished = false;
+        return [Appended()];
     }
 
     private RecordAppended Appended() => new(DistrictId, Id, VolunteerId, Source, SourceId, SignupId, Title, Minutes, Backfilled, CorrectsId is not null, Reason);
