@@ -232,6 +232,24 @@ public sealed class PolicyTests
         ["POST /api/v1/honours/rounds/{id}/nominees"] = (a, r) => a.Role == Role.Admin && Reach(r), // nothing filled in: 400
         ["POST /api/v1/honours/rounds/{id}/close"] = (a, r) => a.Role == Role.Admin && Reach(r), // still open: 422
         ["GET /Honours"] = (_, _) => true,
+        // Points: one's own account for a volunteer; someone else's for admins and leaders over their home station; the ledger of a subtree.
+        ["GET /api/v1/points/me"] = (a, _) => a.IsVolunteer,
+        ["GET /api/v1/points/accounts/{id}"] = (a, r) => a.Role is Role.Admin or Role.Leader && Reach(r),
+        ["GET /api/v1/points/ledger"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        ["GET /api/v1/points/rules"] = (_, _) => true,
+        ["PUT /api/v1/points/rules"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00",
+        // The shop: seen by all who reach it; stocked by admins over its unit (400 without a name or quantity once allowed); a
+        // redemption without an item is 400 for everyone; settling someone else's (cancelled: 409 once allowed) is for the shop's admins.
+        ["GET /api/v1/shop/items"] = (_, _) => true,
+        ["POST /api/v1/shop/items"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["POST /api/v1/shop/items/{id}/restock"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["GET /api/v1/shop/redemptions"] = (_, _) => true,
+        ["POST /api/v1/shop/redemptions"] = (_, _) => true,
+        ["POST /api/v1/shop/redemptions/{id}/collect"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["POST /api/v1/shop/redemptions/{id}/cancel"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["GET /api/v1/shop/export/stock"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        ["GET /api/v1/shop/export/redemptions"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        ["GET /Points"] = (_, _) => true,
     };
 
     /// <summary>Open to anyone, signed in or not.</summary>
@@ -260,7 +278,7 @@ public sealed class PolicyTests
     private static bool LeadsOrAdministers(Actor a, Relation r) => a.Role == Role.Admin && Reach(r) || a.Suffix == "10" && r == Relation.Own;
 
     private static bool TargetsAUnit(string key) => key.Contains("{id}", StringComparison.Ordinal) && !key.StartsWith("GET /api/v1/import-jobs/{id}", StringComparison.Ordinal)
-        || key is "POST /api/v1/units" or "POST /api/v1/units/import" or "POST /api/v1/teams" or "POST /api/v1/demands"
+        || key is "POST /api/v1/units" or "POST /api/v1/units/import" or "POST /api/v1/teams" or "POST /api/v1/demands" or "POST /api/v1/shop/items"
         || key.StartsWith("GET /Organization", StringComparison.Ordinal) && key != "GET /Organization/Platforms" || key is "GET /Teams/Detail" or "GET /Orders/Detail" or "GET /Activities/Detail" or "GET /Activities/Venue" or "GET /a/{id}";
 
     /// <summary>Checked only where it must refuse: allowing it would spend the demo volunteer (a dedicated test covers it).</summary>
@@ -380,7 +398,8 @@ public sealed class PolicyTests
     private static async Task<HttpRequestMessage?> RequestAsync(TestHost host, string key, Guid target, string targetCode, string? actorPhone)
     {
         var memberId = Guid.Empty;
-        if (key.StartsWith("POST /api/v1/volunteers/{id}", StringComparison.Ordinal) || key.StartsWith("GET /api/v1/volunteers/{id}", StringComparison.Ordinal))
+        if (key.StartsWith("POST /api/v1/volunteers/{id}", StringComparison.Ordinal) || key.StartsWith("GET /api/v1/volunteers/{id}", StringComparison.Ordinal)
+            || key == "GET /api/v1/points/accounts/{id}")
         {
             // Someone else's record whose home unit lies in the target's subtree.
             var found = await host.WithDbAsync(async db =>
@@ -431,6 +450,15 @@ public sealed class PolicyTests
         if (key.Contains("/correction-requests/{id}", StringComparison.Ordinal))
         {
             target = await Records.RecordTests.CorrectionRequestOnUnitAsync(host, target);
+        }
+
+        if (key == "POST /api/v1/shop/items/{id}/restock")
+        {
+            target = await Points.PointsData.ItemOnUnitAsync(host, target);
+        }
+        else if (key.StartsWith("POST /api/v1/shop/redemptions/{id}", StringComparison.Ordinal))
+        {
+            target = await Points.PointsData.CancelledRedemptionOnUnitAsync(host, target);
         }
 
         var photoId = Guid.Empty;
@@ -586,6 +614,14 @@ public sealed class PolicyTests
                 break;
             case "POST /api/v1/demands":
                 body = new { text = "策略测试：需要上门服务", unitId = target };
+                break;
+            case "POST /api/v1/shop/items":
+                body = new { unitId = target };
+                break;
+            case "PUT /api/v1/points/rules":
+            case "POST /api/v1/shop/items/{id}/restock":
+            case "POST /api/v1/shop/redemptions":
+                body = new { };
                 break;
             case "POST /api/v1/teams/import":
                 var teamSheet = new MemoryStream();

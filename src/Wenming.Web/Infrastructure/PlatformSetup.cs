@@ -12,6 +12,7 @@ using Wenming.Web.Features.Demo;
 using Wenming.Web.Features.Honours;
 using Wenming.Web.Features.Orders;
 using Wenming.Web.Features.Organization;
+using Wenming.Web.Features.Points;
 using Wenming.Web.Features.Records;
 using Wenming.Web.Features.Teams;
 using Wenming.Web.Features.Volunteers;
@@ -143,7 +144,7 @@ internal static class PlatformSetup
         services.AddSingleton(sp => Infrastructure.PersonalData.PersonalDataProtector.FromConfiguration(config, builder.Environment));
         services.AddSingleton<Infrastructure.Files.IFileStore>(new Infrastructure.Files.LocalFileStore(
             config["Files:Root"] ?? Path.Combine(builder.Environment.ContentRootPath, "data", "files")));
-        services.AddAccounts().AddOrganization().AddVolunteers().AddTeams().AddOrders().AddActivities().AddRecords().AddHonours().AddScoped<AuditQueries>().AddScoped<DemoSeeder>().AddScoped<DemoPeopleSeeder>().AddScoped<DemoRecords>().AddScoped<DemoHonours>()
+        services.AddAccounts().AddOrganization().AddVolunteers().AddTeams().AddOrders().AddActivities().AddRecords().AddHonours().AddPoints().AddScoped<AuditQueries>().AddScoped<DemoSeeder>().AddScoped<DemoPeopleSeeder>().AddScoped<DemoRecords>().AddScoped<DemoHonours>().AddScoped<DemoShop>()
             .AddScoped<Features.Home.HomeFigures>();
     }
 
@@ -187,6 +188,7 @@ internal static class PlatformSetup
         app.MapActivities();
         app.MapRecords();
         app.MapHonours();
+        app.MapPoints();
         app.MapRazorPages();
     }
 
@@ -202,6 +204,7 @@ internal static class PlatformSetup
             await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(CancellationToken.None);
             await scope.ServiceProvider.GetRequiredService<DemoRecords>().SeedAsync(CancellationToken.None);
             await scope.ServiceProvider.GetRequiredService<DemoHonours>().SeedAsync(CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<DemoShop>().SeedAsync(CancellationToken.None);
         }
 
         var urls = app.Urls.Count > 0 ? string.Join(", ", app.Urls) : app.Configuration["urls"] ?? "http://127.0.0.1:5080";

@@ -1,4 +1,5 @@
 using Wenming.Web.Infrastructure.Data;
+using Wenming.Web.Infrastructure.Events;
 using Wenming.Web.Infrastructure.Tenancy;
 
 namespace Wenming.Web.Features.Records;
@@ -17,8 +18,11 @@ internal enum RecordSource
 /// an update or a delete): a correction is a further entry that names the one it corrects, carries the difference in
 /// minutes, the reason and who made it, so a volunteer's hours are always the plain sum of their entries.
 /// </summary>
-internal sealed class ServiceRecord : IDistrictOwned
+internal sealed class ServiceRecord : IDistrictOwned, IRaisesEvents
 {
+    /// <summary>Made here and not yet saved: its <see cref="RecordAppended"/> is still to go out.</summary>
+    private bool _unpublished;
+
     private ServiceRecord()
     {
     }
@@ -45,7 +49,24 @@ internal sealed class ServiceRecord : IDistrictOwned
         ConfirmedById = confirmedById;
         ConfirmedByName = confirmedByName.Length > 50 ? confirmedByName[..50] : confirmedByName;
         ConfirmedAt = now;
+        _unpublished = true;
     }
+
+    public bool HasEvents => _unpublished;
+
+    public IReadOnlyList<IOutboxEvent> TakeEvents()
+    {
+        if (!_unpublished)
+        {
+            return [];
+        }
+
+        // Built when taken: a backfill or a correction sets its marks after the constructor.
+        _unpublished = false;
+        return [Appended()];
+    }
+
+    private RecordAppended Appended() => new(DistrictId, Id, VolunteerId, Source, SourceId, SignupId, Title, Minutes, Backfilled, CorrectsId is not null, Reason);
 
     public Guid Id { get; private set; }
     public Guid DistrictId { get; private set; }
@@ -105,4 +126,17 @@ internal sealed class ServiceRecord : IDistrictOwned
             Backfilled = corrected.Backfilled,
             Reason = reason.Length > 500 ? reason[..500] : reason,
         };
+}
+
+/// <summary>
+/// A service record was appended (a first record, a backfill or a correction, whose minutes are then the difference): what
+/// follows from confirmed hours (points) reads this, never the records themselves. One service is the same
+/// <see cref="Source"/>, <see cref="SourceId"/> and <see cref="SignupId"/> of the same volunteer.
+/// </summary>
+internal sealed record RecordAppended(Guid DistrictId, Guid SubjectId, Guid VolunteerId, RecordSource Source, Guid SourceId, Guid? SignupId, string Title,
+    int Minutes, bool Backfilled, bool Correction, string? Reason) : IOutboxEvent
+{
+    public const string Name = "record.appended";
+
+    public string Kind => Name;
 }
