@@ -2091,6 +2091,10 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                     b.Property<bool>("BackfillEarnsPoints")
                         .HasColumnType("boolean");
 
+                    b.PrimitiveCollection<List<int>>("StarCertifiers")
+                        .IsRequired()
+                        .HasColumnType("integer[]");
+
                     b.PrimitiveCollection<List<int>>("StarHours")
                         .IsRequired()
                         .HasColumnType("integer[]");
@@ -2100,6 +2104,9 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<int>("YearEnd")
                         .HasColumnType("integer");
 
                     b.HasKey("DistrictId");
@@ -2195,6 +2202,49 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                     b.HasIndex("VolunteerId", "StartedAt");
 
                     b.ToTable("service_records", (string)null);
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.Records.StarCertification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CertifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("CertifiedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("CertifiedByName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<Guid>("DistrictId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Star")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("UnitId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("UnitName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("VolunteerId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitId");
+
+                    b.HasIndex("VolunteerId", "Star")
+                        .IsUnique();
+
+                    b.ToTable("star_certifications", (string)null);
                 });
 
             modelBuilder.Entity("Wenming.Web.Features.Records.VolunteerTotal", b =>
@@ -3291,6 +3341,21 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                     b.HasOne("Wenming.Web.Features.Organization.Unit", null)
                         .WithMany()
                         .HasForeignKey("OrganizerUnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Wenming.Web.Features.Volunteers.Volunteer", null)
+                        .WithMany()
+                        .HasForeignKey("VolunteerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.Records.StarCertification", b =>
+                {
+                    b.HasOne("Wenming.Web.Features.Organization.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 

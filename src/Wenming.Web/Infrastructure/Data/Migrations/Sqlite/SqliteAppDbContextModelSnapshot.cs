@@ -2080,6 +2080,10 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<bool>("BackfillEarnsPoints")
                         .HasColumnType("INTEGER");
 
+                    b.PrimitiveCollection<string>("StarCertifiers")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.PrimitiveCollection<string>("StarHours")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -2089,6 +2093,9 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("YearEnd")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("DistrictId");
@@ -2184,6 +2191,49 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("VolunteerId", "StartedAt");
 
                     b.ToTable("service_records", (string)null);
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.Records.StarCertification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CertifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("CertifiedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CertifiedByName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Star")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("UnitId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UnitName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("VolunteerId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UnitId");
+
+                    b.HasIndex("VolunteerId", "Star")
+                        .IsUnique();
+
+                    b.ToTable("star_certifications", (string)null);
                 });
 
             modelBuilder.Entity("Wenming.Web.Features.Records.VolunteerTotal", b =>
@@ -3280,6 +3330,21 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Wenming.Web.Features.Organization.Unit", null)
                         .WithMany()
                         .HasForeignKey("OrganizerUnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Wenming.Web.Features.Volunteers.Volunteer", null)
+                        .WithMany()
+                        .HasForeignKey("VolunteerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.Records.StarCertification", b =>
+                {
+                    b.HasOne("Wenming.Web.Features.Organization.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
