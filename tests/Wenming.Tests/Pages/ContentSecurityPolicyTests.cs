@@ -74,6 +74,9 @@ public sealed class ContentSecurityPolicyTests
             await p.ClickAsync("#wm-elderly-toggle");
             await p.Locator("html:not(.elderly)").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         });
+        // ECharts loads when the chart comes into view: bring it there, as a reader scrolling down does.
+        await center.Locator("#kind-chart").ScrollIntoViewIfNeededAsync();
+        await center.Locator("#kind-chart canvas").First.WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
         Assert.True(await center.Locator("#kind-chart canvas").CountAsync() > 0, "the home chart is drawn");
         await VisitAsync(center, "/Orders/Board", violations, p => p.WaitForSelectorAsync("#board-live:not([hidden])"));
         Assert.True(await center.Locator("#board-orders li").CountAsync() > 0, "the board lists its orders");

@@ -69,7 +69,7 @@ public sealed class ElderlyModeTests
         Assert.Equal("order-now", await page.EvaluateAsync<string>("document.activeElement.id"));
         await page.Keyboard.PressAsync("Enter");
         // The form is there once the document is parsed; "load" also waits for every image and font, which a busy machine can stall.
-        await page.WaitForURLAsync("**/Orders/New", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await page.WaitForURLAsync("**/Orders/New", new() { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
         await page.FillAsync("#title", "请人帮忙修一下水龙头");
         await page.FillAsync("#address", "乐都区 3 栋 101");
         await AssertFitsAsync(page, 360);
