@@ -269,7 +269,7 @@ public sealed class PolicyTests
         // A certificate's verification, where its QR code leads.
         "GET /api/v1/certificates/{code}", "GET /c/{code}",
         // A station's honour board, for its wall.
-        "GET /h/{code}",
+        "GET /h/{id}",
     ];
 
     private static bool Reach(Relation r) => r is Relation.Own or Relation.Child;

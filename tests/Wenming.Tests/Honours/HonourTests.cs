@@ -68,10 +68,13 @@ public sealed class HonourTests
         await OkAsync(await station.PostJsonAsync("/api/v1/honours/awards", award), HttpStatusCode.Conflict); // the same honour twice
         var board = await station.GetJsonAsync("/api/v1/honours/board");
         var given = board.EnumerateArray().Single(a => a.GetProperty("recipientName").GetString() == $"马秀兰{tag}");
-        using (var page = await host.CreateClient().GetAsync($"/h/{stationCode}"))
+        using (var page = await host.CreateClient().GetAsync($"/h/{await host.UnitIdAsync(stationCode)}"))
         {
+            // For anyone passing by, a person's name is masked.
             Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-            Assert.Contains($"马秀兰{tag}", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            var html = await page.Content.ReadAsStringAsync();
+            Assert.Contains("马" + new string('*', $"马秀兰{tag}".Length - 1), html, StringComparison.Ordinal);
+            Assert.DoesNotContain($"马秀兰{tag}", html, StringComparison.Ordinal);
         }
 
         // A retired title cannot be given; another station's admin cannot give one here; a withdrawn honour leaves the board.
@@ -161,16 +164,18 @@ public sealed class HonourTests
         await Records.RecordTests.DispatchAsync(host);
         var stationCode = $"{LeduCode}-01-001";
         var station = await host.UnitIdAsync(stationCode);
-        var lastMonth = DateTimeOffset.UtcNow.AddHours(8).AddMonths(-1);
+        // Two months back: the demo picked last month's stars already.
+        var lastMonth = DateTimeOffset.UtcNow.AddHours(8).AddMonths(-2);
         var month = $"{lastMonth:yyyy-MM}";
 
-        // What the rule reads: the month's confirmed records of the station's own volunteers.
+        // What the rule reads: the month's confirmed records of the volunteers registered at the station or below it.
         var expected = await host.WithDbAsync(async db =>
         {
+            var path = await db.Units.Where(u => u.Id == station).Select(u => u.Path).SingleAsync();
             var start = new DateTimeOffset(lastMonth.Year, lastMonth.Month, 1, 0, 0, 0, TimeSpan.FromHours(8));
             var (lower, upper) = (start.ToUniversalTime(), start.AddMonths(1).ToUniversalTime());
             var rows = await db.Set<ServiceRecord>().Where(r => r.StartedAt >= lower && r.StartedAt < upper)
-                .Join(db.Set<Wenming.Web.Features.Volunteers.Volunteer>().Where(v => v.HomeUnitId == station), r => r.VolunteerId, v => v.Id, (r, v) => new { v.Id, r.Minutes })
+                .Join(db.Set<Wenming.Web.Features.Volunteers.Volunteer>().Where(v => v.HomeUnit!.Path.StartsWith(path) && v.Status == Wenming.Web.Features.Volunteers.VolunteerStatus.Active), r => r.VolunteerId, v => v.Id, (r, v) => new { v.Id, r.Minutes })
                 .ToListAsync();
             return rows.GroupBy(r => r.Id).Select(g => (Id: g.Key, Minutes: g.Sum(r => r.Minutes))).Where(x => x.Minutes >= 4 * 60).ToList();
         });

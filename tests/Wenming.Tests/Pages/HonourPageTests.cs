@@ -50,7 +50,7 @@ public sealed class HonourPageTests
         // The station's public board, as its wall's QR code opens it, for anyone.
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl, Locale = "zh-CN", ViewportSize = new ViewportSize { Width = 360, Height = 740 } });
         var stranger = await context.NewPageAsync();
-        await stranger.GotoAsync($"/h/{HongtaCode}-01-001");
+        await stranger.GotoAsync($"/h/{await host.UnitIdAsync($"{HongtaCode}-01-001")}");
         Assert.Contains($"李家{tag}", await stranger.InnerTextAsync("#public-honours"));
     }
 }

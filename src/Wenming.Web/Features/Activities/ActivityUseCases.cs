@@ -319,7 +319,7 @@ internal sealed class ActivityUseCases(AppDbContext db, AuditLog audit, TimeProv
         }
 
         var total = await query.CountAsync(ct);
-        var rows = await (upcoming ? query.OrderBy(a => a.StartsAt) : query.OrderByDescending(a => a.StartsAt)).Skip((page - 1) * pageSize).Take(pageSize)
+        var rows = await (upcoming ? query.OrderBy(a => a.StartsAt) : query.OrderByDescending(a => a.StartsAt)).ThenBy(a => a.Id).Skip((page - 1) * pageSize).Take(pageSize)
             .Select(a => new
             {
                 a.Id,

@@ -249,7 +249,8 @@ internal sealed class HonourVote : IDistrictOwned
 
 /// <summary>
 /// How a district picks its monthly 志愿者之星: per station, the volunteers whose home it is, scored by the hours they
-/// served that month plus <see cref="RatingWeight"/> hours for each star of their orders' average rating; at least
+/// served that month plus <see cref="RatingWeight"/> hours for each star their orders' average rating stands above 3 (and less
+/// for each below; no rating counts as 3); at least
 /// <see cref="MinHours"/>; the best <see cref="StarsPerUnit"/>.
 /// </summary>
 internal sealed class HonourRules : IDistrictOwned

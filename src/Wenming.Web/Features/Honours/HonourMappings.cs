@@ -18,7 +18,10 @@ internal sealed class HonourMappings : IEntityTypeConfiguration<HonourTitle>, IE
         b.HasOne<District>().WithMany().HasForeignKey(t => t.DistrictId).OnDelete(DeleteBehavior.Restrict);
     }
 
-    /// <summary>One person or household holds a title once for a unit and period (a withdrawn award aside), whoever gives it twice at once.</summary>
+    /// <summary>
+    /// One volunteer (or, for a name not on the platform, one named person or household) holds a title once for a unit and
+    /// period, a withdrawn award aside, whoever gives it twice at once; two volunteers of the same name are two people.
+    /// </summary>
     public void Configure(EntityTypeBuilder<HonourAward> b)
     {
         b.ToTable("honour_awards");
@@ -30,7 +33,10 @@ internal sealed class HonourMappings : IEntityTypeConfiguration<HonourTitle>, IE
         b.Property(a => a.WithdrawReason).HasMaxLength(500);
         b.Property(a => a.Recipient).HasConversion<int>();
         b.Property(a => a.Method).HasConversion<int>();
-        b.HasIndex(a => new { a.TitleId, a.UnitId, a.Period, a.RecipientName }).IsUnique().HasFilter("\"WithdrawnAt\" IS NULL");
+        b.HasIndex(a => new { a.TitleId, a.UnitId, a.Period, a.RecipientName }, "IX_honour_awards_named").IsUnique()
+            .HasFilter("\"WithdrawnAt\" IS NULL AND \"VolunteerId\" IS NULL");
+        b.HasIndex(a => new { a.TitleId, a.UnitId, a.Period, a.VolunteerId }, "IX_honour_awards_volunteer").IsUnique()
+            .HasFilter("\"WithdrawnAt\" IS NULL AND \"VolunteerId\" IS NOT NULL");
         b.HasIndex(a => new { a.UnitId, a.AwardedAt });
         b.HasIndex(a => a.VolunteerId).HasFilter("\"VolunteerId\" IS NOT NULL");
         b.HasOne<HonourTitle>().WithMany().HasForeignKey(a => a.TitleId).OnDelete(DeleteBehavior.Restrict);

@@ -50,6 +50,9 @@ internal sealed class HonourUseCases(AppDbContext db, AuditLog audit, TimeProvid
 {
     private DataScope Scope => db.Scope;
 
+    /// <summary>An average rating that neither adds nor takes away (no rating counts as this).</summary>
+    private const decimal NeutralRating = 3;
+
     public static string MethodName(AwardMethod m) => m switch
     {
         AwardMethod.Vote => "投票评选",
@@ -75,7 +78,7 @@ internal sealed class HonourUseCases(AppDbContext db, AuditLog audit, TimeProvid
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (UniqueViolation.Is(e))
         {
             // Another request wrote the list first: theirs stands.
             db.ChangeTracker.Clear();
@@ -105,7 +108,7 @@ internal sealed class HonourUseCases(AppDbContext db, AuditLog audit, TimeProvid
         var names = new HashSet<string>();
         for (var i = 0; i < input.Count; i++)
         {
-            var x = input[i];
+            var x = input[i] ?? throw new InputException(new Dictionary<string, string[]> { ["titles"] = ["荣誉名录中有空项"] });
             var name = HonourTitle.Check(x.Name);
             if (!names.Add(name))
             {
@@ -254,7 +257,8 @@ internal sealed class HonourUseCases(AppDbContext db, AuditLog audit, TimeProvid
             throw new InputException(errors);
         }
 
-        var round = new VoteRound(Scope.DistrictId, title, unit.Id, name!, input.OpensAt!.Value, input.ClosesAt!.Value, input.Winners, Scope.UserId!.Value, now);
+        var round = new VoteRound(Scope.DistrictId, title, unit.Id, name!, input.OpensAt!.Value.ToUniversalTime(), input.ClosesAt!.Value.ToUniversalTime(), input.Winners,
+            Scope.UserId!.Value, now);
         db.Add(round);
         audit.Add("honours.round-opened", "honour-round", round.Id.ToString(), unit.Path, name);
         await db.SaveChangesAsync(ct);
@@ -275,10 +279,10 @@ internal sealed class HonourUseCases(AppDbContext db, AuditLog audit, TimeProvid
         string? name = null;
         if (input.VolunteerId is { } volunteerId)
         {
-            name = await db.Set<Volunteer>().Where(v => v.Id == volunteerId).Select(v => v.Name).FirstOrDefaultAsync(ct);
+            name = await db.Set<Volunteer>().Where(v => v.Id == volunteerId && v.HomeUnit!.Path.StartsWith(round.Unit!.Path)).Select(v => v.Name).FirstOrDefaultAsync(ct);
             if (name is null)
             {
-                errors["volunteerId"] = ["志愿者不存在"];
+                errors["volunteerId"] = ["这位志愿者不在发起评选的单位及下级"];
             }
         }
         else if (input.Name?.Trim() is { Length: >= 2 and <= 50 } n && !n.Any(char.IsControl))
@@ -460,9 +464,9 @@ internal sealed class HonourUseCases(AppDbContext db, AuditLog audit, TimeProvid
         var (lower, upper) = (DistrictTime.StartOf(month), DistrictTime.StartOf(month.AddMonths(1)));
         var served = await db.Set<ServiceRecord>().AsNoTracking().Where(r => r.StartedAt >= lower && r.StartedAt < upper)
             .Join(db.Set<Volunteer>().Where(v => v.HomeUnit!.Path.StartsWith(root.Path) && v.Status == VolunteerStatus.Active), r => r.VolunteerId, v => v.Id,
-                (r, v) => new { r.VolunteerId, v.Name, v.HomeUnitId, r.Minutes })
-            .GroupBy(x => new { x.VolunteerId, x.Name, x.HomeUnitId })
-            .Select(g => new { g.Key.VolunteerId, g.Key.Name, g.Key.HomeUnitId, Minutes = g.Sum(x => x.Minutes) }).ToListAsync(ct);
+                (r, v) => new { r.VolunteerId, v.Name, HomePath = v.HomeUnit!.Path, r.Minutes })
+            .GroupBy(x => new { x.VolunteerId, x.Name, x.HomePath })
+            .Select(g => new { g.Key.VolunteerId, g.Key.Name, g.Key.HomePath, Minutes = g.Sum(x => x.Minutes) }).ToListAsync(ct);
         var ratings = await db.Set<ServiceRecord>().AsNoTracking()
             .Where(r => r.StartedAt >= lower && r.StartedAt < upper && r.Source == RecordSource.Order && r.CorrectsId == null)
             .Join(db.Set<Order>().Where(o => o.Rating != null), r => r.SourceId, o => o.Id, (r, o) => new { r.VolunteerId, o.Rating })
@@ -472,9 +476,10 @@ internal sealed class HonourUseCases(AppDbContext db, AuditLog audit, TimeProvid
         var awards = new List<HonourAward>();
         foreach (var station in stations.Where(s => !done.Contains(s.Id)))
         {
-            var best = served.Where(s => s.HomeUnitId == station.Id && s.Minutes >= rules.MinHours * 60)
+            // The station's own volunteers and those of the points below it.
+            var best = served.Where(s => s.HomePath.StartsWith(station.Path, StringComparison.Ordinal) && s.Minutes >= rules.MinHours * 60)
                 .Select(s => (s.VolunteerId, s.Name, Hours: RecordRules.Hours(s.Minutes), Rating: ratings.TryGetValue(s.VolunteerId, out var a) ? (decimal?)Math.Round((decimal)a, 1) : null))
-                .Select(s => (s.VolunteerId, s.Name, s.Hours, s.Rating, Score: s.Hours + rules.RatingWeight * (s.Rating ?? 0)))
+                .Select(s => (s.VolunteerId, s.Name, s.Hours, s.Rating, Score: s.Hours + rules.RatingWeight * ((s.Rating ?? NeutralRating) - NeutralRating)))
                 .OrderByDescending(s => s.Score).ThenByDescending(s => s.Hours).ThenBy(s => s.Name, StringComparer.Ordinal).ThenBy(s => s.VolunteerId)
                 .Take(rules.StarsPerUnit);
             awards.AddRange(best.Select(s => new HonourAward(Scope.DistrictId, title, station.Id, s.Name, s.VolunteerId, period,
@@ -514,7 +519,7 @@ internal sealed class HonourUseCases(AppDbContext db, AuditLog audit, TimeProvid
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (UniqueViolation.Is(e))
         {
             db.ChangeTracker.Clear();
             throw new DomainException("already-done", twice, 409);

@@ -13,17 +13,19 @@ internal sealed class PublicModel(HonourUseCases honours, AppDbContext db) : Pag
     public string UnitName { get; private set; } = "";
     public IReadOnlyList<AwardView> Board { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(string code, CancellationToken ct)
+    /// <summary>By the unit's id: codes are a district's own, and two districts may use the same one.</summary>
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
         using var system = db.Scope.AsSystem();
-        var unit = code.Length is > 0 and <= 40 ? await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == code && u.ClosedAt == null, ct) : null;
+        var unit = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id && u.ClosedAt == null, ct);
         if (unit is null)
         {
             return NotFound();
         }
 
         UnitName = unit.Name;
-        Board = await honours.BoardAsync(unit, 100, ct);
+        // For anyone passing by: a person's name masked (张*英), a household's as given.
+        Board = [.. (await honours.BoardAsync(unit, 100, ct)).Select(a => a.Recipient == nameof(RecipientKind.Person) ? a with { RecipientName = Infrastructure.Audit.Masking.Name(a.RecipientName) } : a)];
         return Page();
     }
 }

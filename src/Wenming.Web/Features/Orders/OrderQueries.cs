@@ -199,7 +199,7 @@ internal sealed class OrderQueries(AppDbContext db, OrderAccess access, District
         // Overdue first, then the nearest deadline, then the newest.
         var rows = await query
             .OrderBy(o => o.StepDueAt == null || o.StepDueAt >= now ? 1 : 0).ThenBy(o => o.StepDueAt == null ? 1 : 0).ThenBy(o => o.StepDueAt)
-            .ThenByDescending(o => o.CreatedAt)
+            .ThenByDescending(o => o.CreatedAt).ThenBy(o => o.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
             .Select(o => new
             {

@@ -47,6 +47,12 @@ internal sealed class StartBulkCertificates(AppDbContext db, ImportJobs jobs, Au
             throw new AccessDeniedException("只有管理员可以批量开具服务证明");
         }
 
+        if (jobs.Running(scope.UserId!.Value, Kind) is { } running)
+        {
+            // A double click, or a second batch before the first is done: the one running is the answer.
+            return running;
+        }
+
         if (input.ActivityId is null == input.TeamId is null)
         {
             throw new InputException(new Dictionary<string, string[]> { ["activityId"] = ["请选择一项活动或一支队伍"] });
@@ -92,9 +98,9 @@ internal sealed class StartBulkCertificates(AppDbContext db, ImportJobs jobs, Au
             throw new AccessDeniedException("只有组织单位的管理员可以为它批量开具证明");
         }
 
-        if (from > to)
+        if (from > to || to > today || from.Year < 2000)
         {
-            throw new InputException(new Dictionary<string, string[]> { ["from"] = ["开始日期不能晚于结束日期"] });
+            throw new InputException(new Dictionary<string, string[]> { ["from"] = ["请选择 2000 年以后、不晚于今天的起止日期，开始不晚于结束"] });
         }
 
         if (volunteers.Count == 0)

@@ -118,7 +118,7 @@ internal sealed class StarLevels(AppDbContext db, VolunteerRecords records, Audi
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (UniqueViolation.Is(e))
         {
             throw new DomainException("already-certified", "这一星级刚刚已经认定", 409);
         }
@@ -132,8 +132,9 @@ internal sealed class StarLevels(AppDbContext db, VolunteerRecords records, Audi
         var kinds = rules?.StarCertifiers ?? [.. RecordRules.DefaultCertifiers.Select(k => (int)k)];
         var kind = (UnitKind)kinds[star - 1];
         var home = volunteer.HomeUnit?.Path ?? await db.Units.Where(u => u.Id == volunteer.HomeUnitId).Select(u => u.Path).FirstAsync(ct);
-        var candidates = await db.Units.AsNoTracking().Where(u => u.Kind == kind && home.StartsWith(u.Path)).ToListAsync(ct);
-        return candidates.OrderByDescending(u => u.Path.Length).FirstOrDefault();
+        // The nearest unit over the home of that level, or of a higher one where there is none (a volunteer registered at an institute).
+        var over = await db.Units.AsNoTracking().Where(u => u.Kind <= kind && home.StartsWith(u.Path)).ToListAsync(ct);
+        return over.OrderByDescending(u => u.Kind == kind).ThenByDescending(u => u.Path.Length).FirstOrDefault();
     }
 
     /// <summary>

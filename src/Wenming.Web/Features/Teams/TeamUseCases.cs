@@ -350,7 +350,7 @@ internal sealed class TeamUseCases(AppDbContext db, AuditLog audit, DistrictCach
         var query = db.Set<Demand>().AsNoTracking().Include(d => d.Unit).VisibleTo(Scope, d => d.Unit!.Path, Role.Admin, Role.Leader, Role.TeamLeader);
         var total = await query.CountAsync(ct);
         var platforms = await db.Platforms.ToDictionaryAsync(x => x.Id, x => x.Name, ct);
-        var rows = await query.OrderByDescending(d => d.CreatedAt).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        var rows = await query.OrderByDescending(d => d.CreatedAt).ThenBy(d => d.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         return new([.. rows.Select(d => new DemandView(d.Id, d.Text, d.PlatformId is { } p ? platforms.GetValueOrDefault(p) : null,
             new UnitRef(d.UnitId, d.Unit!.Name), d.CreatedAt))], total, page, pageSize);
     }

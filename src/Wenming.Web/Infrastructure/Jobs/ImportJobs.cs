@@ -82,6 +82,9 @@ internal sealed class ImportJobs
         return job;
     }
 
+    /// <summary>A job of this kind the person started that is still running: a second click finds it instead of starting another.</summary>
+    public ImportProgress? Running(Guid ownerUserId, string kind) => _jobs.Values.FirstOrDefault(j => j.OwnerUserId == ownerUserId && j.Kind == kind && !j.Done);
+
     /// <summary>Only the person who started a job reads it.</summary>
     public ImportProgress? Find(Guid id, Guid? userId) => _jobs.TryGetValue(id, out var job) && job.OwnerUserId == userId ? job : null;
 }

@@ -888,9 +888,13 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
 
                     b.HasIndex("UnitId", "AwardedAt");
 
-                    b.HasIndex("TitleId", "UnitId", "Period", "RecipientName")
+                    b.HasIndex(new[] { "TitleId", "UnitId", "Period", "RecipientName" }, "IX_honour_awards_named")
                         .IsUnique()
-                        .HasFilter("\"WithdrawnAt\" IS NULL");
+                        .HasFilter("\"WithdrawnAt\" IS NULL AND \"VolunteerId\" IS NULL");
+
+                    b.HasIndex(new[] { "TitleId", "UnitId", "Period", "VolunteerId" }, "IX_honour_awards_volunteer")
+                        .IsUnique()
+                        .HasFilter("\"WithdrawnAt\" IS NULL AND \"VolunteerId\" IS NOT NULL");
 
                     b.ToTable("honour_awards", (string)null);
                 });
