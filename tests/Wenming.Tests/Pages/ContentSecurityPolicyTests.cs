@@ -87,6 +87,16 @@ public sealed class ContentSecurityPolicyTests
         await VisitAsync(center, "/Volunteers", violations);
         await VisitAsync(center, "/Orders", violations);
         await VisitAsync(center, "/Activities", violations);
+        await VisitAsync(center, "/Honours", violations);
+        await VisitAsync(center, "/Points", violations);
+        // A bulk issue of certificates: its progress is polled by htmx under the policy until the zip is offered.
+        var (activity, _) = await Records.BulkCertificateTests.DemoActivityAsync(host);
+        var institute = await WatchedAsync(browser, baseUrl, TestHost.Phone(Hongta, "01"), console);
+        await VisitAsync(institute, $"/Records/Bulk?activity={activity}", violations, async p =>
+        {
+            await p.ClickAsync("#bulk-activity-submit");
+            await p.WaitForSelectorAsync("#bulk-download", new() { Timeout = 60_000 });
+        });
         await VisitAsync(center, "/Orders/PartnerKeys", violations, async p =>
         {
             var partner = "内容安全策略测试" + Random.Shared.Next(1000, 9999);
@@ -108,6 +118,7 @@ public sealed class ContentSecurityPolicyTests
 
         var volunteer = await WatchedAsync(browser, baseUrl, TestHost.Phone(Hongta, "11"), console);
         await VisitAsync(volunteer, "/Volunteers/Me", violations);
+        await VisitAsync(volunteer, $"/h/{await host.UnitIdAsync($"{HongtaCode}-01-001")}", violations);
 
         // The API reference has a policy of its own (its inline start-up script and styles), and keeps to it.
         await VisitAsync(center, "/api/docs/", violations, async p =>
