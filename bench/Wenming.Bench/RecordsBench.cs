@@ -11,7 +11,7 @@ using NpgsqlTypes;
 namespace Wenming.Bench;
 
 /// <summary>
-/// Issue #22's records bench: a volunteer's hours and star, and a whole district's ranking, on the published platform
+/// The records bench: a volunteer's hours and star, and a whole district's ranking, on the published platform
 /// against the ceiling app's primary-key read of one <c>volunteer_totals</c> row, on the same database, in alternating rounds
 /// over loopback. Haidian (district 2) is measured as the demo seeds it, then with one record a volunteer, then with
 /// <c>--per</c> (10) a volunteer: 1,000,000 records over 100,000 volunteers at <c>--demo-scale full</c>.

@@ -212,7 +212,7 @@ public sealed class PolicyTests
         ["GET /Records/{volunteerId:guid?}"] = (_, _) => true,
         ["GET /Records/Bulk"] = (a, _) => a.Role == Role.Admin,
         ["POST /api/v1/certificates/bulk"] = (a, _) => a.Role == Role.Admin, // nothing chosen: 400 for admins
-        // Progress and zip of a bulk issue: only for the admin who started it (RecordTests), so a unit's id as the job is 404 to everyone.
+        // Progress and zip of a batch of certificates: only for the admin who started it (BulkCertificateTests), so a unit's id as the job is 404 to everyone.
         ["GET /api/v1/certificates/bulk/{id}"] = (_, _) => false,
         ["GET /api/v1/certificates/bulk/{id}/zip"] = (_, _) => false,
         ["GET /api/v1/honours/titles"] = (_, _) => true,

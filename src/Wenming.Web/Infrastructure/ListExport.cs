@@ -11,7 +11,7 @@ namespace Wenming.Web.Infrastructure;
 /// workbook, for admins and leaders, with one audit entry naming what was exported. What the list shows is what the
 /// file holds: no second query that could drift from the page.
 /// </summary>
-internal sealed class ListExport(AppDbContext db, AuditLog audit)
+internal sealed class ListExport(AppDbContext db, AuditLog audit, TimeProvider clock)
 {
     /// <summary>At most this many rows a file; a narrower filter gives the rest.</summary>
     public const int MaxRows = 20_000;
@@ -60,6 +60,6 @@ internal sealed class ListExport(AppDbContext db, AuditLog audit)
         var stream = new MemoryStream();
         await SheetWriter.WriteAsync(stream, items.Select(row), sheet, ct);
         stream.Position = 0;
-        return TypedResults.File(stream, OrganizationEndpoints.XlsxType, $"{kind}-{DistrictTime.Today(DateTimeOffset.UtcNow):yyyyMMdd}.xlsx");
+        return TypedResults.File(stream, OrganizationEndpoints.XlsxType, $"{kind}-{DistrictTime.Today(clock.GetUtcNow()):yyyyMMdd}.xlsx");
     }
 }

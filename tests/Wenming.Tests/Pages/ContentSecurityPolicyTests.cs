@@ -89,7 +89,7 @@ public sealed class ContentSecurityPolicyTests
         await VisitAsync(center, "/Activities", violations);
         await VisitAsync(center, "/Honours", violations);
         await VisitAsync(center, "/Points", violations);
-        // A bulk issue of certificates: its progress is polled by htmx under the policy until the zip is offered.
+        // A batch of certificates: its progress is polled by htmx under the policy until the zip is offered.
         var (activity, _) = await Records.BulkCertificateTests.DemoActivityAsync(host);
         var institute = await WatchedAsync(browser, baseUrl, TestHost.Phone(Hongta, "01"), console);
         await VisitAsync(institute, $"/Records/Bulk?activity={activity}", violations, async p =>

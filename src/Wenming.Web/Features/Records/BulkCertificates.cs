@@ -15,7 +15,7 @@ namespace Wenming.Web.Features.Records;
 /// <summary>Whose certificates: the volunteers with records of one activity, or the members of one team; over a period.</summary>
 internal sealed record BulkCertificateInput(Guid? ActivityId, Guid? TeamId, DateOnly? From, DateOnly? To);
 
-/// <summary>A bulk issue as its page and the API show it: how far it is, who was skipped and why, and the zip when done.</summary>
+/// <summary>A batch of certificates as its page and the API show it: how far it is, who was skipped and why, and the zip when done.</summary>
 internal sealed record BulkCertificateView(Guid Id, string Title, int Total, int Processed, int Issued, IReadOnlyList<RowError> Skipped, bool Done,
     string? ZipUrl, string? Failure)
 {

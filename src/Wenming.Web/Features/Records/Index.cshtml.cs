@@ -19,24 +19,12 @@ internal sealed class IndexModel(VolunteerRecords records, IssueCertificate cert
     public UnitTotals? Totals { get; private set; }
 
     /// <summary>An admin of the level the district names certifies the volunteer's next star.</summary>
-    public async Task<IActionResult> OnPostCertifyStarAsync(Guid volunteerId, CancellationToken ct)
-    {
-        try
+    public async Task<IActionResult> OnPostCertifyStarAsync(Guid volunteerId, CancellationToken ct) =>
+        await ActAsync(async () =>
         {
             var standing = await starLevels.CertifyAsync(volunteerId, new CertifyStarInput(null), ct);
             Message = $"已认定{RecordRules.StarName(standing.Certified)}";
-        }
-        catch (NotVisibleException)
-        {
-            return NotFound();
-        }
-        catch (Exception e) when (InputException.PageMessage(e) is { } message)
-        {
-            Message = message;
-        }
-
-        return await OnGetAsync(volunteerId, ct);
-    }
+        }, ct, volunteerId);
 
     public HoursSummary? Hours { get; private set; }
     public Paged<RecordView>? Records { get; private set; }
@@ -128,7 +116,8 @@ internal sealed class IndexModel(VolunteerRecords records, IssueCertificate cert
         return Page();
     }
 
-    private async Task<IActionResult> ActAsync(Func<Task> action, CancellationToken ct)
+    /// <summary>Does it and shows the page again (the volunteer's, or the caller's own), with what stopped it said in words.</summary>
+    private async Task<IActionResult> ActAsync(Func<Task> action, CancellationToken ct, Guid? volunteerId = null)
     {
         try
         {
@@ -143,7 +132,7 @@ internal sealed class IndexModel(VolunteerRecords records, IssueCertificate cert
             Message = message;
         }
 
-        return await OnGetAsync(null, ct);
+        return await OnGetAsync(volunteerId, ct);
     }
 
     private async Task<Guid?> MineAsync(CancellationToken ct) =>

@@ -85,7 +85,7 @@ internal static class RecordEndpoints
                          "as one zip (admins of the organising unit); poll the returned location for progress");
         bulk.MapGet("/{id:guid}", (Guid id, Infrastructure.Jobs.ImportJobs jobs, Infrastructure.Tenancy.DataScope scope) =>
                 jobs.Find(id, scope.UserId) is { Kind: StartBulkCertificates.Kind } job ? Results.Ok(BulkCertificateView.From(job)) : Results.NotFound())
-            .WithSummary("Progress of a bulk issue you started: processed of total, issued, skipped with reasons, and the zip's URL when done");
+            .WithSummary("Progress of a batch of certificates you started: processed of total, issued, skipped with reasons, and the zip's URL when done");
         bulk.MapGet("/{id:guid}/zip", (Guid id, Infrastructure.Jobs.ImportJobs jobs, Infrastructure.Tenancy.DataScope scope, HttpContext http) =>
                 jobs.Find(id, scope.UserId) switch
                 {
@@ -95,7 +95,7 @@ internal static class RecordEndpoints
                     _ => Infrastructure.Problems.Problems.Create(http, 404, "no-certificates", "这次没有开具任何证明"),
                 })
             .Produces(200, contentType: "application/zip")
-            .WithSummary("The certificates of a finished bulk issue, one PDF a volunteer, as a zip");
+            .WithSummary("The certificates of a finished batch, one PDF a volunteer, as a zip");
 
         app.MapGet("/api/v1/teams/{id:guid}/work", async (Guid id, VolunteerRecords r, CancellationToken ct, int take = 20) =>
                 TypedResults.Ok(await r.TeamWorkAsync(id, take, ct)))

@@ -28,7 +28,7 @@ internal sealed class ImportProgress(Guid id, Guid ownerUserId, string kind)
     /// <summary>What the job works on, as its page names it (the activity or team whose certificates are issued).</summary>
     public string? Title { get; set; }
 
-    /// <summary>How many items the job has to go through, when known at the start (a bulk issue of certificates).</summary>
+    /// <summary>How many items the job has to go through, when known at the start (a batch of certificates).</summary>
     public int? Total { get; set; }
 
     /// <summary>What the job produced (a zip of certificates), once written; deleted with the job.</summary>
@@ -59,7 +59,7 @@ internal sealed class ImportProgress(Guid id, Guid ownerUserId, string kind)
 }
 
 /// <summary>
-/// Imports (and other long work: a bulk issue of certificates) run in the background and report progress here. Kept in memory: a job belongs to the instance that runs
+/// Imports (and other long work: a batch of certificates) run in the background and report progress here. Kept in memory: a job belongs to the instance that runs
 /// it, and an import is short-lived (minutes); the result (rows written or not) is in the database either way.
 /// </summary>
 internal sealed class ImportJobs
