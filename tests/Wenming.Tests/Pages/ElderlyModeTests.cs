@@ -1,4 +1,4 @@
-﻿using Microsoft.Playwright;
+using Microsoft.Playwright;
 using Wenming.Tests.Infrastructure;
 using Wenming.Web.Features.Accounts;
 using static Wenming.Tests.Pages.HomePageTests;
