@@ -14,6 +14,7 @@ using Wenming.Web.Features.Orders;
 using Wenming.Web.Features.Organization;
 using Wenming.Web.Features.Points;
 using Wenming.Web.Features.Records;
+using Wenming.Web.Features.RedYellowList;
 using Wenming.Web.Features.Teams;
 using Wenming.Web.Features.Volunteers;
 using Wenming.Web.Infrastructure.Audit;
@@ -144,7 +145,7 @@ internal static class PlatformSetup
         services.AddSingleton(sp => Infrastructure.PersonalData.PersonalDataProtector.FromConfiguration(config, builder.Environment));
         services.AddSingleton<Infrastructure.Files.IFileStore>(new Infrastructure.Files.LocalFileStore(
             config["Files:Root"] ?? Path.Combine(builder.Environment.ContentRootPath, "data", "files")));
-        services.AddAccounts().AddOrganization().AddVolunteers().AddTeams().AddOrders().AddActivities().AddRecords().AddHonours().AddPoints().AddScoped<AuditQueries>().AddScoped<DemoSeeder>().AddScoped<DemoPeopleSeeder>().AddScoped<DemoRecords>().AddScoped<DemoHonours>().AddScoped<DemoShop>()
+        services.AddAccounts().AddOrganization().AddVolunteers().AddTeams().AddOrders().AddActivities().AddRecords().AddHonours().AddPoints().AddRedYellowList().AddScoped<AuditQueries>().AddScoped<DemoSeeder>().AddScoped<DemoPeopleSeeder>().AddScoped<DemoRecords>().AddScoped<DemoHonours>().AddScoped<DemoShop>().AddScoped<DemoConduct>()
             .AddScoped<Features.Home.HomeFigures>();
     }
 
@@ -189,6 +190,7 @@ internal static class PlatformSetup
         app.MapRecords();
         app.MapHonours();
         app.MapPoints();
+        app.MapRedYellowList();
         app.MapRazorPages();
     }
 
@@ -205,6 +207,7 @@ internal static class PlatformSetup
             await scope.ServiceProvider.GetRequiredService<DemoRecords>().SeedAsync(CancellationToken.None);
             await scope.ServiceProvider.GetRequiredService<DemoHonours>().SeedAsync(CancellationToken.None);
             await scope.ServiceProvider.GetRequiredService<DemoShop>().SeedAsync(CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<DemoConduct>().SeedAsync(CancellationToken.None);
         }
 
         var urls = app.Urls.Count > 0 ? string.Join(", ", app.Urls) : app.Configuration["urls"] ?? "http://127.0.0.1:5080";

@@ -385,7 +385,7 @@ public sealed class PointsTests
         Assert.Equal(3d, Convert.ToDouble(row["当前库存"], System.Globalization.CultureInfo.InvariantCulture));
         var history = (await (await station.GetAsync("/api/v1/shop/export/redemptions")).Content.ReadAsStreamAsync()).Query(useHeaderRow: true)
             .Cast<IDictionary<string, object>>().ToList();
-        Assert.Contains(history, r => (string)r["物品"] == "导出测试毛巾" && (string)r["志愿者姓名"] == "导出兑换" && (string)r["状态"] == "待领取");
+        Assert.Contains(history, r => (string)r["物品"] == "导出测试毛巾" && (string)r["兑换人"] == "导出兑换" && (string)r["积分来源"] == "志愿服务积分" && (string)r["状态"] == "待领取");
 
         using var refused = await volunteer.GetAsync("/api/v1/shop/export/stock");
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);

@@ -56,8 +56,10 @@ internal sealed class ExportShop(AppDbContext db, Infrastructure.Audit.AuditLog 
     {
         var units = Units(unitId);
         var rows = await db.Set<Redemption>().AsNoTracking().Join(units, r => r.UnitId, u => u.Id, (r, u) => new { r, Unit = u.Name })
-            .Join(db.Set<Volunteer>(), x => x.r.VolunteerId, v => v.Id, (x, v) => new { x.r, x.Unit, v.Name, v.Number })
             .OrderBy(x => x.r.CreatedAt).ThenBy(x => x.r.Id).Take(MaxRows).ToListAsync(ct);
+        var names = await Redeem.PayerNamesAsync(db, [.. rows.Select(x => x.r)], ct);
+        var volunteerIds = rows.Where(x => x.r.VolunteerId is not null).Select(x => x.r.VolunteerId!.Value).Distinct().ToList();
+        var numbers = await db.Set<Volunteer>().Where(v => volunteerIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => v.Number, ct);
         Audited("shop.redemptions-exported", rows.Count);
         await db.SaveChangesAsync(ct);
         var stream = new MemoryStream();
@@ -67,8 +69,9 @@ internal sealed class ExportShop(AppDbContext db, Infrastructure.Audit.AuditLog 
             ["积分超市"] = x.Unit,
             ["物品"] = x.r.ItemName,
             ["积分"] = x.r.Price,
-            ["志愿者姓名"] = x.Name,
-            ["志愿者编号"] = x.Number ?? "",
+            ["兑换人"] = names.GetValueOrDefault(x.r.PayerId, ""),
+            ["志愿者编号"] = x.r.VolunteerId is { } v ? numbers.GetValueOrDefault(v) ?? "" : "",
+            ["积分来源"] = x.r.VolunteerId is null ? "红榜积分" : "志愿服务积分",
             ["状态"] = StatusNames[x.r.Status],
             ["处理时间"] = x.r.SettledAt is { } at ? DistrictTime.Minute(at) : "",
             ["处理人"] = x.r.SettledByName ?? "",

@@ -14,6 +14,9 @@ namespace Wenming.Web.Features.Points;
 internal sealed class IndexModel(PointsQueries points, StockShop shop, Redeem redeem, AppDbContext db) : PageModel
 {
     public PointsAccountView? Account { get; private set; }
+
+    /// <summary>The caller's red-list points (红榜) to spend, if they are a resident or have ever earned any.</summary>
+    public long? RedBalance { get; private set; }
     public IReadOnlyList<ShopItemView> Items { get; private set; } = [];
     public IReadOnlyList<RedemptionView> Mine { get; private set; } = [];
 
@@ -37,6 +40,15 @@ internal sealed class IndexModel(PointsQueries points, StockShop shop, Redeem re
         if (await points.MineAsync(ct) is { } volunteerId)
         {
             Account = await points.AccountAsync(volunteerId, 1, 30, ct);
+        }
+
+        if (db.Scope.Has(Role.Resident) || db.Scope.UserId is { } me && await Ledger.FindAsync(db, db.Scope.DistrictId, AccountKind.Resident, me, ct) is not null)
+        {
+            RedBalance = (await Ledger.FindAsync(db, db.Scope.DistrictId, AccountKind.Resident, db.Scope.UserId!.Value, ct))?.Balance ?? 0;
+        }
+
+        if (Account is not null || RedBalance is not null)
+        {
             Mine = await redeem.ListAsync(null, false, ct);
         }
 
@@ -63,10 +75,10 @@ internal sealed class IndexModel(PointsQueries points, StockShop shop, Redeem re
         return Page();
     }
 
-    public Task<IActionResult> OnPostRedeemAsync(Guid itemId, string? key, CancellationToken ct) =>
+    public Task<IActionResult> OnPostRedeemAsync(Guid itemId, string? from, string? key, CancellationToken ct) =>
         ActAsync(null, async () =>
         {
-            var r = await redeem.RedeemAsync(new RedeemInput(itemId), "page-" + (string.IsNullOrWhiteSpace(key) ? Ids.New().ToString("N") : key), ct);
+            var r = await redeem.RedeemAsync(new RedeemInput(itemId, from), "page-" + (string.IsNullOrWhiteSpace(key) ? Ids.New().ToString("N") : key), ct);
             return $"已兑换「{r.Item}」，请到{r.Unit}领取";
         }, ct);
 

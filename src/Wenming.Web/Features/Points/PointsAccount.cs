@@ -16,6 +16,9 @@ internal enum AccountKind
 
     /// <summary>Points reserved for redemptions not yet collected or cancelled, per shop (owner: the unit that runs it).</summary>
     Pending = 4,
+
+    /// <summary>A resident's red-list points (红榜), spent in the same shops (owner: the resident's account).</summary>
+    Resident = 5,
 }
 
 /// <summary>
@@ -41,7 +44,7 @@ internal sealed class PointsAccount : IDistrictOwned
     public Guid DistrictId { get; private set; }
     public AccountKind Kind { get; private set; }
 
-    /// <summary>The volunteer, the unit running the shop, or the district itself for the issuing account.</summary>
+    /// <summary>The volunteer, the resident's account, the unit running the shop, or the district itself for the issuing account.</summary>
     public Guid OwnerId { get; private set; }
 
     /// <summary>Kept by the ledger's conditional updates only; never set through the change tracker.</summary>

@@ -77,7 +77,9 @@ internal sealed class PointsMappings : IEntityTypeConfiguration<PointsAccount>, 
 
     public void Configure(EntityTypeBuilder<Redemption> b)
     {
-        b.ToTable("shop_redemptions");
+        b.ToTable("shop_redemptions", t => t.HasCheckConstraint("CK_shop_redemptions_payer", "(\"VolunteerId\" IS NULL) <> (\"ResidentUserId\" IS NULL)"));
+        b.Ignore(r => r.PaidFrom);
+        b.Ignore(r => r.PayerId);
         b.Property(r => r.Id).ValueGeneratedNever();
         b.Property(r => r.Status).HasConversion<int>();
         b.Property(r => r.ItemName).HasMaxLength(50);
@@ -85,9 +87,11 @@ internal sealed class PointsMappings : IEntityTypeConfiguration<PointsAccount>, 
         b.Property(r => r.SettledByName).HasMaxLength(50);
         b.HasIndex(r => new { r.DistrictId, r.RequestKey }).IsUnique();
         b.HasIndex(r => new { r.VolunteerId, r.CreatedAt });
+        b.HasIndex(r => new { r.ResidentUserId, r.CreatedAt });
         b.HasIndex(r => new { r.UnitId, r.Status, r.CreatedAt });
         b.HasOne<ShopItem>().WithMany().HasForeignKey(r => r.ItemId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Volunteers.Volunteer>().WithMany().HasForeignKey(r => r.VolunteerId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Accounts.AppUser>().WithMany().HasForeignKey(r => r.ResidentUserId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<PointsTransfer>().WithMany().HasForeignKey(r => r.ReserveTransferId).OnDelete(DeleteBehavior.Restrict);
     }
 }

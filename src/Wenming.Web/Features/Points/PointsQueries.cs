@@ -32,6 +32,7 @@ internal sealed class PointsQueries(AppDbContext db, TimeProvider clock)
         TransferKind.Post => "兑换领取",
         TransferKind.Void => "兑换取消",
         TransferKind.Expire => "过期",
+        TransferKind.Deduct => "扣分",
         _ => kind.ToString(),
     };
 

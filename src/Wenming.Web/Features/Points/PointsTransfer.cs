@@ -22,6 +22,9 @@ internal enum TransferKind
 
     /// <summary>Points that lapsed at the district's yearly expiry (volunteer → issuing).</summary>
     Expire = 6,
+
+    /// <summary>Deducted for a yellow-list event (resident → issuing), as far as the balance goes.</summary>
+    Deduct = 7,
 }
 
 /// <summary>

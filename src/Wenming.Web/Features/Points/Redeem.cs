@@ -6,13 +6,14 @@ using Wenming.Web.Infrastructure.Tenancy;
 
 namespace Wenming.Web.Features.Points;
 
-internal sealed record RedeemInput(Guid? ItemId);
+/// <param name="From">"volunteer" (service points) or "resident" (red-list points); by default the volunteer's points if the caller is a volunteer.</param>
+internal sealed record RedeemInput(Guid? ItemId, string? From = null);
 
-internal sealed record RedemptionView(Guid Id, Guid ItemId, string Item, Guid UnitId, string Unit, int Price, Guid VolunteerId, string Volunteer, string Status,
+internal sealed record RedemptionView(Guid Id, Guid ItemId, string Item, Guid UnitId, string Unit, int Price, Guid? VolunteerId, string Volunteer, string Status,
     DateTimeOffset CreatedAt, DateTimeOffset? SettledAt, string? SettledBy);
 
 /// <summary>
-/// 兑换: a volunteer redeems an item (one item and its points reserved, in one transaction, each by a conditional update
+/// 兑换: a volunteer (with service points) or a resident (with red-list points) redeems an item (one item and its points reserved, in one transaction, each by a conditional update
 /// the database checks), collects it at the shop (the shop's admin confirms the hand-over: the reservation is posted) or
 /// cancels (voided: the points and the item return). A redemption asked for twice with the same key is made once.
 /// </summary>
@@ -27,8 +28,19 @@ internal sealed class Redeem(AppDbContext db, TimeProvider clock)
             throw new InputException(new Dictionary<string, string[]> { ["itemId"] = ["请选择要兑换的物品"] });
         }
 
-        var volunteer = await db.Set<Volunteer>().AsNoTracking().FirstOrDefaultAsync(v => v.UserId == Scope.UserId && v.Status == VolunteerStatus.Active, ct)
-                        ?? throw new AccessDeniedException("只有在册的志愿者可以兑换积分");
+        var fromResident = input.From?.Trim().ToLowerInvariant() switch
+        {
+            null or "" => (bool?)null,
+            "resident" => true,
+            "volunteer" => false,
+            _ => throw new InputException(new Dictionary<string, string[]> { ["from"] = ["积分来源应为 volunteer（志愿服务积分）或 resident（红榜积分）"] }),
+        };
+        var volunteer = fromResident == true ? null
+            : await db.Set<Volunteer>().AsNoTracking().FirstOrDefaultAsync(v => v.UserId == Scope.UserId && v.Status == VolunteerStatus.Active, ct);
+        if (volunteer is null && (fromResident == false || !Scope.IsSignedIn))
+        {
+            throw new AccessDeniedException("只有在册的志愿者可以用志愿服务积分兑换");
+        }
         var units = db.Units.VisibleOrAbove(Scope, u => u.Id, u => u.Path).Select(u => u.Id);
         var item = await db.Set<ShopItem>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == itemId && units.Contains(i.UnitId), ct)
                    ?? throw new NotVisibleException();
@@ -51,11 +63,13 @@ internal sealed class Redeem(AppDbContext db, TimeProvider clock)
             throw new DomainException("out-of-stock", "这件物品已经兑完了", 409);
         }
 
-        var mine = await Ledger.FindAsync(db, volunteer.DistrictId, AccountKind.Volunteer, volunteer.Id, ct)
+        var mine = (volunteer is null
+                       ? await Ledger.FindAsync(db, item.DistrictId, AccountKind.Resident, Scope.UserId!.Value, ct)
+                       : await Ledger.FindAsync(db, volunteer.DistrictId, AccountKind.Volunteer, volunteer.Id, ct))
                    ?? throw new DomainException("insufficient-points", "积分余额不足");
         var reserve = await Ledger.TransferAsync(db, mine, pending, item.Price, TransferKind.Reserve, $"兑换「{item.Name}」（待领取）", Scope.UserId,
-            volunteer.Name, $"redemption:{id:N}", $"reserve:{id:N}", null, unitPath, now, ct);
-        var redemption = new Redemption(id, item.DistrictId, item, volunteer.Id, reserve.Id, key, now);
+            volunteer?.Name ?? Scope.DisplayName ?? "", $"redemption:{id:N}", $"reserve:{id:N}", null, unitPath, now, ct);
+        var redemption = new Redemption(id, item.DistrictId, item, volunteer?.Id, volunteer is null ? Scope.UserId : null, reserve.Id, key, now);
         db.Add(redemption);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -80,7 +94,9 @@ internal sealed class Redeem(AppDbContext db, TimeProvider clock)
     {
         var redemption = await FindAsync(redemptionId, ct);
         var path = await UnitPathAsync(redemption, ct);
-        var own = await db.Set<Volunteer>().AnyAsync(v => v.Id == redemption.VolunteerId && v.UserId == Scope.UserId, ct);
+        var own = redemption.ResidentUserId is { } resident
+            ? resident == Scope.UserId
+            : await db.Set<Volunteer>().AnyAsync(v => v.Id == redemption.VolunteerId && v.UserId == Scope.UserId, ct);
         if (!own && !Scope.CanAdminister(path))
         {
             throw Scope.CanRead(path) && Scope.IsAdmin ? new AccessDeniedException("只有兑换的志愿者本人或超市所属单位的管理员可以取消") : new NotVisibleException();
@@ -133,7 +149,8 @@ internal sealed class Redeem(AppDbContext db, TimeProvider clock)
         else
         {
             var volunteerId = await db.Set<Volunteer>().Where(v => v.UserId == Scope.UserId).Select(v => (Guid?)v.Id).FirstOrDefaultAsync(ct);
-            query = db.Set<Redemption>().Where(r => r.VolunteerId == volunteerId);
+            var userId = Scope.UserId;
+            query = db.Set<Redemption>().Where(r => (volunteerId != null && r.VolunteerId == volunteerId) || r.ResidentUserId == userId);
         }
 
         if (waitingOnly)
@@ -169,7 +186,7 @@ internal sealed class Redeem(AppDbContext db, TimeProvider clock)
         else
         {
             await db.Set<ShopItem>().Where(i => i.Id == redemption.ItemId).ExecuteUpdateAsync(s => s.SetProperty(i => i.Quantity, i => i.Quantity + 1), ct);
-            var mine = await Ledger.AccountAsync(db, redemption.DistrictId, AccountKind.Volunteer, redemption.VolunteerId, ct);
+            var mine = await Ledger.AccountAsync(db, redemption.DistrictId, redemption.PaidFrom, redemption.PayerId, ct);
             await Ledger.TransferAsync(db, pending, mine, redemption.Price, TransferKind.Void, why is null ? $"取消兑换「{redemption.ItemName}」，积分退回" : $"「{redemption.ItemName}」{why}", Scope.UserId, by,
                 $"redemption:{redemption.Id:N}", $"void:{redemption.Id:N}", redemption.ReserveTransferId, unitPath, now, ct);
         }
@@ -189,9 +206,22 @@ internal sealed class Redeem(AppDbContext db, TimeProvider clock)
     {
         var unitIds = rows.Select(r => r.UnitId).Distinct().ToList();
         var units = await db.Units.Where(u => unitIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
-        var volunteerIds = rows.Select(r => r.VolunteerId).Distinct().ToList();
-        var names = await db.Set<Volunteer>().Where(v => volunteerIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => v.Name, ct);
+        var names = await PayerNamesAsync(db, rows, ct);
         return [.. rows.Select(r => new RedemptionView(r.Id, r.ItemId, r.ItemName, r.UnitId, units.GetValueOrDefault(r.UnitId, ""), r.Price, r.VolunteerId,
-            names.GetValueOrDefault(r.VolunteerId, ""), r.Status.ToString(), r.CreatedAt, r.SettledAt, r.SettledByName))];
+            names.GetValueOrDefault(r.PayerId, ""), r.Status.ToString(), r.CreatedAt, r.SettledAt, r.SettledByName))];
+    }
+
+    /// <summary>Who paid for each redemption: the volunteer's name, or the resident account's display name.</summary>
+    public static async Task<Dictionary<Guid, string>> PayerNamesAsync(AppDbContext db, IReadOnlyList<Redemption> rows, CancellationToken ct)
+    {
+        var volunteerIds = rows.Where(r => r.VolunteerId is not null).Select(r => r.VolunteerId!.Value).Distinct().ToList();
+        var residentIds = rows.Where(r => r.ResidentUserId is not null).Select(r => r.ResidentUserId!.Value).Distinct().ToList();
+        var names = await db.Set<Volunteer>().Where(v => volunteerIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => v.Name, ct);
+        foreach (var u in await db.Users.Where(u => residentIds.Contains(u.Id)).Select(u => new { u.Id, u.DisplayName }).ToListAsync(ct))
+        {
+            names[u.Id] = u.DisplayName;
+        }
+
+        return names;
     }
 }

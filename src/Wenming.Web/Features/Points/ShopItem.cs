@@ -124,7 +124,7 @@ internal enum RedemptionStatus
 }
 
 /// <summary>
-/// 兑换: a volunteer's redemption of one item. Its points sit in the shop's pending account (a pending transfer) until the
+/// 兑换: a volunteer's (or a resident's, with red-list points) redemption of one item. Its points sit in the shop's pending account (a pending transfer) until the
 /// shop confirms the hand-over (posted) or the redemption is cancelled (voided). Its status leaves
 /// <see cref="RedemptionStatus.Reserved"/> once, by a conditional update, so two hands can never settle it twice.
 /// </summary>
@@ -134,8 +134,14 @@ internal sealed class Redemption : IDistrictOwned
     {
     }
 
-    public Redemption(Guid id, Guid districtId, ShopItem item, Guid volunteerId, Guid reserveTransferId, string requestKey, DateTimeOffset now)
+    public Redemption(Guid id, Guid districtId, ShopItem item, Guid? volunteerId, Guid? residentUserId, Guid reserveTransferId, string requestKey,
+        DateTimeOffset now)
     {
+        if (volunteerId is null == residentUserId is null)
+        {
+            throw new ArgumentException("A redemption is paid from a volunteer's points or a resident's red-list points.");
+        }
+
         Id = id;
         DistrictId = districtId;
         ItemId = item.Id;
@@ -143,6 +149,7 @@ internal sealed class Redemption : IDistrictOwned
         ItemName = item.Name;
         Price = item.Price;
         VolunteerId = volunteerId;
+        ResidentUserId = residentUserId;
         ReserveTransferId = reserveTransferId;
         RequestKey = requestKey;
         Status = RedemptionStatus.Reserved;
@@ -155,7 +162,15 @@ internal sealed class Redemption : IDistrictOwned
     public Guid UnitId { get; private set; }
     public string ItemName { get; private set; } = "";
     public int Price { get; private set; }
-    public Guid VolunteerId { get; private set; }
+    /// <summary>The volunteer whose points paid, or null when a resident paid with red-list points (<see cref="ResidentUserId"/>).</summary>
+    public Guid? VolunteerId { get; private set; }
+
+    public Guid? ResidentUserId { get; private set; }
+
+    /// <summary>The account the points came from and return to.</summary>
+    public AccountKind PaidFrom => VolunteerId is null ? AccountKind.Resident : AccountKind.Volunteer;
+
+    public Guid PayerId => VolunteerId ?? ResidentUserId!.Value;
     public Guid ReserveTransferId { get; private set; }
 
     /// <summary>The caller's Idempotency-Key (or the page form's), unique per district: a redemption asked for twice is made once.</summary>

@@ -1832,6 +1832,9 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                     b.Property<Guid>("ReserveTransferId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("ResidentUserId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset?>("SettledAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1848,7 +1851,7 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                     b.Property<Guid>("UnitId")
                         .HasColumnType("uuid");
 
-                    b.Property<Guid>("VolunteerId")
+                    b.Property<Guid?>("VolunteerId")
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
@@ -1860,11 +1863,16 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                     b.HasIndex("DistrictId", "RequestKey")
                         .IsUnique();
 
+                    b.HasIndex("ResidentUserId", "CreatedAt");
+
                     b.HasIndex("VolunteerId", "CreatedAt");
 
                     b.HasIndex("UnitId", "Status", "CreatedAt");
 
-                    b.ToTable("shop_redemptions", (string)null);
+                    b.ToTable("shop_redemptions", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_shop_redemptions_payer", "(\"VolunteerId\" IS NULL) <> (\"ResidentUserId\" IS NULL)");
+                        });
                 });
 
             modelBuilder.Entity("Wenming.Web.Features.Points.ShopItem", b =>
@@ -2275,6 +2283,245 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                         .IsDescending(false, true, false);
 
                     b.ToTable("volunteer_totals", (string)null);
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.RedYellowList.BenefitOverride", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("BenefitId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ByName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<Guid>("DistrictId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Mode")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid>("ResidentUserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BenefitId");
+
+                    b.HasIndex("ResidentUserId", "BenefitId", "At");
+
+                    b.ToTable("conduct_benefit_overrides", (string)null);
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.RedYellowList.ConductBenefit", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("DistrictId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Threshold")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DistrictId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("conduct_benefits", (string)null);
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.RedYellowList.ConductEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AppealReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset?>("AppealedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Colour")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DecidedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("DecidedByName")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("DecisionNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid>("DistrictId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ItemTitle")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<long>("Moved")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateOnly>("OccurredOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("PhotoName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("PhotoType")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<int>("Points")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("RecordedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RecordedByName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("ResidentName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<Guid>("ResidentUserId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("UnitId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("UnitPath")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ItemId");
+
+                    b.HasIndex("UnitId");
+
+                    b.HasIndex("DistrictId", "Status");
+
+                    b.HasIndex("ResidentUserId", "OccurredOn");
+
+                    b.HasIndex("UnitPath", "RecordedAt");
+
+                    b.ToTable("conduct_events", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_conduct_events_points", "\"Points\" > 0 AND \"Moved\" >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.RedYellowList.ConductItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Colour")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("DistrictId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Points")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DistrictId", "Colour", "Title")
+                        .IsUnique();
+
+                    b.ToTable("conduct_items", (string)null);
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.RedYellowList.ConductRules", b =>
+                {
+                    b.Property<Guid>("DistrictId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Board")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<int>("WindowMonths")
+                        .HasColumnType("integer");
+
+                    b.HasKey("DistrictId");
+
+                    b.ToTable("conduct_rules", (string)null);
                 });
 
             modelBuilder.Entity("Wenming.Web.Features.Teams.Demand", b =>
@@ -3283,11 +3530,15 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Wenming.Web.Features.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ResidentUserId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Wenming.Web.Features.Volunteers.Volunteer", null)
                         .WithMany()
                         .HasForeignKey("VolunteerId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Wenming.Web.Features.Points.ShopItem", b =>
@@ -3375,6 +3626,69 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                     b.HasOne("Wenming.Web.Features.Volunteers.Volunteer", null)
                         .WithOne()
                         .HasForeignKey("Wenming.Web.Features.Records.VolunteerTotal", "VolunteerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.RedYellowList.BenefitOverride", b =>
+                {
+                    b.HasOne("Wenming.Web.Features.RedYellowList.ConductBenefit", null)
+                        .WithMany()
+                        .HasForeignKey("BenefitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Wenming.Web.Features.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ResidentUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.RedYellowList.ConductBenefit", b =>
+                {
+                    b.HasOne("Wenming.Web.Infrastructure.Tenancy.District", null)
+                        .WithMany()
+                        .HasForeignKey("DistrictId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.RedYellowList.ConductEvent", b =>
+                {
+                    b.HasOne("Wenming.Web.Features.RedYellowList.ConductItem", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Wenming.Web.Features.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ResidentUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Wenming.Web.Features.Organization.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.RedYellowList.ConductItem", b =>
+                {
+                    b.HasOne("Wenming.Web.Infrastructure.Tenancy.District", null)
+                        .WithMany()
+                        .HasForeignKey("DistrictId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.RedYellowList.ConductRules", b =>
+                {
+                    b.HasOne("Wenming.Web.Infrastructure.Tenancy.District", null)
+                        .WithMany()
+                        .HasForeignKey("DistrictId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

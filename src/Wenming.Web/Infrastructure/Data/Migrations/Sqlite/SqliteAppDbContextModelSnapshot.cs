@@ -1821,6 +1821,9 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<Guid>("ReserveTransferId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ResidentUserId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("SettledAt")
                         .HasColumnType("INTEGER");
 
@@ -1837,7 +1840,7 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<Guid>("UnitId")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("VolunteerId")
+                    b.Property<Guid?>("VolunteerId")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -1849,11 +1852,16 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("DistrictId", "RequestKey")
                         .IsUnique();
 
+                    b.HasIndex("ResidentUserId", "CreatedAt");
+
                     b.HasIndex("VolunteerId", "CreatedAt");
 
                     b.HasIndex("UnitId", "Status", "CreatedAt");
 
-                    b.ToTable("shop_redemptions", (string)null);
+                    b.ToTable("shop_redemptions", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_shop_redemptions_payer", "(\"VolunteerId\" IS NULL) <> (\"ResidentUserId\" IS NULL)");
+                        });
                 });
 
             modelBuilder.Entity("Wenming.Web.Features.Points.ShopItem", b =>
@@ -2264,6 +2272,245 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsDescending(false, true, false);
 
                     b.ToTable("volunteer_totals", (string)null);
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.RedYellowList.BenefitOverride", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("BenefitId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ByName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Mode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ResidentUserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BenefitId");
+
+                    b.HasIndex("ResidentUserId", "BenefitId", "At");
+
+                    b.ToTable("conduct_benefit_overrides", (string)null);
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.RedYellowList.ConductBenefit", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Threshold")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DistrictId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("conduct_benefits", (string)null);
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.RedYellowList.ConductEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AppealReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AppealedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Colour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("DecidedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedByName")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecisionNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ItemId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ItemTitle")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Moved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("OccurredOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhotoName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PhotoType")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Points")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("RecordedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordedByName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResidentName")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ResidentUserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("UnitId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UnitPath")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ItemId");
+
+                    b.HasIndex("UnitId");
+
+                    b.HasIndex("DistrictId", "Status");
+
+                    b.HasIndex("ResidentUserId", "OccurredOn");
+
+                    b.HasIndex("UnitPath", "RecordedAt");
+
+                    b.ToTable("conduct_events", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_conduct_events_points", "\"Points\" > 0 AND \"Moved\" >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.RedYellowList.ConductItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Colour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("DistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Points")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DistrictId", "Colour", "Title")
+                        .IsUnique();
+
+                    b.ToTable("conduct_items", (string)null);
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.RedYellowList.ConductRules", b =>
+                {
+                    b.Property<Guid>("DistrictId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Board")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WindowMonths")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("DistrictId");
+
+                    b.ToTable("conduct_rules", (string)null);
                 });
 
             modelBuilder.Entity("Wenming.Web.Features.Teams.Demand", b =>
@@ -3272,11 +3519,15 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Wenming.Web.Features.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ResidentUserId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Wenming.Web.Features.Volunteers.Volunteer", null)
                         .WithMany()
                         .HasForeignKey("VolunteerId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Wenming.Web.Features.Points.ShopItem", b =>
@@ -3364,6 +3615,69 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("Wenming.Web.Features.Volunteers.Volunteer", null)
                         .WithOne()
                         .HasForeignKey("Wenming.Web.Features.Records.VolunteerTotal", "VolunteerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.RedYellowList.BenefitOverride", b =>
+                {
+                    b.HasOne("Wenming.Web.Features.RedYellowList.ConductBenefit", null)
+                        .WithMany()
+                        .HasForeignKey("BenefitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Wenming.Web.Features.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ResidentUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.RedYellowList.ConductBenefit", b =>
+                {
+                    b.HasOne("Wenming.Web.Infrastructure.Tenancy.District", null)
+                        .WithMany()
+                        .HasForeignKey("DistrictId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.RedYellowList.ConductEvent", b =>
+                {
+                    b.HasOne("Wenming.Web.Features.RedYellowList.ConductItem", null)
+                        .WithMany()
+                        .HasForeignKey("ItemId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Wenming.Web.Features.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ResidentUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Wenming.Web.Features.Organization.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.RedYellowList.ConductItem", b =>
+                {
+                    b.HasOne("Wenming.Web.Infrastructure.Tenancy.District", null)
+                        .WithMany()
+                        .HasForeignKey("DistrictId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Wenming.Web.Features.RedYellowList.ConductRules", b =>
+                {
+                    b.HasOne("Wenming.Web.Infrastructure.Tenancy.District", null)
+                        .WithMany()
+                        .HasForeignKey("DistrictId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
