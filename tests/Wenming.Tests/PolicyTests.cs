@@ -250,6 +250,24 @@ public sealed class PolicyTests
         ["GET /api/v1/shop/export/stock"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         ["GET /api/v1/shop/export/redemptions"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         ["GET /Points"] = (_, _) => true,
+        // The red/yellow list: the district's list and rules for all, changed by the center (an empty list or a bad display: 400);
+        // events recorded by admins and grid workers (no phone: 400), whose reach follows the resident's place; appeals by the
+        // resident alone (no reason: 400), decided by the institute or the center (no note: 400); benefits decided by admins.
+        ["GET /api/v1/conduct/items"] = (_, _) => true,
+        ["PUT /api/v1/conduct/items"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00",
+        ["GET /api/v1/conduct/rules"] = (_, _) => true,
+        ["PUT /api/v1/conduct/rules"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00",
+        ["POST /api/v1/conduct/events"] = (a, _) => a.Role is Role.Admin or Role.GridWorker,
+        ["GET /api/v1/conduct/events"] = (a, _) => a.Role is Role.Admin or Role.Leader or Role.GridWorker,
+        ["POST /api/v1/conduct/events/{id}/photo"] = (a, r) => a.Role is Role.Admin or Role.GridWorker && Reach(r),
+        ["GET /api/v1/conduct/events/{id}/photo"] = (a, r) => a.Role is Role.Admin or Role.Leader or Role.GridWorker && Reach(r),
+        ["POST /api/v1/conduct/events/{id}/appeal"] = (a, r) => a.Role == Role.Resident && r != Relation.OtherDistrict,
+        ["POST /api/v1/conduct/events/{id}/decide"] = (a, r) => a.Role == Role.Admin && a.Suffix is "00" or "01" && Reach(r),
+        ["GET /api/v1/conduct/me"] = (a, _) => a.Role == Role.Resident || a.IsVolunteer,
+        ["GET /api/v1/conduct/residents/{id}"] = (a, r) => a.Role is Role.Admin or Role.Leader or Role.GridWorker && Reach(r),
+        ["POST /api/v1/conduct/residents/{id}/benefits/{benefitId:guid}"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["GET /api/v1/conduct/paused"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        ["GET /RedYellowList"] = (_, _) => true,
     };
 
     /// <summary>Open to anyone, signed in or not.</summary>
@@ -471,6 +489,18 @@ public sealed class PolicyTests
                 photoId = await Activities.ActivityData.GivePhotoAsync(host, target);
             }
         }
+        else if (key.Contains("/conduct/events/{id}", StringComparison.Ordinal))
+        {
+            // The resident's own event when the resident appeals; otherwise one of a scratch resident of the unit.
+            Guid? owner = key.EndsWith("/appeal", StringComparison.Ordinal) && actorPhone is not null && actorPhone.EndsWith("20", StringComparison.Ordinal)
+                ? await host.WithDbAsync(db => db.Users.Where(u => u.UserName == actorPhone).Select(u => u.Id).SingleAsync())
+                : null;
+            target = await RedYellowList.ConductData.EventOnUnitAsync(host, target, owner, key == "GET /api/v1/conduct/events/{id}/photo");
+        }
+        else if (key.Contains("/conduct/residents/{id}", StringComparison.Ordinal))
+        {
+            target = await RedYellowList.ConductData.ResidentOnUnitAsync(host, target);
+        }
         else if (key.Contains("/honours/rounds/{id}", StringComparison.Ordinal))
         {
             target = await Honours.HonourData.RoundOnUnitAsync(host, target);
@@ -581,6 +611,21 @@ public sealed class PolicyTests
             case "POST /api/v1/honours/rounds/{id}/nominees":
                 body = new { };
                 break;
+            case "PUT /api/v1/conduct/items":
+                body = Array.Empty<object>();
+                break;
+            case "PUT /api/v1/conduct/rules":
+                body = new { board = "策略测试" };
+                break;
+            case "POST /api/v1/conduct/events":
+            case "POST /api/v1/conduct/events/{id}/appeal":
+            case "POST /api/v1/conduct/events/{id}/decide":
+            case "POST /api/v1/conduct/residents/{id}/benefits/{benefitId:guid}":
+                body = new { };
+                break;
+            case "POST /api/v1/conduct/events/{id}/photo":
+                content = new MultipartFormDataContent { { new ByteArrayContent(Png), "file", "p.png" } };
+                break;
             case "PUT /api/v1/honours/titles":
                 body = Array.Empty<object>();
                 break;
@@ -680,7 +725,7 @@ public sealed class PolicyTests
 
         path = path.Replace("{id}", target.ToString(), StringComparison.Ordinal).Replace("{memberId}", memberId.ToString(), StringComparison.Ordinal)
             .Replace("{action}", "escalate", StringComparison.Ordinal).Replace("{photoId:guid}", photoId.ToString(), StringComparison.Ordinal)
-            .Replace("{orderId:guid}", orderId.ToString(), StringComparison.Ordinal)
+            .Replace("{orderId:guid}", orderId.ToString(), StringComparison.Ordinal).Replace("{benefitId:guid}", Guid.Empty.ToString(), StringComparison.Ordinal)
             .Replace("{list}", "skill", StringComparison.Ordinal).Replace("{volunteerId:guid?}", "", StringComparison.Ordinal);
         if (path.Contains("{recordId:guid}", StringComparison.Ordinal))
         {

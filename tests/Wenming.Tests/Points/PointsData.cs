@@ -44,7 +44,7 @@ internal static class PointsData
             unit.Path, now, CancellationToken.None);
         await Ledger.TransferAsync(db, pending, mine, 1, TransferKind.Void, "策略测试", null, "策略测试", "policy", $"policy-void:{id:N}", reserve.Id, unit.Path, now,
             CancellationToken.None);
-        db.Add(new Redemption(id, d, item, volunteerId, reserve.Id, $"policy:{id:N}", now));
+        db.Add(new Redemption(id, d, item, volunteerId, null, reserve.Id, $"policy:{id:N}", now));
         await db.SaveChangesAsync();
         await db.Set<Redemption>().Where(r => r.Id == id).ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RedemptionStatus.Cancelled));
         await tx.CommitAsync();
