@@ -20,7 +20,12 @@ internal static class ConductData
         {
             user = new AppUser
             {
-                Id = Ids.New(), UserName = phone, NormalizedUserName = phone, PhoneNumber = phone, DisplayName = "策略测试居民", DistrictId = unit.DistrictId,
+                Id = Ids.New(),
+                UserName = phone,
+                NormalizedUserName = phone,
+                PhoneNumber = phone,
+                DisplayName = "策略测试居民",
+                DistrictId = unit.DistrictId,
                 SecurityStamp = Guid.NewGuid().ToString(),
             };
             db.Users.Add(user);

@@ -281,8 +281,11 @@ public sealed class ConductTests
         var items = (await center.GetJsonAsync("/api/v1/conduct/items")).EnumerateArray().ToList();
         var list = items.Select(i => new
         {
-            id = (Guid?)i.GetProperty("id").GetGuid(), colour = i.GetProperty("colour").GetString(), title = i.GetProperty("title").GetString(),
-            points = i.GetProperty("points").GetInt32(), active = i.GetProperty("active").GetBoolean(),
+            id = (Guid?)i.GetProperty("id").GetGuid(),
+            colour = i.GetProperty("colour").GetString(),
+            title = i.GetProperty("title").GetString(),
+            points = i.GetProperty("points").GetInt32(),
+            active = i.GetProperty("active").GetBoolean(),
         }).ToList();
         var title = "节约用水" + Random.Shared.Next(1000, 9999);
         var changed = list.Append(new { id = (Guid?)null, colour = (string?)"Red", title = (string?)title, points = 4, active = true }).ToList();
