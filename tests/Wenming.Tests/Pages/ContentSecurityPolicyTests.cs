@@ -89,6 +89,7 @@ public sealed class ContentSecurityPolicyTests
         await VisitAsync(center, "/Activities", violations);
         await VisitAsync(center, "/Honours", violations);
         await VisitAsync(center, "/Points", violations);
+        await VisitAsync(center, "/RedYellowList", violations);
         // A batch of certificates: its progress is polled by htmx under the policy until the zip is offered.
         var (activity, _) = await Records.BulkCertificateTests.DemoActivityAsync(host);
         var institute = await WatchedAsync(browser, baseUrl, TestHost.Phone(Hongta, "01"), console);
@@ -115,6 +116,8 @@ public sealed class ContentSecurityPolicyTests
             await p.ClickAsync("#use-location");
             await p.WaitForSelectorAsync("#location-status:has-text('已定位')");
         });
+
+        await VisitAsync(resident, "/RedYellowList", violations);
 
         var volunteer = await WatchedAsync(browser, baseUrl, TestHost.Phone(Hongta, "11"), console);
         await VisitAsync(volunteer, "/Volunteers/Me", violations);

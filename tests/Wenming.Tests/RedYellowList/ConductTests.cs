@@ -19,7 +19,7 @@ public sealed class ConductTests
     public static TheoryData<string> Providers => TestHosts.Providers();
 
     /// <summary>A new resident of Ledu's first station (registered by its admin), signed in; with their account id.</summary>
-    private static async Task<(HttpClient Client, Guid Id, string Phone, string Name)> NewResidentAsync(TestHost host)
+    internal static async Task<(HttpClient Client, Guid Id, string Phone, string Name)> NewResidentAsync(TestHost host)
     {
         var admin = await host.ClientAsAsync(TestHost.Phone(Ledu, "02"));
         var station = await host.UnitIdAsync($"{LeduCode}-01-001");
