@@ -78,6 +78,13 @@ public sealed class PointsEarningTests
         await DispatchAsync(host);
     }
 
+    /// <summary>Every balance equals its entries and all balances sum to zero.</summary>
+    private static async Task AssertBalancedAsync(TestHost host)
+    {
+        var check = await PointsTests.CheckLedgerAsync(host);
+        Assert.Equal((0L, 0L), (check.Mismatched, check.Total));
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task A_good_rating_earns_each_volunteer_who_served_the_rule_once_and_a_poor_rating_earns_nothing(string provider)
@@ -114,9 +121,7 @@ public sealed class PointsEarningTests
         await ActAsync(await host.ClientAsAsync(TestHost.Phone(Hongta, "00")), poor, "review", new { outcome = "close", note = "已向居民说明" });
         await DispatchAsync(host);
         Assert.Equal(held, await BalanceAsync(first.Client));
-        var check = await PointsTests.CheckLedgerAsync(host);
-        Assert.Equal(0, check.Mismatched);
-        Assert.Equal(0, check.Total);
+        await AssertBalancedAsync(host);
     }
 
     [Theory]
@@ -174,9 +179,7 @@ public sealed class PointsEarningTests
             Assert.Equal(HttpStatusCode.OK, restored.StatusCode);
         }
 
-        var check = await PointsTests.CheckLedgerAsync(host);
-        Assert.Equal(0, check.Mismatched);
-        Assert.Equal(0, check.Total);
+        await AssertBalancedAsync(host);
     }
 
     [Theory]
@@ -250,8 +253,6 @@ public sealed class PointsEarningTests
             Assert.False(await host.WithDbAsync(db => db.Set<PointsTransfer>().AnyAsync(t => t.SourceRef == source)));
         }
 
-        var check = await PointsTests.CheckLedgerAsync(host);
-        Assert.Equal(0, check.Mismatched);
-        Assert.Equal(0, check.Total);
+        await AssertBalancedAsync(host);
     }
 }

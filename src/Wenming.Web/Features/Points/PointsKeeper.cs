@@ -53,7 +53,8 @@ internal sealed class PointsKeeper(TimeProvider clock) : IOutboxSubscriber
         }
         else
         {
-            earning.Moved(-await Earnings.ReverseAsync(db, e.DistrictId, e.VolunteerId, -due, $"「{e.Title}」时长更正减少 {hours} 小时：{e.Reason}", source, source, now, ct));
+            var reason = $"「{e.Title}」时长更正减少 {hours} 小时：{e.Reason}";
+            earning.Moved(-await Earnings.ReverseAsync(db, e.DistrictId, e.VolunteerId, -due, reason, source, source, now, ct));
         }
 
         await db.SaveChangesAsync(ct);
