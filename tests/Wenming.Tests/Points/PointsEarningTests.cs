@@ -147,6 +147,13 @@ public sealed class PointsEarningTests
         Assert.Equal(("冲回", -rules.PerGoodRating), (reversal.GetProperty("kind").GetString(), reversal.GetProperty("amount").GetInt64()));
         Assert.Equal("「帮老人修理轮椅」复核后重新办理，好评积分冲回", reversal.GetProperty("reason").GetString());
 
+        // The center's rules form on the points page offers both rules, in either language.
+        var page = await center.GetStringAsync("/Points");
+        Assert.Contains($"name=\"perGoodRating\" value=\"{rules.PerGoodRating}\"", page);
+        Assert.Contains($"name=\"honourBonus\" value=\"{rules.HonourBonus}\"", page);
+        Assert.Contains("订单获 4 星及以上好评", page);
+        Assert.Contains("Points to each volunteer who served an order rated 4 stars or more", await center.GetStringAsync("/Points?culture=en"));
+
         // Only the center sets the rule; a value out of range is refused; a rule left out of the request keeps its value.
         using (var refused = await center.PutJsonAsync("/api/v1/points/rules", new { rules.PerHour, rules.PerOrder, perGoodRating = 1001 }))
         {
