@@ -1,4 +1,5 @@
 using Wenming.Web.Infrastructure.Data;
+using Wenming.Web.Infrastructure.Events;
 using Wenming.Web.Infrastructure.Problems;
 using Wenming.Web.Infrastructure.Tenancy;
 
@@ -72,10 +73,13 @@ internal sealed class HonourTitle : IDistrictOwned
 /// <summary>
 /// An honour given: the title, to whom (a volunteer of the platform or a named person or household), at which unit,
 /// for which period, on what evidence, by whom. Public on the unit's 善行义举榜. Never edited; a mistaken award is
-/// withdrawn with a reason and stays on record.
+/// withdrawn with a reason and stays on record. Giving and withdrawing are published (<see cref="HonourAwarded"/>,
+/// <see cref="HonourWithdrawn"/>) for what follows them, such as a volunteer's points.
 /// </summary>
-internal sealed class HonourAward : IDistrictOwned
+internal sealed class HonourAward : IDistrictOwned, IRaisesEvents
 {
+    private List<IOutboxEvent>? _outbox;
+
     private HonourAward()
     {
     }
@@ -97,6 +101,16 @@ internal sealed class HonourAward : IDistrictOwned
         RoundId = roundId;
         AwardedById = awardedById;
         AwardedAt = now;
+        (_outbox ??= []).Add(new HonourAwarded(DistrictId, Id, VolunteerId, TitleId, TitleName, RecipientName, Period, UnitId, now));
+    }
+
+    public bool HasEvents => _outbox is { Count: > 0 };
+
+    public IReadOnlyList<IOutboxEvent> TakeEvents()
+    {
+        var taken = _outbox ?? [];
+        _outbox = null;
+        return taken;
     }
 
     public Guid Id { get; private set; }
@@ -131,7 +145,26 @@ internal sealed class HonourAward : IDistrictOwned
         }
 
         (WithdrawnAt, WithdrawReason) = (now, reason);
+        (_outbox ??= []).Add(new HonourWithdrawn(DistrictId, Id, VolunteerId, TitleName, Period, reason, now));
     }
+}
+
+/// <summary>An honour given, to a volunteer of the platform (<see cref="VolunteerId"/>) or to a named person or household.</summary>
+internal sealed record HonourAwarded(Guid DistrictId, Guid SubjectId, Guid? VolunteerId, Guid TitleId, string TitleName, string RecipientName, string Period,
+    Guid UnitId, DateTimeOffset AwardedAt) : IOutboxEvent
+{
+    public const string Name = "honour.awarded";
+
+    public string Kind => Name;
+}
+
+/// <summary>An honour withdrawn, with the reason: it no longer stands.</summary>
+internal sealed record HonourWithdrawn(Guid DistrictId, Guid SubjectId, Guid? VolunteerId, string TitleName, string Period, string Reason,
+    DateTimeOffset WithdrawnAt) : IOutboxEvent
+{
+    public const string Name = "honour.withdrawn";
+
+    public string Kind => Name;
 }
 
 /// <summary>

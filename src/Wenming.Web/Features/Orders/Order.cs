@@ -492,7 +492,7 @@ internal sealed class Order : IDistrictOwned, IRaisesEvents
         RatedAt = now;
         Append(OrderAction.Rate, actor, now, $"{stars} 星" + (string.IsNullOrWhiteSpace(comment) ? "" : "：" + comment));
         var review = stars <= 2 ? reviewUnit : null;
-        Raise(new OrderRated(DistrictId, Id, stars, review is not null, now));
+        Raise(new OrderRated(DistrictId, Id, stars, review is not null, now, ServedInRound(), Title));
         if (review is not null)
         {
             OpenReview(review, now, $"差评，转 {review.Name} 复核");
@@ -507,7 +507,7 @@ internal sealed class Order : IDistrictOwned, IRaisesEvents
     {
         Require(OrderAction.Review, actor);
         Append(OrderAction.Review, actor, now, (redo ? "复核：重新办理" : "复核：结单") + (string.IsNullOrWhiteSpace(note) ? "" : "，" + note));
-        Raise(new OrderReviewed(DistrictId, Id, redo, now));
+        Raise(new OrderReviewed(DistrictId, Id, redo, now, redo ? ServedInRound() : null, Title));
         if (!redo)
         {
             Close(now);
@@ -732,6 +732,9 @@ internal sealed class Order : IDistrictOwned, IRaisesEvents
     }
 
     private IEnumerable<OrderAssignment> CurrentRound => Assignments.Where(a => a.WithdrawnAt is null);
+
+    /// <summary>The volunteers who served in the current round (checked out): whom a rating of it concerns.</summary>
+    private List<Guid> ServedInRound() => [.. CurrentRound.Where(a => a.CheckOutAt is not null).Select(a => a.VolunteerId).Distinct()];
 
     /// <summary>Ends every move: the event it wrote learns where the order went, and the version moves on.</summary>
     private void Touch(DateTimeOffset now)

@@ -18,16 +18,25 @@ internal sealed record OrderDelivered(Guid DistrictId, Guid SubjectId, string Nu
     public string Kind => Name;
 }
 
-/// <summary>评单: the stars, and whether the order closed or went to review.</summary>
-internal sealed record OrderRated(Guid DistrictId, Guid SubjectId, int Stars, bool UnderReview, DateTimeOffset RatedAt) : IOutboxEvent
+/// <summary>
+/// 评单: the stars, whether the order closed or went to review, and the volunteers whose service was rated (those who
+/// checked out in the round delivered) with what the service was. Written before the volunteers and the title were added,
+/// a payload reads them as null.
+/// </summary>
+internal sealed record OrderRated(Guid DistrictId, Guid SubjectId, int Stars, bool UnderReview, DateTimeOffset RatedAt, IReadOnlyList<Guid>? VolunteerIds = null,
+    string? Title = null) : IOutboxEvent
 {
     public const string Name = "order.rated";
 
     public string Kind => Name;
 }
 
-/// <summary>复核: closed as it was, or sent back to be done again (its service round no longer stands).</summary>
-internal sealed record OrderReviewed(Guid DistrictId, Guid SubjectId, bool Redo, DateTimeOffset ReviewedAt) : IOutboxEvent
+/// <summary>
+/// 复核: closed as it was, or sent back to be done again (its service round no longer stands, nor its rating); for a redo,
+/// the volunteers of that round and what the service was (null in a payload written before they were added).
+/// </summary>
+internal sealed record OrderReviewed(Guid DistrictId, Guid SubjectId, bool Redo, DateTimeOffset ReviewedAt, IReadOnlyList<Guid>? VolunteerIds = null,
+    string? Title = null) : IOutboxEvent
 {
     public const string Name = "order.reviewed";
 

@@ -110,11 +110,12 @@ internal sealed class IndexModel(PointsQueries points, StockShop shop, Redeem re
             return $"「{item.Name}」已补货，现有 {item.Quantity} 件";
         }, ct);
 
-    public Task<IActionResult> OnPostRulesAsync(int? perHour, int? perOrder, bool expiresYearly, int? version, CancellationToken ct) =>
+    public Task<IActionResult> OnPostRulesAsync(int? perHour, int? perOrder, int? perGoodRating, int? honourBonus, bool expiresYearly, int? version,
+        CancellationToken ct) =>
         ActAsync(null, async () =>
         {
-            var rules = await points.SaveRulesAsync(new PointsRulesInput(perHour, perOrder, expiresYearly, version), ct);
-            return $"积分规则已保存：每小时 {rules.PerHour} 分，每单 {rules.PerOrder} 分";
+            var rules = await points.SaveRulesAsync(new PointsRulesInput(perHour, perOrder, expiresYearly, version, perGoodRating, honourBonus), ct);
+            return $"积分规则已保存：每小时 {rules.PerHour} 分，每单 {rules.PerOrder} 分，好评 {rules.PerGoodRating} 分，荣誉 {rules.HonourBonus} 分";
         }, ct);
 
     private async Task<IActionResult> ActAsync(Guid? unit, Func<Task<string>> action, CancellationToken ct)

@@ -10,7 +10,7 @@ internal static class PointsEndpoints
 {
     public static IServiceCollection AddPoints(this IServiceCollection services) => services
         .AddScoped<PointsQueries>().AddScoped<StockShop>().AddScoped<Redeem>().AddScoped<ExportShop>().AddScoped<ExpirePoints>()
-        .AddOutboxSubscriber<PointsKeeper>().AddSingleton<PointsExpiryJob>().AddHostedService(sp => sp.GetRequiredService<PointsExpiryJob>());
+        .AddOutboxSubscriber<PointsKeeper>().AddOutboxSubscriber<BonusKeeper>().AddSingleton<PointsExpiryJob>().AddHostedService(sp => sp.GetRequiredService<PointsExpiryJob>());
 
     public static IEndpointRouteBuilder MapPoints(this IEndpointRouteBuilder app)
     {
@@ -25,9 +25,9 @@ internal static class PointsEndpoints
                 TypedResults.Ok(await q.LedgerAsync(page, pageSize, ct)))
             .WithSummary("Every transfer of points concerning your subtree, newest first: from which account to which, how much and why (admins and leaders)");
         points.MapGet("/rules", async (PointsQueries q, CancellationToken ct) => TypedResults.Ok(await q.RulesAsync(ct)))
-            .WithSummary("The district's earning rules: points per confirmed hour and per delivered order, and whether backfilled hours earn");
+            .WithSummary("The district's earning rules: points per confirmed hour, per delivered order, per good rating (to each volunteer who served) and per honour, and whether backfilled hours earn");
         points.MapPut("/rules", async (PointsRulesInput input, PointsQueries q, CancellationToken ct) => TypedResults.Ok(await q.SaveRulesAsync(input, ct)))
-            .WithSummary("Change the district's earning rules (center admins); services already earning keep their rates");
+            .WithSummary("Change the district's earning rules (center admins; a rule left out keeps its value, 0 turns it off); services already earning keep their rates");
 
         var shop = app.MapGroup("/api/v1/shop").WithTags("Points").RequireAuthorization();
         shop.MapGet("/items", async (StockShop s, CancellationToken ct, Guid? unit = null) => TypedResults.Ok(await s.ListAsync(unit, ct)))

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Wenming.Web.Features.Records;
-using Wenming.Web.Features.Volunteers;
 using Wenming.Web.Infrastructure.Data;
 using Wenming.Web.Infrastructure.Events;
 
@@ -44,33 +43,18 @@ internal sealed class PointsKeeper(TimeProvider clock) : IOutboxSubscriber
         }
 
         var now = clock.GetUtcNow();
-        var path = await db.Set<Volunteer>().Where(v => v.Id == e.VolunteerId).Select(v => v.HomeUnit!.Path).FirstOrDefaultAsync(ct) ?? "";
-        var issuing = await Ledger.AccountAsync(db, e.DistrictId, AccountKind.Issuing, e.DistrictId, ct);
-        var mine = await Ledger.AccountAsync(db, e.DistrictId, AccountKind.Volunteer, e.VolunteerId, ct);
         var hours = Math.Round(Math.Abs(e.Minutes) / 60m, 1, MidpointRounding.AwayFromZero).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
         var source = $"record:{e.SubjectId:N}";
         if (due > 0)
         {
             var reason = e.Correction ? $"「{e.Title}」时长更正增加 {hours} 小时" : $"「{e.Title}」服务 {hours} 小时{(earning.IsOrder && earning.Points == 0 ? "，完成订单" : "")}";
-            await Ledger.TransferAsync(db, issuing, mine, due, TransferKind.Earn, reason, null, "系统", source, source, null, path, now, ct);
+            await Earnings.EarnAsync(db, e.DistrictId, e.VolunteerId, due, reason, source, source, now, ct);
             earning.Moved(due);
         }
         else
         {
-            var balance = await db.Set<PointsAccount>().Where(a => a.Id == mine.Id).Select(a => a.Balance).FirstAsync(ct);
-            var back = Math.Min(-due, balance);
             var reason = $"「{e.Title}」时长更正减少 {hours} 小时：{e.Reason}";
-            if (back < -due)
-            {
-                reason += $"（积分已使用，仅冲回 {back} 分）";
-            }
-
-            if (back > 0)
-            {
-                await Ledger.TransferAsync(db, mine, issuing, back, TransferKind.Reverse, reason, null, "系统", source, source, null, path, now, ct);
-            }
-
-            earning.Moved(-back);
+            earning.Moved(-await Earnings.ReverseAsync(db, e.DistrictId, e.VolunteerId, -due, reason, source, source, now, ct));
         }
 
         await db.SaveChangesAsync(ct);

@@ -15,9 +15,11 @@ internal sealed record PointsAccountView(Guid VolunteerId, string Name, long Bal
 
 internal sealed record LedgerEntryView(Guid Id, DateTimeOffset At, string Kind, long Amount, string From, string To, string Reason, string By);
 
-internal sealed record PointsRulesView(int PerHour, int PerOrder, bool ExpiresYearly, bool BackfillEarnsPoints, int Version);
+internal sealed record PointsRulesView(int PerHour, int PerOrder, int PerGoodRating, int GoodRating, int HonourBonus, bool ExpiresYearly, bool BackfillEarnsPoints,
+    int Version);
 
-internal sealed record PointsRulesInput(int? PerHour, int? PerOrder, bool? ExpiresYearly, int? Version);
+/// <summary>The rules to save: a rule left out keeps its current value (the default for a district without rules of its own).</summary>
+internal sealed record PointsRulesInput(int? PerHour, int? PerOrder, bool? ExpiresYearly, int? Version, int? PerGoodRating = null, int? HonourBonus = null);
 
 /// <summary>Balances and entries, explained; the ledger of a subtree for its admins and leaders; the district's earning rules.</summary>
 internal sealed class PointsQueries(AppDbContext db, TimeProvider clock)
@@ -104,11 +106,15 @@ internal sealed class PointsQueries(AppDbContext db, TimeProvider clock)
     {
         var rules = await db.Set<PointsRules>().AsNoTracking().FirstOrDefaultAsync(r => r.DistrictId == Scope.DistrictId, ct);
         var backfill = await db.Set<Records.RecordRules>().AnyAsync(r => r.DistrictId == Scope.DistrictId && r.BackfillEarnsPoints, ct);
-        return new PointsRulesView(rules?.PerHour ?? PointsRules.DefaultPerHour, rules?.PerOrder ?? PointsRules.DefaultPerOrder, rules?.ExpiresYearly ?? false, backfill,
-            rules?.Version ?? 0);
+        return new PointsRulesView(rules?.PerHour ?? PointsRules.DefaultPerHour, rules?.PerOrder ?? PointsRules.DefaultPerOrder,
+            rules?.PerGoodRating ?? PointsRules.DefaultPerGoodRating, PointsRules.GoodRating, rules?.HonourBonus ?? PointsRules.DefaultHonourBonus,
+            rules?.ExpiresYearly ?? false, backfill, rules?.Version ?? 0);
     }
 
-    /// <summary>The center's admins set how many points an hour and an order earn (services earned before keep their rates) and whether points lapse yearly.</summary>
+    /// <summary>
+    /// The center's admins set how many points an hour, an order, a good rating and an honour earn (services earned before
+    /// keep their rates) and whether points lapse yearly.
+    /// </summary>
     public async Task<PointsRulesView> SaveRulesAsync(PointsRulesInput input, CancellationToken ct)
     {
         if (!Scope.IsCenterAdmin)
@@ -125,7 +131,8 @@ internal sealed class PointsQueries(AppDbContext db, TimeProvider clock)
         var rules = await db.Set<PointsRules>().FirstOrDefaultAsync(r => r.DistrictId == Scope.DistrictId, ct);
         if (rules is null)
         {
-            db.Add(new PointsRules(Scope.DistrictId, perHour, perOrder, input.ExpiresYearly ?? false, now));
+            db.Add(new PointsRules(Scope.DistrictId, perHour, perOrder, input.PerGoodRating ?? PointsRules.DefaultPerGoodRating,
+                input.HonourBonus ?? PointsRules.DefaultHonourBonus, input.ExpiresYearly ?? false, now));
         }
         else
         {
@@ -134,7 +141,8 @@ internal sealed class PointsQueries(AppDbContext db, TimeProvider clock)
                 throw new DomainException("stale-version", "积分规则已被他人修改，请刷新后重试", 409);
             }
 
-            rules.Change(perHour, perOrder, input.ExpiresYearly ?? rules.ExpiresYearly, now);
+            rules.Change(perHour, perOrder, input.PerGoodRating ?? rules.PerGoodRating, input.HonourBonus ?? rules.HonourBonus,
+                input.ExpiresYearly ?? rules.ExpiresYearly, now);
         }
 
         await db.SaveChangesAsync(ct);

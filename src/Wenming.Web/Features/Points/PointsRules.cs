@@ -4,28 +4,44 @@ using Wenming.Web.Infrastructure.Tenancy;
 namespace Wenming.Web.Features.Points;
 
 /// <summary>
-/// A district's earning rules: points per confirmed hour of service and per delivered order. Without a row of its own a
-/// district has the defaults. Whether backfilled (补录) hours earn points is the records' rule
-/// (<see cref="Records.RecordRules.BackfillEarnsPoints"/>), set in the same place as the star levels.
+/// A district's earning rules: points per confirmed hour of service and per delivered order, for each volunteer who served
+/// an order the resident rated well (<see cref="GoodRating"/> stars or more), and for an honour given to a volunteer; 0
+/// turns a rule off. Without a row of its own a district has the defaults. Whether backfilled (补录) hours earn points is
+/// the records' rule (<see cref="Records.RecordRules.BackfillEarnsPoints"/>), set in the same place as the star levels.
 /// </summary>
 internal sealed class PointsRules : IDistrictOwned
 {
     public const int DefaultPerHour = 10;
     public const int DefaultPerOrder = 5;
+    public const int DefaultPerGoodRating = 2;
+    public const int DefaultHonourBonus = 20;
+
+    /// <summary>The fewest stars that count as a good rating (of 1–5; 1–2 send the order to review, 3 is neither).</summary>
+    public const int GoodRating = 4;
+
+    /// <summary>The most points a rule may give at once.</summary>
+    public const int Most = 1000;
 
     private PointsRules()
     {
     }
 
-    public PointsRules(Guid districtId, int perHour, int perOrder, bool expiresYearly, DateTimeOffset now)
+    public PointsRules(Guid districtId, int perHour, int perOrder, int perGoodRating, int honourBonus, bool expiresYearly, DateTimeOffset now)
     {
         DistrictId = districtId;
-        Change(perHour, perOrder, expiresYearly, now);
+        Change(perHour, perOrder, perGoodRating, honourBonus, expiresYearly, now);
     }
 
     public Guid DistrictId { get; private set; }
     public int PerHour { get; private set; } = DefaultPerHour;
     public int PerOrder { get; private set; } = DefaultPerOrder;
+
+    /// <summary>For each volunteer who served an order, when its resident rates it <see cref="GoodRating"/> stars or more.</summary>
+    public int PerGoodRating { get; private set; } = DefaultPerGoodRating;
+
+    /// <summary>For a volunteer given an honour (any title of the district's list); taken back if the honour is withdrawn.</summary>
+    public int HonourBonus { get; private set; } = DefaultHonourBonus;
+
     /// <summary>Points held at the end of 31 December lapse (by expiry transfers, never by deletion).</summary>
     public bool ExpiresYearly { get; private set; }
 
@@ -37,15 +53,28 @@ internal sealed class PointsRules : IDistrictOwned
 
     public void Expired(int year) => ExpiredThroughYear = Math.Max(ExpiredThroughYear ?? year, year);
 
-    public void Change(int perHour, int perOrder, bool expiresYearly, DateTimeOffset now)
+    public void Change(int perHour, int perOrder, int perGoodRating, int honourBonus, bool expiresYearly, DateTimeOffset now)
     {
-        if (perHour is < 0 or > 1000 || perOrder is < 0 or > 1000)
+        var errors = new Dictionary<string, string[]>();
+        if (perHour is < 0 or > Most || perOrder is < 0 or > Most)
         {
-            throw new InputException(new Dictionary<string, string[]> { ["perHour"] = ["每小时积分和每单积分应在 0 到 1000 之间"] });
+            errors["perHour"] = ["每小时积分和每单积分应在 0 到 1000 之间"];
+        }
+
+        if (perGoodRating is < 0 or > Most || honourBonus is < 0 or > Most)
+        {
+            errors["perGoodRating"] = ["好评积分和荣誉奖励积分应在 0 到 1000 之间"];
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new InputException(errors);
         }
 
         PerHour = perHour;
         PerOrder = perOrder;
+        PerGoodRating = perGoodRating;
+        HonourBonus = honourBonus;
         if (expiresYearly && !ExpiresYearly)
         {
             ExpiredThroughYear = Math.Max(ExpiredThroughYear ?? 0, Infrastructure.DistrictTime.Today(now).Year - 1);

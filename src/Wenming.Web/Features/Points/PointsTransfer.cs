@@ -5,10 +5,13 @@ namespace Wenming.Web.Features.Points;
 
 internal enum TransferKind
 {
-    /// <summary>Earned for confirmed service (issuing → volunteer).</summary>
+    /// <summary>Earned for confirmed service, a good rating or an honour (issuing → volunteer).</summary>
     Earn = 1,
 
-    /// <summary>Taken back because the service's hours were corrected away (volunteer → issuing).</summary>
+    /// <summary>
+    /// Taken back because what earned it no longer stands: hours corrected away, an order sent back, an honour withdrawn
+    /// (volunteer → issuing).
+    /// </summary>
     Reverse = 2,
 
     /// <summary>Reserved for a redemption (volunteer → the shop's pending account): a pending transfer.</summary>
@@ -73,7 +76,7 @@ internal sealed class PointsTransfer : IDistrictOwned
     public Guid? ActorId { get; private set; }
     public string ActorName { get; private set; } = "";
 
-    /// <summary>What it came from: <c>record:{id}</c>, <c>redemption:{id}</c>.</summary>
+    /// <summary>What it came from: <c>record:{id}</c>, <c>rating:{order id}</c>, <c>honour:{award id}</c>, <c>redemption:{id}</c>.</summary>
     public string SourceRef { get; private set; } = "";
 
     /// <summary>Unique per district: the same movement asked for twice is made once.</summary>

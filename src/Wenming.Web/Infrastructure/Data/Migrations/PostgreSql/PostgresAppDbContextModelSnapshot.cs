@@ -1709,6 +1709,12 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                     b.Property<bool>("ExpiresYearly")
                         .HasColumnType("boolean");
 
+                    b.Property<int>("HonourBonus")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PerGoodRating")
+                        .HasColumnType("integer");
+
                     b.Property<int>("PerHour")
                         .HasColumnType("integer");
 

@@ -1698,6 +1698,12 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<bool>("ExpiresYearly")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("HonourBonus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PerGoodRating")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("PerHour")
                         .HasColumnType("INTEGER");
 
