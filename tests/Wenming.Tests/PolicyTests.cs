@@ -268,6 +268,10 @@ public sealed class PolicyTests
         ["POST /api/v1/conduct/residents/{id}/benefits/{benefitId:guid}"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["GET /api/v1/conduct/paused"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         ["GET /RedYellowList"] = (_, _) => true,
+        // The dashboard of the caller's own unit (without ?unit=) for admins and leaders.
+        ["GET /api/v1/dashboard"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        ["GET /api/v1/dashboard/export"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        ["GET /Dashboards"] = (a, _) => a.Role is Role.Admin or Role.Leader,
     };
 
     /// <summary>Open to anyone, signed in or not.</summary>

@@ -8,6 +8,7 @@ using Scalar.AspNetCore;
 using Wenming.Web.Features.Accounts;
 using Wenming.Web.Features.Activities;
 using Wenming.Web.Features.Audit;
+using Wenming.Web.Features.Dashboards;
 using Wenming.Web.Features.Demo;
 using Wenming.Web.Features.Honours;
 using Wenming.Web.Features.Orders;
@@ -145,7 +146,7 @@ internal static class PlatformSetup
         services.AddSingleton(sp => Infrastructure.PersonalData.PersonalDataProtector.FromConfiguration(config, builder.Environment));
         services.AddSingleton<Infrastructure.Files.IFileStore>(new Infrastructure.Files.LocalFileStore(
             config["Files:Root"] ?? Path.Combine(builder.Environment.ContentRootPath, "data", "files")));
-        services.AddAccounts().AddOrganization().AddVolunteers().AddTeams().AddOrders().AddActivities().AddRecords().AddHonours().AddPoints().AddRedYellowList().AddScoped<AuditQueries>().AddScoped<DemoSeeder>().AddScoped<DemoPeopleSeeder>().AddScoped<DemoRecords>().AddScoped<DemoHonours>().AddScoped<DemoShop>().AddScoped<DemoConduct>()
+        services.AddAccounts().AddOrganization().AddVolunteers().AddTeams().AddOrders().AddActivities().AddRecords().AddHonours().AddPoints().AddRedYellowList().AddDashboards().AddScoped<AuditQueries>().AddScoped<DemoSeeder>().AddScoped<DemoPeopleSeeder>().AddScoped<DemoRecords>().AddScoped<DemoHonours>().AddScoped<DemoShop>().AddScoped<DemoConduct>()
             .AddScoped<Features.Home.HomeFigures>();
     }
 
@@ -191,6 +192,7 @@ internal static class PlatformSetup
         app.MapHonours();
         app.MapPoints();
         app.MapRedYellowList();
+        app.MapDashboards();
         app.MapRazorPages();
     }
 

@@ -90,6 +90,7 @@ public sealed class ContentSecurityPolicyTests
         await VisitAsync(center, "/Honours", violations);
         await VisitAsync(center, "/Points", violations);
         await VisitAsync(center, "/RedYellowList", violations);
+        await VisitAsync(center, "/Dashboards?compare=volunteers", violations, p => p.WaitForSelectorAsync("#children-chart canvas"));
         // A batch of certificates: its progress is polled by htmx under the policy until the zip is offered.
         var (activity, _) = await Records.BulkCertificateTests.DemoActivityAsync(host);
         var institute = await WatchedAsync(browser, baseUrl, TestHost.Phone(Hongta, "01"), console);
