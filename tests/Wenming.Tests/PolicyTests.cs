@@ -271,6 +271,8 @@ public sealed class PolicyTests
         // The dashboard of the caller's own unit (without ?unit=) for admins and leaders.
         ["GET /api/v1/dashboard"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         ["GET /api/v1/dashboard/export"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        ["GET /api/v1/dashboard/rankings"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        ["GET /api/v1/dashboard/rankings/export"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         ["GET /Dashboards"] = (a, _) => a.Role is Role.Admin or Role.Leader,
     };
 

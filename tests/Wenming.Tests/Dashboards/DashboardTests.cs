@@ -100,6 +100,25 @@ public sealed class DashboardTests
         var station = await center.GetJsonAsync($"/api/v1/dashboard?unit={a}");
         Assert.Equal(2, station.GetProperty("figures").EnumerateArray().Single(f => f.GetProperty("key").GetString() == "ordersPlaced").GetProperty("value").GetDecimal());
 
+        // Ranked: station A first on orders; on the median time to delivery (none delivered) both share the first place.
+        var ranking = await center.GetJsonAsync($"/api/v1/dashboard/rankings?unit={institute}&figure=ordersPlaced");
+        Assert.Equal([(1, a, 2m), (2, b, 1m)], ranking.GetProperty("rows").EnumerateArray()
+            .Select(r => (r.GetProperty("rank").GetInt32(), r.GetProperty("unitId").GetGuid(), r.GetProperty("value").GetDecimal())).ToList());
+        Assert.All((await center.GetJsonAsync($"/api/v1/dashboard/rankings?unit={institute}&figure=deliverMedian")).GetProperty("rows").EnumerateArray(),
+            r => Assert.Equal(1, r.GetProperty("rank").GetInt32()));
+        var district = await center.GetJsonAsync($"/api/v1/dashboard/rankings?figure=ordersPlaced&levels=2");
+        Assert.Contains(district.GetProperty("rows").EnumerateArray(), r => r.GetProperty("unitId").GetGuid() == a && r.GetProperty("parent").GetString() == "看板测试所");
+        using (var unknown = await center.GetAsync($"/api/v1/dashboard/rankings?unit={institute}&figure=nothing"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        }
+
+        using (var rankingSheet = await center.GetAsync($"/api/v1/dashboard/rankings/export?unit={institute}&figure=ordersPlaced"))
+        {
+            var ranked = (await rankingSheet.Content.ReadAsStreamAsync()).Query(useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
+            Assert.Equal("看板测试甲站", ranked[0]["单位"]);
+        }
+
         // The export: a row a child and the total.
         using var export = await center.GetAsync($"/api/v1/dashboard/export?unit={institute}");
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);

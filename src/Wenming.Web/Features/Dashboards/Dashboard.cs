@@ -20,6 +20,11 @@ internal sealed record SeriesPoint(string Period, decimal Orders, decimal Hours,
 
 internal sealed record PlatformFigures(string Platform, decimal Orders, decimal Hours);
 
+internal sealed record RankingRow(int Rank, Guid UnitId, string Unit, string Parent, decimal Value);
+
+internal sealed record RankingView(Guid UnitId, string Unit, string Figure, string Name, string Measure, int Levels, DateOnly From, DateOnly To,
+    IReadOnlyList<RankingRow> Rows);
+
 /// <param name="Grain">"day" or "month": the series' step, by the length of the period.</param>
 internal sealed record DashboardView(Guid UnitId, string Unit, DateOnly From, DateOnly To, DateTimeOffset ComputedAt, IReadOnlyList<FigureView> Figures,
     IReadOnlyList<ChildFigures> Children, string Grain, IReadOnlyList<SeriesPoint> Series, IReadOnlyList<PlatformFigures> ByPlatform);
@@ -36,13 +41,7 @@ internal sealed class Dashboard(AppDbContext db, AuditLog audit, TimeProvider cl
     {
         var unit = await OverseenAsync(unitId, ct);
         var now = clock.GetUtcNow();
-        var today = DistrictTime.Today(now);
-        var (first, last) = (from ?? new DateOnly(today.Year, 1, 1), to ?? today);
-        if (last < first || last.DayNumber - first.DayNumber > MaxDays)
-        {
-            throw new InputException(new Dictionary<string, string[]> { ["from"] = [$"起止日期有误：开始不晚于结束，跨度不超过 {MaxDays} 天"] });
-        }
-
+        var (first, last) = Period(from, to, now);
         var scope = new FigureScope(db, unit.Path, DistrictTime.StartOf(first), DistrictTime.StartOf(last.AddDays(1)), now);
         var values = new List<(Figure Figure, FigureValues Values)>();
         foreach (var figure in Figures.All)
@@ -63,6 +62,72 @@ internal sealed class Dashboard(AppDbContext db, AuditLog audit, TimeProvider cl
             .ToList();
         var grain = last.DayNumber - first.DayNumber <= 62 ? "day" : "month";
         return new DashboardView(unit.Id, unit.Name, first, last, now, figures, rows, grain, await SeriesAsync(scope, grain, first, last, ct), await PlatformsAsync(scope, ct));
+    }
+
+    /// <summary>
+    /// The units one or two levels below (institutes of a center, stations of a center or an institute) ranked on one figure
+    /// over a period: the most first, or the least for times and overdue orders; equal values share a rank.
+    /// </summary>
+    public async Task<RankingView> RankingAsync(Guid? unitId, string? figureKey, int? levels, DateOnly? from, DateOnly? to, CancellationToken ct)
+    {
+        var unit = await OverseenAsync(unitId, ct);
+        var figure = Figures.Find(figureKey ?? "serviceHours")
+                     ?? throw new InputException(new Dictionary<string, string[]> { ["figure"] = ["没有这个指标：" + string.Join("、", Figures.All.Select(f => f.Key))] });
+        var depth = levels ?? 1;
+        if (depth is < 1 or > 2)
+        {
+            throw new InputException(new Dictionary<string, string[]> { ["levels"] = ["排名范围为下一级（1）或下两级（2）"] });
+        }
+
+        var now = clock.GetUtcNow();
+        var (first, last) = Period(from, to, now);
+        var values = await figure.Compute(new FigureScope(db, unit.Path, DistrictTime.StartOf(first), DistrictTime.StartOf(last.AddDays(1)), now, depth), ct);
+        var target = unit.Depth + depth;
+        var units = await db.Units.AsNoTracking()
+            .Where(u => u.Path.StartsWith(unit.Path) && u.Depth == target && u.ClosedAt == null && u.Kind != UnitKind.Grid && u.Kind != UnitKind.Building)
+            .Select(u => new { u.Id, u.Name, u.Path, u.ParentId }).ToListAsync(ct);
+        var parentIds = units.Select(u => u.ParentId).Distinct().ToList();
+        var parents = await db.Units.AsNoTracking().Where(u => parentIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        var scored = units.Select(u => (u, Value: values.Children.GetValueOrDefault(u.Path)))
+            .OrderBy(x => figure.LowerIsBetter ? x.Value : -x.Value).ThenBy(x => x.u.Name, StringComparer.Ordinal).ToList();
+        var rows = new List<RankingRow>();
+        for (var i = 0; i < scored.Count; i++)
+        {
+            var rank = i > 0 && scored[i].Value == scored[i - 1].Value ? rows[i - 1].Rank : i + 1;
+            rows.Add(new RankingRow(rank, scored[i].u.Id, scored[i].u.Name, scored[i].u.ParentId is { } p ? parents.GetValueOrDefault(p, "") : "", scored[i].Value));
+        }
+
+        return new RankingView(unit.Id, unit.Name, figure.Key, figure.Name, figure.Measure, depth, first, last, rows);
+    }
+
+    public async Task<Stream> ExportRankingAsync(Guid? unitId, string? figureKey, int? levels, DateOnly? from, DateOnly? to, CancellationToken ct)
+    {
+        var view = await RankingAsync(unitId, figureKey, levels, from, to, ct);
+        audit.Add("dashboard.ranking-exported", "unit", view.UnitId.ToString(), null, $"{view.Figure} {view.From:yyyy-MM-dd}..{view.To:yyyy-MM-dd}");
+        await db.SaveChangesAsync(ct);
+        var stream = new MemoryStream();
+        await SheetWriter.WriteAsync(stream, view.Rows.Select(r => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?>
+        {
+            ["名次"] = r.Rank,
+            ["单位"] = r.Unit,
+            ["上级单位"] = r.Parent,
+            [$"{view.Name}（{view.Measure}）"] = r.Value,
+        }), "排名", ct);
+        stream.Position = 0;
+        return stream;
+    }
+
+    /// <summary>A period of district days: this year to today by default, at most <see cref="MaxDays"/> long.</summary>
+    private static (DateOnly First, DateOnly Last) Period(DateOnly? from, DateOnly? to, DateTimeOffset now)
+    {
+        var today = DistrictTime.Today(now);
+        var (first, last) = (from ?? new DateOnly(today.Year, 1, 1), to ?? today);
+        if (last < first || last.DayNumber - first.DayNumber > MaxDays)
+        {
+            throw new InputException(new Dictionary<string, string[]> { ["from"] = [$"起止日期有误：开始不晚于结束，跨度不超过 {MaxDays} 天"] });
+        }
+
+        return (first, last);
     }
 
     /// <summary>The children's table as .xlsx: a row a child (and 本级), a column a figure.</summary>
@@ -154,6 +219,14 @@ internal static class DashboardEndpoints
                 TypedResults.File(await d.ExportAsync(unit, from, to, ct), Organization.OrganizationEndpoints.XlsxType, "dashboard.xlsx"))
             .Produces(200, contentType: Organization.OrganizationEndpoints.XlsxType)
             .WithSummary("The children's figures as .xlsx: a row a child, a column a figure, and the total (admins and leaders)");
+        g.MapGet("/rankings", async (Dashboard d, CancellationToken ct, Guid? unit = null, string? figure = null, int? levels = null, DateOnly? from = null,
+                DateOnly? to = null) => TypedResults.Ok(await d.RankingAsync(unit, figure, levels, from, to, ct)))
+            .WithSummary("The units one (levels=1) or two (levels=2) levels below ranked on a figure (?figure=serviceHours by default) over a period (admins and leaders)");
+        g.MapGet("/rankings/export", async (Dashboard d, CancellationToken ct, Guid? unit = null, string? figure = null, int? levels = null, DateOnly? from = null,
+                DateOnly? to = null) => TypedResults.File(await d.ExportRankingAsync(unit, figure, levels, from, to, ct), Organization.OrganizationEndpoints.XlsxType,
+                "ranking.xlsx"))
+            .Produces(200, contentType: Organization.OrganizationEndpoints.XlsxType)
+            .WithSummary("The ranking as .xlsx (admins and leaders)");
         return app;
     }
 }

@@ -10,13 +10,14 @@ using Wenming.Web.Infrastructure.Data;
 namespace Wenming.Web.Features.Dashboards;
 
 /// <summary>
-/// Where a figure is computed: the subtree at <see cref="Path"/>, each row keyed by the child it falls under (its path cut to
-/// <see cref="ChildKeyLength"/>; rows of the unit itself keep a shorter key), within [From, To).
+/// Where a figure is computed: the subtree at <see cref="Path"/>, each row keyed by the unit <paramref name="Levels"/> below
+/// it that the row falls under (its path cut to <see cref="ChildKeyLength"/>; rows above that level keep a shorter key),
+/// within [From, To).
 /// </summary>
-internal sealed record FigureScope(AppDbContext Db, string Path, DateTimeOffset From, DateTimeOffset To, DateTimeOffset Now)
+internal sealed record FigureScope(AppDbContext Db, string Path, DateTimeOffset From, DateTimeOffset To, DateTimeOffset Now, int Levels = 1)
 {
     /// <summary>A path segment is a 32-digit id and a slash.</summary>
-    public int ChildKeyLength => Path.Length + 33;
+    public int ChildKeyLength => Path.Length + 33 * Levels;
 }
 
 /// <summary>A figure's value for the whole subtree and for each child (by the child's path).</summary>
@@ -27,7 +28,11 @@ internal sealed record FigureValues(decimal Total, IReadOnlyDictionary<string, d
 /// adding a figure adds one entry to <see cref="Figures.All"/>.
 /// </summary>
 /// <param name="List">The page listing what the figure counts, with <c>{unit}</c> for the unit's id.</param>
-internal sealed record Figure(string Key, string Name, string Measure, string? List, Func<FigureScope, CancellationToken, Task<FigureValues>> Compute);
+internal sealed record Figure(string Key, string Name, string Measure, string? List, Func<FigureScope, CancellationToken, Task<FigureValues>> Compute)
+{
+    /// <summary>Times and overdue orders: the less, the better (rankings put the lowest first).</summary>
+    public bool LowerIsBetter => Key is "ordersOverdue" or "acceptMedian" or "acceptP90" or "deliverMedian" or "deliverP90";
+}
 
 internal static class Figures
 {

@@ -8,17 +8,19 @@ namespace Wenming.Web.Features.Dashboards;
 internal sealed class IndexModel(Dashboard dashboard) : PageModel
 {
     public DashboardView? View { get; private set; }
+    public RankingView? Ranking { get; private set; }
     public string? Message { get; private set; }
 
     /// <summary>The figure the children's chart compares.</summary>
     public string Compare { get; private set; } = "serviceHours";
 
-    public async Task<IActionResult> OnGetAsync(Guid? unit, DateOnly? from, DateOnly? to, string? compare, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(Guid? unit, DateOnly? from, DateOnly? to, string? compare, int? levels, CancellationToken ct)
     {
         Compare = compare is not null && Figures.Find(compare) is not null ? compare : Compare;
         try
         {
             View = await dashboard.ForAsync(unit, from, to, ct);
+            Ranking = await dashboard.RankingAsync(View.UnitId, Compare, levels is 2 ? 2 : 1, View.From, View.To, ct);
         }
         catch (NotVisibleException)
         {
