@@ -274,6 +274,14 @@ public sealed class PolicyTests
         ["GET /api/v1/dashboard/rankings"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         ["GET /api/v1/dashboard/rankings/export"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         ["GET /Dashboards"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        // The yearly assessment: indicators for all to read, set by the center (an empty list: 400); results for admins and
+        // leaders of their own unit; manual scores by the center (nothing chosen: 400).
+        ["GET /api/v1/assessments/{year:int}/indicators"] = (_, _) => true,
+        ["PUT /api/v1/assessments/{year:int}/indicators"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00",
+        ["GET /api/v1/assessments/{year:int}"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        ["POST /api/v1/assessments/{year:int}/scores"] = (a, _) => a.Role == Role.Admin && a.Suffix == "00",
+        ["GET /api/v1/assessments/{year:int}/export"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        ["GET /Dashboards/Assessment"] = (a, _) => a.Role is Role.Admin or Role.Leader,
     };
 
     /// <summary>Open to anyone, signed in or not.</summary>
@@ -617,12 +625,14 @@ public sealed class PolicyTests
             case "POST /api/v1/honours/rounds/{id}/nominees":
                 body = new { };
                 break;
+            case "PUT /api/v1/assessments/{year:int}/indicators":
             case "PUT /api/v1/conduct/items":
                 body = Array.Empty<object>();
                 break;
             case "PUT /api/v1/conduct/rules":
                 body = new { board = "策略测试" };
                 break;
+            case "POST /api/v1/assessments/{year:int}/scores":
             case "POST /api/v1/conduct/events":
             case "POST /api/v1/conduct/events/{id}/appeal":
             case "POST /api/v1/conduct/events/{id}/decide":
@@ -732,6 +742,7 @@ public sealed class PolicyTests
         path = path.Replace("{id}", target.ToString(), StringComparison.Ordinal).Replace("{memberId}", memberId.ToString(), StringComparison.Ordinal)
             .Replace("{action}", "escalate", StringComparison.Ordinal).Replace("{photoId:guid}", photoId.ToString(), StringComparison.Ordinal)
             .Replace("{orderId:guid}", orderId.ToString(), StringComparison.Ordinal).Replace("{benefitId:guid}", Guid.Empty.ToString(), StringComparison.Ordinal)
+            .Replace("{year:int}", "2026", StringComparison.Ordinal)
             .Replace("{list}", "skill", StringComparison.Ordinal).Replace("{volunteerId:guid?}", "", StringComparison.Ordinal);
         if (path.Contains("{recordId:guid}", StringComparison.Ordinal))
         {

@@ -193,6 +193,7 @@ internal static class PlatformSetup
         app.MapPoints();
         app.MapRedYellowList();
         app.MapDashboards();
+        app.MapAssessments();
         app.MapRazorPages();
     }
 

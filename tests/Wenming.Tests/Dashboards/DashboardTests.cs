@@ -23,14 +23,14 @@ public sealed class DashboardTests
         ["volunteers", "activeVolunteers", "teams", "activitiesHeld", "activitiesPlanned", "lectures", "audience", "beneficiaries", "serviceHours", "ordersPlaced",
          "ordersOpen", "ordersDelivered", "ordersOverdue", "pointsIssued", "pointsRedeemed"];
 
-    private static async Task<Guid> CreateUnitAsync(HttpClient admin, Guid parent, string kind, string name)
+    internal static async Task<Guid> CreateUnitAsync(HttpClient admin, Guid parent, string kind, string name)
     {
         using var created = await admin.PostJsonAsync("/api/v1/units", new { parentId = parent, kind, name, code = UniqueCode("dash") });
         Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         return (await created.JsonAsync()).GetProperty("id").GetGuid();
     }
 
-    private static Task<int> GiveRecordAsync(TestHost host, Guid organizer, int minutes) => host.WithDbAsync(async db =>
+    internal static Task<int> GiveRecordAsync(TestHost host, Guid organizer, int minutes) => host.WithDbAsync(async db =>
     {
         var unit = await db.Units.SingleAsync(u => u.Id == organizer);
         var volunteer = await db.Set<Wenming.Web.Features.Volunteers.Volunteer>().Where(v => v.DistrictId == unit.DistrictId).Select(v => v.Id).FirstAsync();

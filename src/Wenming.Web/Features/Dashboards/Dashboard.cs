@@ -207,7 +207,7 @@ internal sealed class Dashboard(AppDbContext db, AuditLog audit, TimeProvider cl
 
 internal static class DashboardEndpoints
 {
-    public static IServiceCollection AddDashboards(this IServiceCollection services) => services.AddScoped<Dashboard>();
+    public static IServiceCollection AddDashboards(this IServiceCollection services) => services.AddScoped<Dashboard>().AddScoped<Assessments>();
 
     public static IEndpointRouteBuilder MapDashboards(this IEndpointRouteBuilder app)
     {
