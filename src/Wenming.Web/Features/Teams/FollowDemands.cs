@@ -174,20 +174,10 @@ internal sealed class FollowUpDemand(AppDbContext db, AuditLog audit, TimeProvid
     private DataScope Scope => db.Scope;
 
     public Task<Demand> AnswerAsync(Guid id, DemandAnswerInput input, CancellationToken ct) =>
-        ChangeAsync(id, input.Version, "demand.answered", demand =>
-        {
-            var answer = Text(input.Answer, "answer", "请填写给群众的答复");
-            demand.Reply(answer, Scope.UserId!.Value, clock.GetUtcNow());
-            return Task.CompletedTask;
-        }, ct);
+        SayAsync(id, input.Version, "demand.answered", input.Answer, "answer", "请填写给群众的答复", (d, text, by, now) => d.Reply(text, by, now), ct);
 
     public Task<Demand> DeclineAsync(Guid id, DemandDeclineInput input, CancellationToken ct) =>
-        ChangeAsync(id, input.Version, "demand.declined", demand =>
-        {
-            var reason = Text(input.Reason, "reason", "暂不采纳须说明理由");
-            demand.Decline(reason, Scope.UserId!.Value, clock.GetUtcNow());
-            return Task.CompletedTask;
-        }, ct);
+        SayAsync(id, input.Version, "demand.declined", input.Reason, "reason", "暂不采纳须说明理由", (d, text, by, now) => d.Decline(text, by, now), ct);
 
     public Task<Demand> BecameAsync(Guid id, DemandBecameInput input, CancellationToken ct) =>
         ChangeAsync(id, input.Version, "demand.became", async demand =>
@@ -212,6 +202,15 @@ internal sealed class FollowUpDemand(AppDbContext db, AuditLog audit, TimeProvid
             }
 
             demand.Became(input.MenuItemId, input.ProjectId, answer, Scope.UserId!.Value, clock.GetUtcNow());
+        }, ct);
+
+    /// <summary>A change whose words the resident reads (an answer, a reason), required and checked once the caller may act.</summary>
+    private Task<Demand> SayAsync(Guid id, int? version, string action, string? words, string field, string missing,
+        Action<Demand, string, Guid, DateTimeOffset> change, CancellationToken ct) =>
+        ChangeAsync(id, version, action, demand =>
+        {
+            change(demand, Text(words, field, missing), Scope.UserId!.Value, clock.GetUtcNow());
+            return Task.CompletedTask;
         }, ct);
 
     /// <summary>
