@@ -115,6 +115,12 @@ public sealed class PolicyTests
         ["GET /api/v1/demands"] = (a, _) => a.Role is Role.Admin or Role.Leader or Role.TeamLeader,
         ["GET /api/v1/demands/export"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         ["POST /api/v1/demands"] = (_, r) => Reach(r),
+        ["GET /api/v1/demands/mine"] = (_, _) => true,
+        ["GET /api/v1/demands/summary"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        // A need raised on the target unit: answered, declined or linked by the admins over it (an empty body: 400 once allowed).
+        ["POST /api/v1/demands/{id}/answer"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["POST /api/v1/demands/{id}/decline"] = (a, r) => a.Role == Role.Admin && Reach(r),
+        ["POST /api/v1/demands/{id}/became"] = (a, r) => a.Role == Role.Admin && Reach(r),
         ["POST /api/v1/orders"] = (_, _) => true, // an empty order: 400 for everyone signed in
         ["GET /api/v1/orders"] = (_, _) => true,
         ["GET /api/v1/orders/notices"] = (_, _) => true,
@@ -515,6 +521,10 @@ public sealed class PolicyTests
         {
             target = await RedYellowList.ConductData.ResidentOnUnitAsync(host, target);
         }
+        else if (key.StartsWith("POST /api/v1/demands/{id}", StringComparison.Ordinal))
+        {
+            target = await Teams.DemandData.DemandOnUnitAsync(host, target);
+        }
         else if (key.Contains("/honours/rounds/{id}", StringComparison.Ordinal))
         {
             target = await Honours.HonourData.RoundOnUnitAsync(host, target);
@@ -675,6 +685,11 @@ public sealed class PolicyTests
                 break;
             case "POST /api/v1/demands":
                 body = new { text = "策略测试：需要上门服务", unitId = target };
+                break;
+            case "POST /api/v1/demands/{id}/answer":
+            case "POST /api/v1/demands/{id}/decline":
+            case "POST /api/v1/demands/{id}/became":
+                body = new { };
                 break;
             case "POST /api/v1/shop/items":
                 body = new { unitId = target };

@@ -5,7 +5,7 @@ using Wenming.Web.Infrastructure.Tenancy;
 
 namespace Wenming.Web.Features;
 
-internal sealed class IndexModel(HomeFigures figures, DataScope scope, Teams.TeamUseCases teams, Orders.OrderQueries orders,
+internal sealed class IndexModel(HomeFigures figures, DataScope scope, Teams.TeamUseCases teams, Teams.DemandQueries demands, Orders.OrderQueries orders,
     Microsoft.AspNetCore.Identity.UserManager<Accounts.AppUser> users, TimeProvider clock) : PageModel
 {
     [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true)]
@@ -16,6 +16,9 @@ internal sealed class IndexModel(HomeFigures figures, DataScope scope, Teams.Tea
 
     public Paged<Teams.MenuView>? Menu { get; private set; }
     public string? DemandMessage { get; private set; }
+
+    /// <summary>The needs the caller raised, with where each stands and the answer.</summary>
+    public IReadOnlyList<Teams.DemandView> MyDemands { get; private set; } = [];
 
     public AdminHome? Admin { get; private set; }
 
@@ -61,6 +64,7 @@ internal sealed class IndexModel(HomeFigures figures, DataScope scope, Teams.Tea
                 && Accounts.ElderlyMode.ShouldOffer(user, Infrastructure.DistrictTime.Today(clock.GetUtcNow()));
             Station = await figures.HomeStationAsync(ct);
             Menu = await teams.MenuAsync(Platform, Search, null, null, null, 1, 30, ct);
+            MyDemands = (await demands.MineAsync(1, 5, ct)).Items;
         }
 
         Platforms = await figures.PlatformsAsync(ct);

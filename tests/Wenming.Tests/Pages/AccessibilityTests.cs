@@ -49,6 +49,8 @@ public sealed class AccessibilityTests
         await Orders.OrderFlow.ActAsync(await host.ClientAsAsync(TestHost.Phone(Hongta, "02")), order, "collect");
         var dispatchable = $"/Orders/Detail?id={order.GetProperty("id").GetGuid()}";
         await Activities.ActivityData.ActivityOnUnitAsync(host, await host.UnitIdAsync($"{HongtaCode}-01-001"), TestHost.Phone(Hongta, "20"));
+        // A need opened for handling, so that the demand menu is checked with its answer, link and decline forms.
+        var handled = $"/Teams/Demands?id={await Teams.DemandData.DemandOnUnitAsync(host, await host.UnitIdAsync($"{HongtaCode}-01-001"))}";
         var problems = new List<string>();
         var checkedPages = new HashSet<string>();
         var count = 0;
@@ -65,7 +67,7 @@ public sealed class AccessibilityTests
             var start = suffix switch
             {
                 "" => new List<string> { "/", "/Accounts/Login", $"/reviews/{HongtaCode}" },
-                "00" => [dispatchable, "/"],
+                "00" => [dispatchable, handled, "/"],
                 _ => ["/"],
             };
             await page.GotoAsync("/");

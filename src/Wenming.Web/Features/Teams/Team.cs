@@ -191,7 +191,21 @@ internal sealed class MenuItem : IDistrictOwned
     public void Withdraw() => IsActive = false;
 }
 
-/// <summary>A need nobody's menu covers yet (需求菜单, "点出你的需求"): teams read these to decide what to offer next.</summary>
+/// <summary>Where a raised need stands. Received is 0 so that needs raised before statuses existed read as received.</summary>
+internal enum DemandStatus
+{
+    Received = 0,
+    Answered = 1,
+    BecameMenuItem = 2,
+    BecameProject = 3,
+    Declined = 4,
+}
+
+/// <summary>
+/// A need nobody's menu covers yet (需求菜单, "点出你的需求"): teams read these to decide what to offer next. An admin of its
+/// unit or above answers it, turns it into a menu item or a project, or declines it with a reason; the resident who raised
+/// it sees the answer and what it became.
+/// </summary>
 internal sealed class Demand : IDistrictOwned
 {
     private Demand()
@@ -217,6 +231,77 @@ internal sealed class Demand : IDistrictOwned
     public Guid RaisedById { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public Unit? Unit { get; private set; }
+    public DemandStatus Status { get; private set; }
+
+    /// <summary>What the resident reads: the answer, or the reason a need was declined.</summary>
+    public string? Answer { get; private set; }
+
+    public Guid? AnsweredById { get; private set; }
+    public DateTimeOffset? AnsweredAt { get; private set; }
+    public Guid? MenuItemId { get; private set; }
+    public Guid? ProjectId { get; private set; }
+    public int Version { get; private set; }
+
+    /// <summary>Only a need nobody has answered yet is answered; a later word comes with what it became, or the decline.</summary>
+    public static bool CanAnswer(DemandStatus status) => status == DemandStatus.Received;
+
+    /// <summary>A need that became a menu item or a project, or was declined, is settled.</summary>
+    public static bool IsOpen(DemandStatus status) => status is DemandStatus.Received or DemandStatus.Answered;
+
+    public const int MaxAnswer = 500;
+
+    public static string StatusName(DemandStatus status) => status switch
+    {
+        DemandStatus.Answered => "已答复",
+        DemandStatus.BecameMenuItem => "已纳入服务菜单",
+        DemandStatus.BecameProject => "已立项",
+        DemandStatus.Declined => "暂不采纳",
+        _ => "已收到",
+    };
+
+    public void Reply(string answer, Guid byId, DateTimeOffset now)
+    {
+        if (!CanAnswer(Status))
+        {
+            throw Settled();
+        }
+
+        Record(DemandStatus.Answered, answer, byId, now);
+    }
+
+    public void Decline(string reason, Guid byId, DateTimeOffset now)
+    {
+        if (!IsOpen(Status))
+        {
+            throw Settled();
+        }
+
+        Record(DemandStatus.Declined, reason, byId, now);
+    }
+
+    /// <summary>The need is met by a menu item or a project; an answer given earlier stays unless a new one comes with it.</summary>
+    public void Became(Guid? menuItemId, Guid? projectId, string? answer, Guid byId, DateTimeOffset now)
+    {
+        if (!IsOpen(Status))
+        {
+            throw Settled();
+        }
+
+        MenuItemId = menuItemId;
+        ProjectId = projectId;
+        Record(menuItemId is not null ? DemandStatus.BecameMenuItem : DemandStatus.BecameProject, answer ?? Answer, byId, now);
+    }
+
+    private void Record(DemandStatus status, string? answer, Guid byId, DateTimeOffset now)
+    {
+        Status = status;
+        Answer = answer;
+        AnsweredById = byId;
+        AnsweredAt = now;
+        Version++;
+    }
+
+    private DomainException Settled() => new("demand-settled", $"这条需求已经处理（{StatusName(Status)}），不能再更改", 409);
 }
 
 internal sealed class TeamMappings : IEntityTypeConfiguration<Team>, IEntityTypeConfiguration<TeamMember>, IEntityTypeConfiguration<MenuItem>,
@@ -259,7 +344,13 @@ internal sealed class TeamMappings : IEntityTypeConfiguration<Team>, IEntityType
     {
         b.ToTable("demands");
         b.Property(d => d.Text).HasMaxLength(500);
+        b.Property(d => d.Answer).HasMaxLength(Demand.MaxAnswer);
+        b.Property(d => d.Status).HasConversion<int>();
+        b.Property(d => d.Version).IsConcurrencyToken();
         b.HasIndex(d => new { d.DistrictId, d.CreatedAt });
+        b.HasIndex(d => d.RaisedById);
+        b.HasOne<MenuItem>().WithMany().HasForeignKey(d => d.MenuItemId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Activities.Project>().WithMany().HasForeignKey(d => d.ProjectId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(d => d.Unit).WithMany().HasForeignKey(d => d.UnitId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -4,7 +4,7 @@ namespace Wenming.Web.Features.Teams;
 
 internal static class TeamEndpoints
 {
-    public static IServiceCollection AddTeams(this IServiceCollection services) => services.AddScoped<TeamUseCases>().AddScoped<TeamSheet>();
+    public static IServiceCollection AddTeams(this IServiceCollection services) => services.AddScoped<TeamUseCases>().AddScoped<TeamSheet>().AddScoped<DemandQueries>().AddScoped<FollowUpDemand>();
 
     public static IEndpointRouteBuilder MapTeams(this IEndpointRouteBuilder app)
     {
@@ -63,24 +63,52 @@ internal static class TeamEndpoints
             .WithTags("Teams").RequireAuthorization()
             .WithSummary("The service menu of the places you belong to; filter by platform, text, distance (lat/lng/radiusKm)");
 
+        MapDemands(app);
+        return app;
+    }
+
+    private static void MapDemands(IEndpointRouteBuilder app)
+    {
         var demands = app.MapGroup("/api/v1/demands").WithTags("Teams").RequireAuthorization();
-        demands.MapGet("/", async (TeamUseCases t, CancellationToken ct, int page = 1, int pageSize = 50) => TypedResults.Ok(await t.DemandsAsync(page, pageSize, ct)))
-            .WithSummary("The demand menu: needs raised in your subtree that no menu covers yet (admins, team leaders)");
-        demands.MapGet("/export", (TeamUseCases t, Infrastructure.ListExport export, CancellationToken ct) =>
-                export.PagedAsync("demands", "需求菜单", (page, size) => t.DemandsAsync(page, size, ct), d => new Dictionary<string, object?>
-                {
-                    ["需求内容"] = d.Text,
-                    ["服务平台"] = d.Platform ?? "",
-                    ["提出单位"] = d.Unit.Name,
-                    ["提出时间"] = Infrastructure.DistrictTime.Minute(d.CreatedAt),
-                }, ct))
-            .WithSummary("The demand menu as .xlsx (admins, leaders)");
+        demands.MapGet("/", async (DemandQueries q, CancellationToken ct, string? status = null, Guid? platform = null, Guid? unit = null, int page = 1,
+                int pageSize = 50) => TypedResults.Ok(await q.ListAsync(new DemandFilter(status, platform, unit), page, pageSize, ct)))
+            .WithSummary("The demand menu: needs raised in your subtree, with status, answer and what each became; filter by status " +
+                         "(Received, Answered, BecameMenuItem, BecameProject, Declined), platform and unit (admins, leaders, team leaders)");
+        demands.MapGet("/export", (DemandQueries q, Infrastructure.ListExport export, CancellationToken ct, string? status = null, Guid? platform = null,
+                Guid? unit = null) =>
+                export.PagedAsync("demands", "需求菜单", (page, size) => q.ListAsync(new DemandFilter(status, platform, unit), page, size, ct),
+                    d => new Dictionary<string, object?>
+                    {
+                        ["需求内容"] = d.Text,
+                        ["服务平台"] = d.Platform ?? "",
+                        ["提出单位"] = d.Unit.Name,
+                        ["提出时间"] = Infrastructure.DistrictTime.Minute(d.CreatedAt),
+                        ["状态"] = d.StatusName,
+                        ["答复"] = d.Answer ?? "",
+                        ["转化为"] = d.Link?.Name ?? "",
+                        ["答复时间"] = d.AnsweredAt is { } at ? Infrastructure.DistrictTime.Minute(at) : "",
+                    }, ct))
+            .WithSummary("The demand menu as .xlsx, with the same filters, status and answer (admins, leaders)");
+        demands.MapGet("/mine", async (DemandQueries q, CancellationToken ct, int page = 1, int pageSize = 50) => TypedResults.Ok(await q.MineAsync(page, pageSize, ct)))
+            .WithSummary("The needs you raised, newest first, with status, answer and what each became");
+        demands.MapGet("/summary", async (DemandQueries q, CancellationToken ct, Guid? unit = null, DateOnly? from = null, DateOnly? to = null) =>
+                TypedResults.Ok(await q.SummaryAsync(unit, from, to, ct)))
+            .WithSummary("Needs raised in a unit's subtree (your reach by default) over a period, counted by status (admins, leaders)");
         demands.MapPost("/", async (DemandInput input, TeamUseCases t, CancellationToken ct) =>
         {
             var d = await t.RaiseDemandAsync(input, ct);
             return TypedResults.Created($"/api/v1/demands", new Infrastructure.CreatedId(d.Id));
         }).WithSummary("Raise a need (resident, grid worker)");
-        return app;
+        demands.MapPost("/{id:guid}/answer", async (Guid id, DemandAnswerInput input, FollowUpDemand f, DemandQueries q, CancellationToken ct) =>
+                TypedResults.Ok(await q.ViewAsync((await f.AnswerAsync(id, input, ct)).Id, ct)))
+            .WithSummary("Answer a received need; the resident reads the answer (admins of its unit or above; 409 once answered or settled)");
+        demands.MapPost("/{id:guid}/decline", async (Guid id, DemandDeclineInput input, FollowUpDemand f, DemandQueries q, CancellationToken ct) =>
+                TypedResults.Ok(await q.ViewAsync((await f.DeclineAsync(id, input, ct)).Id, ct)))
+            .WithSummary("Decline an open need with the reason the resident reads (admins of its unit or above; 409 once settled)");
+        demands.MapPost("/{id:guid}/became", async (Guid id, DemandBecameInput input, FollowUpDemand f, DemandQueries q, CancellationToken ct) =>
+                TypedResults.Ok(await q.ViewAsync((await f.BecameAsync(id, input, ct)).Id, ct)))
+            .WithSummary("Link an open need to the menu item (menuItemId) or project (projectId) it became, with an optional answer " +
+                         "(admins of its unit or above; 409 once settled)");
     }
 }
 

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Wenming.Web.Features.Accounts;
 using Wenming.Web.Features.Organization;
 using Wenming.Web.Features.Volunteers;
 using Wenming.Web.Infrastructure.Audit;
@@ -27,8 +26,6 @@ internal sealed record RecentWork(string Kind, string Title, string Place, DateT
 internal sealed record MenuInput(string? Title, Guid? PlatformId, string? Description, string? Availability, int? Capacity, Guid? UnitId);
 
 internal sealed record DemandInput(string? Text, Guid? PlatformId, Guid? UnitId);
-
-internal sealed record DemandView(Guid Id, string Text, string? Platform, UnitRef Unit, DateTimeOffset CreatedAt);
 
 /// <summary>Teams, their members and their menus: created by admins, run by their leaders, joined by volunteers.</summary>
 internal sealed class TeamUseCases(AppDbContext db, AuditLog audit, DistrictCache cache, TimeProvider clock)
@@ -337,22 +334,6 @@ internal sealed class TeamUseCases(AppDbContext db, AuditLog audit, DistrictCach
         db.Add(demand);
         await db.SaveChangesAsync(ct);
         return demand;
-    }
-
-    public async Task<Paged<DemandView>> DemandsAsync(int page, int pageSize, CancellationToken ct)
-    {
-        if (!Scope.Grants.Any(g => g.Role is Role.Admin or Role.Leader or Role.TeamLeader))
-        {
-            throw new AccessDeniedException("需求菜单供管理员和队长查看");
-        }
-
-        (page, pageSize) = UnitQueries.Paging(page, pageSize);
-        var query = db.Set<Demand>().AsNoTracking().Include(d => d.Unit).VisibleTo(Scope, d => d.Unit!.Path, Role.Admin, Role.Leader, Role.TeamLeader);
-        var total = await query.CountAsync(ct);
-        var platforms = await db.Platforms.ToDictionaryAsync(x => x.Id, x => x.Name, ct);
-        var rows = await query.OrderByDescending(d => d.CreatedAt).ThenBy(d => d.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
-        return new([.. rows.Select(d => new DemandView(d.Id, d.Text, d.PlatformId is { } p ? platforms.GetValueOrDefault(p) : null,
-            new UnitRef(d.UnitId, d.Unit!.Name), d.CreatedAt))], total, page, pageSize);
     }
 
     private IQueryable<MenuItem> MenuQuery() =>

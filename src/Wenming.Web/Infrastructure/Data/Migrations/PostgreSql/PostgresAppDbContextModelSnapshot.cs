@@ -2618,17 +2618,36 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Answer")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("AnsweredById")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid>("DistrictId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("MenuItemId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid?>("PlatformId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ProjectId")
                         .HasColumnType("uuid");
 
                     b.Property<Guid>("RaisedById")
                         .HasColumnType("uuid");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Text")
                         .IsRequired()
@@ -2638,7 +2657,17 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
                     b.Property<Guid>("UnitId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("MenuItemId");
+
+                    b.HasIndex("ProjectId");
+
+                    b.HasIndex("RaisedById");
 
                     b.HasIndex("UnitId");
 
@@ -3807,6 +3836,16 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.PostgreSql
 
             modelBuilder.Entity("Wenming.Web.Features.Teams.Demand", b =>
                 {
+                    b.HasOne("Wenming.Web.Features.Teams.MenuItem", null)
+                        .WithMany()
+                        .HasForeignKey("MenuItemId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Wenming.Web.Features.Activities.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Wenming.Web.Features.Organization.Unit", "Unit")
                         .WithMany()
                         .HasForeignKey("UnitId")

@@ -2607,17 +2607,36 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Answer")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AnsweredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("AnsweredById")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid>("DistrictId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("MenuItemId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("PlatformId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ProjectId")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("RaisedById")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Text")
                         .IsRequired()
@@ -2627,7 +2646,17 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<Guid>("UnitId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("MenuItemId");
+
+                    b.HasIndex("ProjectId");
+
+                    b.HasIndex("RaisedById");
 
                     b.HasIndex("UnitId");
 
@@ -3796,6 +3825,16 @@ namespace Wenming.Web.Infrastructure.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Wenming.Web.Features.Teams.Demand", b =>
                 {
+                    b.HasOne("Wenming.Web.Features.Teams.MenuItem", null)
+                        .WithMany()
+                        .HasForeignKey("MenuItemId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Wenming.Web.Features.Activities.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
                     b.HasOne("Wenming.Web.Features.Organization.Unit", "Unit")
                         .WithMany()
                         .HasForeignKey("UnitId")
