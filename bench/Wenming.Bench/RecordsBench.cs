@@ -232,9 +232,10 @@ internal static class RecordsBench
         private double Latency(Kind kind, double p) => LoadResult.Combine(_results[kind]).Percentile(p);
     }
 
-    private sealed record Caller(string Token, Guid UserId, Guid DistrictId, string Name, string Phone, Guid? VolunteerId);
+    internal sealed record Caller(string Token, Guid UserId, Guid DistrictId, string Name, string Phone, Guid? VolunteerId);
 
-    private static async Task<Caller> SignInAsync(HttpClient http, Uri platform, string phone)
+    /// <summary>An account signed in through the API with its password (Demo#2026): its token, who it is, its volunteer id if any.</summary>
+    internal static async Task<Caller> SignInAsync(HttpClient http, Uri platform, string phone)
     {
         using var login = await http.PostAsJsonAsync(new Uri(platform, "/api/v1/auth/login"), new { phone, password = "Demo#2026" });
         login.EnsureSuccessStatusCode();
@@ -516,7 +517,7 @@ internal static class RecordsBench
         }
     }
 
-    private static DbCommand Command(DbConnection connection, bool postgres, string sql, params (string Name, object? Value)[] values)
+    internal static DbCommand Command(DbConnection connection, bool postgres, string sql, params (string Name, object? Value)[] values)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -531,7 +532,7 @@ internal static class RecordsBench
     }
 
     /// <summary>A value as the platform stores it: on SQLite, GUIDs as upper-case text and times as EF's binary ticks.</summary>
-    private static object Value(object? value, bool postgres) => value switch
+    internal static object Value(object? value, bool postgres) => value switch
     {
         null => DBNull.Value,
         Guid g when !postgres => g.ToString().ToUpperInvariant(),
