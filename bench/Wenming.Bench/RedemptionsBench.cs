@@ -506,6 +506,8 @@ internal static class RedemptionsBench
         public async Task<string> WhereTheTimeGoesAsync(bool postgres, ProductBench.Counters counters, ProductBench.Sample floor)
         {
             var cost = Sides.ToDictionary(s => s, s => Uncontended.Select(r => r[s].Sample).Aggregate((a, b) => a + b));
+            string Busy(Func<ProductBench.Sample, double> of) =>
+                string.Join(" / ", new[] { "platform", "ceiling" }.Select(s => (of(cost[s]) / (cost[s].Seconds * 1000)).ToString("F2", CultureInfo.InvariantCulture)));
             string PerRequest(Func<ProductBench.Sample, double> of, string format) =>
                 string.Join(" / ", new[] { "platform", "ceiling" }.Select(s => (of(cost[s]) / cost[s].Requests).ToString(format, CultureInfo.InvariantCulture)));
             var lines = new List<string>
@@ -517,6 +519,8 @@ internal static class RedemptionsBench
                       $"their execution (wall time) {PerRequest(s => s.Statements.Values.Sum(x => x.Ms), "F3")} ms"
                     : "") +
                 $"; load generator {PerRequest(s => s.DriverCpu, "F3")} ms; other processes took {cost.Values.Average(s => s.Others):P0} of the machine",
+                $"  cores kept busy on average (of {Environment.ProcessorCount}): the app {Busy(s => s.AppCpu)}" +
+                (postgres ? $", PostgreSQL {Busy(s => s.DatabaseCpu)}" : ""),
                 $"  the platform's floor, GET /api/v1/me (a signed-in request that does nothing else): CPU {floor.AppCpu / floor.Requests:F3} ms" +
                 (postgres ? $" + PostgreSQL {floor.DatabaseCpu / floor.Requests:F3} ms, {floor.Statements.Values.Sum(x => x.Calls) / (double)floor.Requests:F1} statements" : ""),
             };
