@@ -5,7 +5,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Data.Sqlite;
 using Npgsql;
 using Wenming.Web.Features.Accounts;
 
@@ -45,124 +44,93 @@ internal static class RedemptionsBench
 
     public static async Task RunAsync(string[] args)
     {
-        var postgres = ProductBench.Option(args, "provider", "postgres").StartsWith("postgres", StringComparison.OrdinalIgnoreCase);
-        var full = ProductBench.Option(args, "scale", "default") == "full";
         var seconds = ProductBench.Number(args, "seconds", 3);
         var rounds = ProductBench.Number(args, "rounds", 3);
         var clients = ProductBench.Number(args, "clients", 16);
         var burst = ProductBench.Number(args, "burst", 200);
         var k = ProductBench.Number(args, "k", 50);
         var warmUp = ProductBench.Number(args, "warm-up", 10);
-        var total = Stopwatch.StartNew();
-        var work = Path.Combine(Path.GetTempPath(), $"wenming-bench-redemptions-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(work);
-        try
+        // Every volunteer signs in from 127.0.0.1: more sign-ins a minute than the one address is allowed by default.
+        await using var run = await PublishedRun.StartAsync(args, "redemptions", TimeSpan.FromMinutes(20), "", "--RateLimits:AuthPerMinute=10000");
+        var (postgres, platform, http, source) = (run.Postgres, run.Platform, run.Http, run.Source);
+        var setup = Stopwatch.StartNew();
+        var shop = await SetUpAsync(http, platform.Address, source, postgres, clients, rounds + 1, k);
+        Console.WriteLine($"Setup in {setup.Elapsed.TotalSeconds:F0} s: {clients} volunteers with {shop.Uncontended[0].Balance:N0} points each and " +
+                          $"{Stock:N0} items at 1 point at their own stations; {rounds + 1} volunteers with {shop.Contended[0].Balance:N0} points and " +
+                          $"an item at {shop.Contended[0].Price} points: {shop.Contended[0].Balance / shop.Contended[0].Price} affordable");
+
+        // The ceiling copies the points tables with their rows as it starts: the same accounts, balances and stock.
+        using var ceiling = await run.StartCeilingAsync(shop.Uncontended.Concat(shop.Contended).Select(a => new
         {
-            var (web, ceilingFolder) = await ProductBench.PublishAsync();
-            Console.WriteLine($"Published the platform and the ceiling in {total.Elapsed.TotalSeconds:F0} s");
-            var (cluster, connectionString) = await ProductBench.DatabaseAsync(postgres, work, "bench-redemptions");
-            using var clusterLease = cluster;
-            var seeding = Stopwatch.StartNew();
-            // Every volunteer signs in from 127.0.0.1: more sign-ins a minute than the one address is allowed by default.
-            using var platform = ProductBench.StartPlatform(web, work, postgres, connectionString, full, "--RateLimits:AuthPerMinute=10000");
-            using var http = ProductBench.LoopbackClient();
-            await platform.WaitReadyAsync(http, "/health/ready", TimeSpan.FromMinutes(20));
-            var what = $"{(postgres ? "PostgreSQL" : "SQLite")}, {(full ? "--demo-scale full" : "default demo volume")}";
-            Console.WriteLine($"Platform ({what}) migrated, seeded and ready in {seeding.Elapsed.TotalSeconds:F0} s");
+            a.Caller.Token,
+            a.Caller.UserId,
+            a.Caller.DistrictId,
+            a.Caller.Name,
+            a.Caller.Phone,
+            UnitId = a.StationId,
+            Units = Array.Empty<Guid>(),
+            a.Caller.VolunteerId,
+        }), "--Ceiling:Points=true");
 
-            var source = postgres ? NpgsqlDataSource.Create(connectionString) : SqliteFactory.Instance.CreateDataSource(connectionString);
-            await using var sourceLease = source;
-            var setup = Stopwatch.StartNew();
-            var shop = await SetUpAsync(http, platform.Address, source, postgres, clients, rounds + 1, k);
-            Console.WriteLine($"Setup in {setup.Elapsed.TotalSeconds:F0} s: {clients} volunteers with {shop.Uncontended[0].Balance:N0} points each and " +
-                              $"{Stock:N0} items at 1 point at their own stations; {rounds + 1} volunteers with {shop.Contended[0].Balance:N0} points and " +
-                              $"an item at {shop.Contended[0].Price} points: {k} affordable");
-
-            var tokens = Path.Combine(work, "tokens.json");
-            await File.WriteAllTextAsync(tokens, JsonSerializer.Serialize(shop.Uncontended.Concat(shop.Contended).Select(a => new
-            {
-                a.Caller.Token,
-                a.Caller.UserId,
-                a.Caller.DistrictId,
-                a.Caller.Name,
-                a.Caller.Phone,
-                UnitId = a.StationId,
-                Units = Array.Empty<Guid>(),
-                a.Caller.VolunteerId,
-            }), JsonSerializerOptions.Web));
-            using var ceiling = ProductBench.StartCeiling(ceilingFolder, work, postgres, connectionString, tokens, "--Ceiling:Points=true");
-            await ceiling.WaitReadyAsync(http, "/health", TimeSpan.FromMinutes(1));
-
-            var sides = new Dictionary<string, Side>
-            {
-                ["ceiling"] = new("ceiling", ceiling, new Uri(ceiling.Address, "/redemptions"), "ceiling_"),
-                ["platform"] = new("platform", platform, new Uri(platform.Address, "/api/v1/shop/redemptions"), ""),
-            };
-            foreach (var side in sides.Values)
-            {
-                side.RowsBefore = await CountAsync(source, $"SELECT COUNT(*) FROM {side.Tables}shop_redemptions");
-                await CheckAsync(http, side, shop.Uncontended[0]);
-            }
-
-            var counters = await ProductBench.Counters.StartAsync(cluster?.Port, source);
-            using var crowd = CrowdClient(burst);
-            Console.WriteLine($"Warm-up: {warmUp} s of uncontended redemptions on the platform, a third of that on the ceiling; one burst of {burst} on each");
-            foreach (var side in sides.Values)
-            {
-                await side.UncontendedAsync(http, shop.Uncontended, TimeSpan.FromSeconds(side.Name == "platform" ? warmUp : warmUp / 3.0), counters);
-                await side.BurstAsync(crowd, source, shop.Contended[0], burst, counters);
-            }
-
-            Console.WriteLine($"{rounds} rounds: each side {seconds} s in closed loop ({clients} clients, each its own volunteer and shop), then a burst of " +
-                              $"{burst} at once on one volunteer's account; the sides in alternating order");
-            var results = new Results();
-            for (var round = 1; round <= rounds; round++)
-            {
-                var order = round % 2 == 1 ? Sides : [.. Sides.Reverse()];
-                var uncontended = new Dictionary<string, (ProductBench.Sample Sample, LoadResult Result)>();
-                foreach (var name in order)
-                {
-                    uncontended[name] = await sides[name].UncontendedAsync(http, shop.Uncontended, TimeSpan.FromSeconds(seconds), counters);
-                }
-
-                var contended = new Dictionary<string, (ProductBench.Sample Sample, LoadResult Result)>();
-                foreach (var name in order)
-                {
-                    contended[name] = await sides[name].BurstAsync(crowd, source, shop.Contended[round], burst, counters);
-                }
-
-                results.Uncontended.Add(uncontended);
-                results.Contended.Add(contended);
-                Console.WriteLine($"round {round}: uncontended ceiling {uncontended["ceiling"].Sample.Rate:N0}/s, platform {uncontended["platform"].Sample.Rate:N0}/s, " +
-                                  $"ratio {uncontended["platform"].Sample.Rate / uncontended["ceiling"].Sample.Rate:F2}; {burst} at once on one account: " +
-                                  $"ceiling {contended["ceiling"].Sample.Rate:N0}/s, platform {contended["platform"].Sample.Rate:N0}/s, " +
-                                  $"ratio {contended["platform"].Sample.Rate / contended["ceiling"].Sample.Rate:F2}");
-            }
-
-            foreach (var side in sides.Values)
-            {
-                await side.VerifyAsync(source);
-            }
-
-            var floor = await ProductBench.Sample.TakeAsync(platform, counters, async () => ProductBench.Expect(await LoadGenerator.ClosedLoopAsync(http,
-                n => ProductBench.Get(new Uri(platform.Address, "/api/v1/me"), shop.Uncontended[(int)(n % clients)].Caller.Token), 4, TimeSpan.FromSeconds(3)),
-                "GET /api/v1/me"));
-            Console.WriteLine();
-            Console.WriteLine(results.Table(what, clients, burst, k, sides));
-            Console.WriteLine();
-            Console.WriteLine(await results.WhereTheTimeGoesAsync(postgres, counters, floor));
-            Console.WriteLine($"Whole bench {total.Elapsed.TotalSeconds:F0} s");
-        }
-        finally
+        var sides = new Dictionary<string, Side>
         {
-            try
-            {
-                Directory.Delete(work, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            ["ceiling"] = new("ceiling", ceiling, new Uri(ceiling.Address, "/redemptions"), "ceiling_"),
+            ["platform"] = new("platform", platform, new Uri(platform.Address, "/api/v1/shop/redemptions"), ""),
+        };
+        foreach (var side in sides.Values)
+        {
+            side.RowsBefore = await CountAsync(source, $"SELECT COUNT(*) FROM {side.Tables}shop_redemptions");
+            await CheckAsync(http, side, shop.Uncontended[0]);
         }
+
+        var counters = await ProductBench.Counters.StartAsync(run.Cluster?.Port, source);
+        using var crowd = CrowdClient(burst);
+        Console.WriteLine($"Warm-up: {warmUp} s of uncontended redemptions on the platform, a third of that on the ceiling; one burst of {burst} on each");
+        foreach (var side in sides.Values)
+        {
+            await side.UncontendedAsync(http, shop.Uncontended, TimeSpan.FromSeconds(side.Name == "platform" ? warmUp : warmUp / 3.0), counters);
+            await side.BurstAsync(crowd, source, shop.Contended[0], burst, counters);
+        }
+
+        Console.WriteLine($"{rounds} rounds: each side {seconds} s in closed loop ({clients} clients, each its own volunteer and shop), then a burst of " +
+                          $"{burst} at once on one volunteer's account; the sides in alternating order");
+        var results = new Results();
+        for (var round = 1; round <= rounds; round++)
+        {
+            var order = round % 2 == 1 ? Sides : [.. Sides.Reverse()];
+            var uncontended = new Dictionary<string, (ProductBench.Sample Sample, LoadResult Result)>();
+            foreach (var name in order)
+            {
+                uncontended[name] = await sides[name].UncontendedAsync(http, shop.Uncontended, TimeSpan.FromSeconds(seconds), counters);
+            }
+
+            var contended = new Dictionary<string, (ProductBench.Sample Sample, LoadResult Result)>();
+            foreach (var name in order)
+            {
+                contended[name] = await sides[name].BurstAsync(crowd, source, shop.Contended[round], burst, counters);
+            }
+
+            results.Uncontended.Add(uncontended);
+            results.Contended.Add(contended);
+            Console.WriteLine($"round {round}: uncontended ceiling {uncontended["ceiling"].Sample.Rate:N0}/s, platform {uncontended["platform"].Sample.Rate:N0}/s, " +
+                              $"ratio {uncontended["platform"].Sample.Rate / uncontended["ceiling"].Sample.Rate:F2}; {burst} at once on one account: " +
+                              $"ceiling {contended["ceiling"].Sample.Rate:N0}/s, platform {contended["platform"].Sample.Rate:N0}/s, " +
+                              $"ratio {contended["platform"].Sample.Rate / contended["ceiling"].Sample.Rate:F2}");
+        }
+
+        foreach (var side in sides.Values)
+        {
+            await side.VerifyAsync(source);
+        }
+
+        var floor = await ProductBench.Sample.TakeAsync(platform, counters, async () => ProductBench.Expect(await LoadGenerator.ClosedLoopAsync(http,
+            n => ProductBench.Get(new Uri(platform.Address, "/api/v1/me"), shop.Uncontended[(int)(n % clients)].Caller.Token), 4, TimeSpan.FromSeconds(3)),
+            "GET /api/v1/me"));
+        Console.WriteLine();
+        Console.WriteLine(results.Table(run.What, clients, burst, k, sides));
+        Console.WriteLine();
+        Console.WriteLine(await results.WhereTheTimeGoesAsync(postgres, counters, floor));
+        Console.WriteLine($"Whole bench {run.Total.Elapsed.TotalSeconds:F0} s");
     }
 
     /// <summary>A volunteer signed in, their station, their points and the item they redeem (its price and stock when stocked).</summary>
