@@ -118,6 +118,13 @@ internal static class RedemptionsBench
                               $"ratio {contended["platform"].Sample.Rate / contended["ceiling"].Sample.Rate:F2}");
         }
 
+        // One client alone on each side: a redemption's own cost and time, with nothing else in the database's way.
+        var alone = new Dictionary<string, (ProductBench.Sample Sample, LoadResult Result)>();
+        foreach (var name in Sides)
+        {
+            alone[name] = await sides[name].UncontendedAsync(http, [shop.Uncontended[0]], TimeSpan.FromSeconds(seconds), counters);
+        }
+
         foreach (var side in sides.Values)
         {
             await side.VerifyAsync(source);
@@ -129,7 +136,7 @@ internal static class RedemptionsBench
         Console.WriteLine();
         Console.WriteLine(results.Table(run.What, clients, burst, k, sides));
         Console.WriteLine();
-        Console.WriteLine(await results.WhereTheTimeGoesAsync(postgres, counters, floor));
+        Console.WriteLine(await results.WhereTheTimeGoesAsync(postgres, counters, floor, alone));
         Console.WriteLine($"Whole bench {run.Total.Elapsed.TotalSeconds:F0} s");
     }
 
@@ -471,7 +478,8 @@ internal static class RedemptionsBench
         }
 
         /// <summary>Per redemption, uncontended: the CPU of each app and of PostgreSQL, the statements, and the platform's floor.</summary>
-        public async Task<string> WhereTheTimeGoesAsync(bool postgres, ProductBench.Counters counters, ProductBench.Sample floor)
+        public async Task<string> WhereTheTimeGoesAsync(bool postgres, ProductBench.Counters counters, ProductBench.Sample floor,
+            Dictionary<string, (ProductBench.Sample Sample, LoadResult Result)> alone)
         {
             var cost = Sides.ToDictionary(s => s, s => Uncontended.Select(r => r[s].Sample).Aggregate((a, b) => a + b));
             string Busy(Func<ProductBench.Sample, double> of) =>
@@ -489,6 +497,9 @@ internal static class RedemptionsBench
                 $"; load generator {PerRequest(s => s.DriverCpu, "F3")} ms; other processes took {cost.Values.Average(s => s.Others):P0} of the machine",
                 $"  cores kept busy on average (of {Environment.ProcessorCount}): the app {Busy(s => s.AppCpu)}" +
                 (postgres ? $", PostgreSQL {Busy(s => s.DatabaseCpu)}" : ""),
+                "  one client alone, platform / ceiling: " + string.Join(" / ", new[] { "platform", "ceiling" }.Select(s =>
+                    $"{alone[s].Sample.Rate:N0}/s (p50 {alone[s].Result.P50:F2} ms), CPU {alone[s].Sample.AppCpu / alone[s].Sample.Requests:F3} ms" +
+                    (postgres ? $" + PostgreSQL {alone[s].Sample.DatabaseCpu / alone[s].Sample.Requests:F3} ms" : ""))),
                 $"  the platform's floor, GET /api/v1/me (a signed-in request that does nothing else): CPU {floor.AppCpu / floor.Requests:F3} ms" +
                 (postgres ? $" + PostgreSQL {floor.DatabaseCpu / floor.Requests:F3} ms, {floor.Statements.Values.Sum(x => x.Calls) / (double)floor.Requests:F1} statements" : ""),
             };
