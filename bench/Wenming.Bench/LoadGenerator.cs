@@ -41,7 +41,15 @@ internal static class LoadGenerator
     public static readonly HttpRequestOptionsKey<int> Expected = new("expected-status");
 
     /// <summary>Closed loop for <paramref name="duration"/>, or until <paramref name="requests"/> were sent.</summary>
-    public static async Task<LoadResult> ClosedLoopAsync(HttpClient http, Func<long, HttpRequestMessage> next, int clients, TimeSpan duration,
+    public static Task<LoadResult> ClosedLoopAsync(HttpClient http, Func<long, HttpRequestMessage> next, int clients, TimeSpan duration,
+        long requests = long.MaxValue) =>
+        ClosedLoopAsync(http, (_, n) => next(n), clients, duration, requests);
+
+    /// <summary>
+    /// The same, each request made knowing which client sends it (0 to <paramref name="clients"/> − 1); a client given no
+    /// request (null) stops.
+    /// </summary>
+    public static async Task<LoadResult> ClosedLoopAsync(HttpClient http, Func<int, long, HttpRequestMessage?> next, int clients, TimeSpan duration,
         long requests = long.MaxValue)
     {
         var latencies = new List<double>[clients];
@@ -55,8 +63,13 @@ internal static class LoadGenerator
             var mine = latencies[c] = new List<double>(4096);
             while (Stopwatch.GetTimestamp() < end && Interlocked.Increment(ref sequence) is var n && n <= requests)
             {
+                if (next(c, n) is not { } request)
+                {
+                    break;
+                }
+
                 var sent = Stopwatch.GetTimestamp();
-                var (ok, error) = await SendAsync(http, next(n));
+                var (ok, error) = await SendAsync(http, request);
                 if (ok)
                 {
                     mine.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);

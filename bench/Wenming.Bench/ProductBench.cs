@@ -486,21 +486,25 @@ internal static class ProductBench
         return (cluster, $"Host=127.0.0.1;Port={cluster.Port};Username=postgres;Password=postgres;Database=wenming");
     }
 
-    /// <summary>The published platform on the database, seeding the demo districts (all of Haidian's 100,000 volunteers when full).</summary>
-    internal static PublishedApp StartPlatform(string web, string work, bool postgres, string connectionString, bool full) =>
+    /// <summary>
+    /// The published platform on the database, seeding the demo districts (all of Haidian's 100,000 volunteers when full);
+    /// <paramref name="settings"/>: more of its settings (<c>--Key=value</c>).
+    /// </summary>
+    internal static PublishedApp StartPlatform(string web, string work, bool postgres, string connectionString, bool full, params string[] settings) =>
         PublishedApp.Start(web, "Wenming.Web.dll", Path.Combine(work, "platform.log"),
         [
             $"--Database:Provider={(postgres ? "PostgreSql" : "Sqlite")}", $"--ConnectionStrings:Default={connectionString}",
             $"--PersonalData:Key={BenchHost.PersonalDataKey}", $"--Files:Root={Path.Combine(work, "files")}",
-            .. full ? new[] { "--demo-scale", "full" } : [],
+            .. full ? new[] { "--demo-scale", "full" } : [], .. settings,
         ]);
 
     /// <summary>The published ceiling app on the same database, knowing the signed-in callers of <paramref name="tokens"/>.</summary>
-    internal static PublishedApp StartCeiling(string folder, string work, bool postgres, string connectionString, string tokens) =>
+    internal static PublishedApp StartCeiling(string folder, string work, bool postgres, string connectionString, string tokens, params string[] settings) =>
         PublishedApp.Start(folder, "Wenming.Ceiling.dll", Path.Combine(work, "ceiling.log"),
         [
             $"--Ceiling:Provider={(postgres ? "postgres" : "sqlite")}", $"--Ceiling:Tokens={tokens}",
             $"--Ceiling:Connection={(postgres ? Wenming.Web.Infrastructure.Data.Database.PostgresDefaults(connectionString) : connectionString)}",
+            .. settings,
         ]);
 
     /// <summary>What a reverse proxy holds upstream: connections kept alive for the whole run, no cookies.</summary>

@@ -30,6 +30,9 @@ internal static class Benchmarks
             case "signups":
                 await SignupBench.RunAsync(rest);
                 return 0;
+            case "redemptions":
+                await RedemptionsBench.RunAsync(rest);
+                return 0;
             default:
                 Console.Error.WriteLine($"unknown benchmark '{name}'; available:");
                 Console.Error.WriteLine("  subtree [iterations]              subtree of a district root at national scale vs a primary-key lookup");
@@ -41,6 +44,8 @@ internal static class Benchmarks
                 Console.Error.WriteLine("  records [--provider=postgres|sqlite] [--scale=default|full] [--seconds=3] [--rounds=3] [--clients=8] [--per=10]");
                 Console.Error.WriteLine("                                    a volunteer's hours page and a district ranking over 1,000,000 records vs a PK read");
                 Console.Error.WriteLine("  signups [people] [places]         2,000 people signing up at once for one activity vs a raw INSERT; accepted = places");
+                Console.Error.WriteLine("  redemptions [--provider=postgres|sqlite] [--scale=default|full] [--seconds=3] [--rounds=3] [--clients=16] [--burst=200] [--k=50] [--warm-up=10]");
+                Console.Error.WriteLine("                                    points-shop redemptions, uncontended and 200 at once on one account, vs a raw transaction; no violations");
                 return 2;
         }
     }

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql;
 using NpgsqlTypes;
@@ -39,156 +38,124 @@ internal static class RecordsBench
 
     public static async Task RunAsync(string[] args)
     {
-        var postgres = ProductBench.Option(args, "provider", "postgres").StartsWith("postgres", StringComparison.OrdinalIgnoreCase);
-        var full = ProductBench.Option(args, "scale", "default") == "full";
         var seconds = ProductBench.Number(args, "seconds", 3);
         var rounds = ProductBench.Number(args, "rounds", 3);
         var clients = ProductBench.Number(args, "clients", 8);
         var per = ProductBench.Number(args, "per", 10);
-        var total = Stopwatch.StartNew();
-        var work = Path.Combine(Path.GetTempPath(), $"wenming-bench-records-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(work);
-        try
+        // auto_explain logs nothing until ExplainAsync turns it on (its default: off).
+        await using var run = await PublishedRun.StartAsync(args, "records", TimeSpan.FromMinutes(20), ",auto_explain");
+        var (postgres, full, what, platform, http, source) = (run.Postgres, run.Full, run.What, run.Platform, run.Http, run.Source);
+
+        var volunteer = await SignInAsync(http, platform.Address, BenchHost.Phone(2, "11"));
+        var admin = await SignInAsync(http, platform.Address, BenchHost.Phone(2, "00"));
+        var volunteerId = volunteer.VolunteerId ?? throw new InvalidOperationException($"{volunteer.Phone} is not a volunteer");
+        using var ceiling = await run.StartCeilingAsync(new[] { volunteer, admin }.Select(c => new
         {
-            var (web, ceilingFolder) = await ProductBench.PublishAsync();
-            Console.WriteLine($"Published the platform and the ceiling in {total.Elapsed.TotalSeconds:F0} s");
-            var (cluster, connectionString) = await ProductBench.DatabaseAsync(postgres, work, "bench-records",
-                ",auto_explain"); // auto_explain logs nothing until ExplainAsync turns it on (its default: off)
-            using var clusterLease = cluster;
-            var seeding = Stopwatch.StartNew();
-            using var platform = ProductBench.StartPlatform(web, work, postgres, connectionString, full);
-            using var http = ProductBench.LoopbackClient();
-            await platform.WaitReadyAsync(http, "/health/ready", TimeSpan.FromMinutes(20));
-            var what = $"{(postgres ? "PostgreSQL" : "SQLite")}, {(full ? "--demo-scale full" : "default demo volume")}";
-            Console.WriteLine($"Platform ({what}) migrated, seeded and ready in {seeding.Elapsed.TotalSeconds:F0} s");
+            c.Token,
+            c.UserId,
+            c.DistrictId,
+            c.Name,
+            c.Phone,
+            UnitId = Guid.Empty,
+            Units = Array.Empty<Guid>(),
+        }));
+        var counters = await ProductBench.Counters.StartAsync(run.Cluster?.Port, source);
+        var district = volunteer.DistrictId;
+        var pkRead = new Kind("ceiling: volunteer_totals row by primary key", ceiling, n => Get(ceiling.Address, $"/totals/{volunteerId}", volunteer.Token));
+        Kind[] kinds =
+        [
+            new("the platform's floor: GET /api/v1/me (a signed-in request)", platform, n => Get(platform.Address, "/api/v1/me", volunteer.Token)),
+            new("volunteer's page GET /Records (hours, star, 30 records)", platform, n => Get(platform.Address, "/Records", volunteer.Token), Page: true),
+            new("GET /api/v1/volunteers/{id}/hours", platform, n => Get(platform.Address, $"/api/v1/volunteers/{volunteerId}/hours", volunteer.Token), Page: true),
+            new("ranking GET /api/v1/records/ranking?take=20 (center admin)", platform, n => Get(platform.Address, "/api/v1/records/ranking?take=20", admin.Token),
+                Ranking: true),
+            new("center admin's page GET /Records (ranking of 20)", platform, n => Get(platform.Address, "/Records", admin.Token)),
+        ];
+        Console.WriteLine($"Measured as the volunteer {volunteer.Phone} ({volunteer.Name}) and the center admin {admin.Phone}; each round every request " +
+                          $"{seconds} s in closed loop ({clients} clients) and the ceiling's primary-key read, in alternating order; {rounds} rounds a stage");
 
-            var volunteer = await SignInAsync(http, platform.Address, BenchHost.Phone(2, "11"));
-            var admin = await SignInAsync(http, platform.Address, BenchHost.Phone(2, "00"));
-            var volunteerId = volunteer.VolunteerId ?? throw new InvalidOperationException($"{volunteer.Phone} is not a volunteer");
-            var tokens = Path.Combine(work, "tokens.json");
-            await File.WriteAllTextAsync(tokens, JsonSerializer.Serialize(new[] { volunteer, admin }.Select(c => new
+        await AnalyzeAsync(source, postgres);
+        var stages = new List<Stage>();
+        foreach (var (name, perVolunteer) in new (string, int)[] { ("as the demo seeded", 0), ("one record a volunteer", 1), ($"{per} records a volunteer", per) })
+        {
+            if (perVolunteer > 0)
             {
-                c.Token,
-                c.UserId,
-                c.DistrictId,
-                c.Name,
-                c.Phone,
-                UnitId = Guid.Empty,
-                Units = Array.Empty<Guid>(),
-            }), JsonSerializerOptions.Web));
-            using var ceiling = ProductBench.StartCeiling(ceilingFolder, work, postgres, connectionString, tokens);
-            await ceiling.WaitReadyAsync(http, "/health", TimeSpan.FromMinutes(1));
-
-            var source = postgres ? NpgsqlDataSource.Create(connectionString) : SqliteFactory.Instance.CreateDataSource(connectionString);
-            await using var sourceLease = source;
-            var counters = await ProductBench.Counters.StartAsync(cluster?.Port, source);
-            var district = volunteer.DistrictId;
-            var pkRead = new Kind("ceiling: volunteer_totals row by primary key", ceiling, n => Get(ceiling.Address, $"/totals/{volunteerId}", volunteer.Token));
-            Kind[] kinds =
-            [
-                new("the platform's floor: GET /api/v1/me (a signed-in request)", platform, n => Get(platform.Address, "/api/v1/me", volunteer.Token)),
-                new("volunteer's page GET /Records (hours, star, 30 records)", platform, n => Get(platform.Address, "/Records", volunteer.Token), Page: true),
-                new("GET /api/v1/volunteers/{id}/hours", platform, n => Get(platform.Address, $"/api/v1/volunteers/{volunteerId}/hours", volunteer.Token), Page: true),
-                new("ranking GET /api/v1/records/ranking?take=20 (center admin)", platform, n => Get(platform.Address, "/api/v1/records/ranking?take=20", admin.Token),
-                    Ranking: true),
-                new("center admin's page GET /Records (ranking of 20)", platform, n => Get(platform.Address, "/Records", admin.Token)),
-            ];
-            Console.WriteLine($"Measured as the volunteer {volunteer.Phone} ({volunteer.Name}) and the center admin {admin.Phone}; each round every request " +
-                              $"{seconds} s in closed loop ({clients} clients) and the ceiling's primary-key read, in alternating order; {rounds} rounds a stage");
-
-            await AnalyzeAsync(source, postgres);
-            var stages = new List<Stage>();
-            foreach (var (name, perVolunteer) in new (string, int)[] { ("as the demo seeded", 0), ("one record a volunteer", 1), ($"{per} records a volunteer", per) })
-            {
-                if (perVolunteer > 0)
-                {
-                    var fill = Stopwatch.StartNew();
-                    var added = await FillAsync(source, postgres, district, perVolunteer);
-                    Console.WriteLine($"Bench setup: {added:N0} records added straight into service_records and volunteer_totals set to their sums " +
-                                      $"in {fill.Elapsed.TotalSeconds:F0} s");
-                }
-
-                var (records, ranked, volunteers) = await CountAsync(source, postgres, district);
-                var stage = new Stage($"{name}: {records:N0} records, {ranked:N0} of {volunteers:N0} volunteers with hours", records);
-                await CheckAsync(http, [pkRead, .. kinds], volunteerId);
-                foreach (var kind in kinds.Prepend(pkRead))
-                {
-                    ProductBench.Expect(await LoadGenerator.ClosedLoopAsync(http, kind.Request, clients, TimeSpan.FromSeconds(1)), $"warm-up {kind.Name}");
-                }
-
-                for (var round = 0; round < rounds; round++)
-                {
-                    foreach (var kind in round % 2 == 0 ? kinds.Prepend(pkRead) : kinds.Append(pkRead).Reverse())
-                    {
-                        LoadResult? result = null;
-                        var sample = await ProductBench.Sample.TakeAsync(kind.App, counters, async () => result =
-                            ProductBench.Expect(await LoadGenerator.ClosedLoopAsync(http, kind.Request, clients, TimeSpan.FromSeconds(seconds)), kind.Name));
-                        stage.Add(kind, sample, result!);
-                    }
-                }
-
-                stages.Add(stage);
-                Console.WriteLine(stage.Table(pkRead, kinds));
+                var fill = Stopwatch.StartNew();
+                var added = await FillAsync(source, postgres, district, perVolunteer);
+                Console.WriteLine($"Bench setup: {added:N0} records added straight into service_records and volunteer_totals set to their sums " +
+                                  $"in {fill.Elapsed.TotalSeconds:F0} s");
             }
 
-            Console.WriteLine();
-            Console.WriteLine($"== records, {what}: the platform against the ceiling's primary-key read, throughput in closed loop ({clients} clients)");
-            Console.WriteLine("   ratio = ceiling's req/s ÷ platform's req/s: how many times the primary-key read's time a request takes");
-            foreach (var stage in stages)
+            var (records, ranked, volunteers) = await CountAsync(source, postgres, district);
+            var stage = new Stage($"{name}: {records:N0} records, {ranked:N0} of {volunteers:N0} volunteers with hours", records);
+            await CheckAsync(http, [pkRead, .. kinds], volunteerId);
+            foreach (var kind in kinds.Prepend(pkRead))
             {
-                Console.WriteLine(stage.Table(pkRead, kinds));
+                ProductBench.Expect(await LoadGenerator.ClosedLoopAsync(http, kind.Request, clients, TimeSpan.FromSeconds(1)), $"warm-up {kind.Name}");
             }
 
-            var last = stages[^1];
-            foreach (var kind in kinds.Where(k => k.Page))
+            for (var round = 0; round < rounds; round++)
             {
-                var ratio = last.Ratio(pkRead, kind);
-                Console.WriteLine($"{kind.Name}: {ratio:F1}× the primary-key read at {last.Records:N0} records; target ≤ {PageRatioTarget}× " +
-                                  $"{(full ? "" : "(at --demo-scale full) ")}{ProductBench.Verdict(ratio <= PageRatioTarget)}");
-            }
-
-            foreach (var kind in kinds.Where(k => k.Ranking))
-            {
-                var (before, after) = (stages[^2], last);
-                var growth = after.Ratio(pkRead, kind) / before.Ratio(pkRead, kind);
-                var records = after.Records / (double)before.Records;
-                Console.WriteLine($"{kind.Name}: from {before.Records:N0} to {after.Records:N0} records (×{records:F1}, the same volunteers ranked) its time " +
-                                  $"relative to the primary-key read grows ×{growth:F2}; target < ×{RankingGrowthTarget} {ProductBench.Verdict(growth < RankingGrowthTarget)}");
-            }
-
-            if (postgres)
-            {
-                var texts = await counters.TextsAsync(200);
-                Console.WriteLine($"Where the time goes at {last.Records:N0} records (PostgreSQL statements per request: calls × execution ms):");
-                foreach (var kind in kinds.Where(k => k.Page || k.Ranking))
+                foreach (var kind in round % 2 == 0 ? kinds.Prepend(pkRead) : kinds.Append(pkRead).Reverse())
                 {
-                    Console.WriteLine($"  {kind.Name}");
-                    var sample = last.Combined(kind);
-                    foreach (var (id, statement) in sample.Statements.Where(x => x.Value.Calls >= sample.Requests / 100).OrderByDescending(x => x.Value.Ms).Take(5))
-                    {
-                        Console.WriteLine($"    {statement.Calls / (double)sample.Requests,4:F2} × {statement.Ms / sample.Requests,6:F3} ms  {texts.GetValueOrDefault(id, "?")}");
-                    }
+                    LoadResult? result = null;
+                    var sample = await ProductBench.Sample.TakeAsync(kind.App, counters, async () => result =
+                        ProductBench.Expect(await LoadGenerator.ClosedLoopAsync(http, kind.Request, clients, TimeSpan.FromSeconds(seconds)), kind.Name));
+                    stage.Add(kind, sample, result!);
                 }
             }
 
-            if (postgres)
-            {
-                Console.WriteLine("The plans PostgreSQL ran for the platform's statements of 1 ms or more, 200 requests of each kind (auto_explain, ANALYZE):");
-                Console.WriteLine(await ExplainAsync(http, source, kinds.Where(k => k.Page || k.Ranking)));
-            }
-
-            Console.WriteLine($"Whole bench {total.Elapsed.TotalSeconds:F0} s");
+            stages.Add(stage);
+            Console.WriteLine(stage.Table(pkRead, kinds));
         }
-        finally
+
+        Console.WriteLine();
+        Console.WriteLine($"== records, {what}: the platform against the ceiling's primary-key read, throughput in closed loop ({clients} clients)");
+        Console.WriteLine("   ratio = ceiling's req/s ÷ platform's req/s: how many times the primary-key read's time a request takes");
+        foreach (var stage in stages)
         {
-            try
+            Console.WriteLine(stage.Table(pkRead, kinds));
+        }
+
+        var last = stages[^1];
+        foreach (var kind in kinds.Where(k => k.Page))
+        {
+            var ratio = last.Ratio(pkRead, kind);
+            Console.WriteLine($"{kind.Name}: {ratio:F1}× the primary-key read at {last.Records:N0} records; target ≤ {PageRatioTarget}× " +
+                              $"{(full ? "" : "(at --demo-scale full) ")}{ProductBench.Verdict(ratio <= PageRatioTarget)}");
+        }
+
+        foreach (var kind in kinds.Where(k => k.Ranking))
+        {
+            var (before, after) = (stages[^2], last);
+            var growth = after.Ratio(pkRead, kind) / before.Ratio(pkRead, kind);
+            var records = after.Records / (double)before.Records;
+            Console.WriteLine($"{kind.Name}: from {before.Records:N0} to {after.Records:N0} records (×{records:F1}, the same volunteers ranked) its time " +
+                              $"relative to the primary-key read grows ×{growth:F2}; target < ×{RankingGrowthTarget} {ProductBench.Verdict(growth < RankingGrowthTarget)}");
+        }
+
+        if (postgres)
+        {
+            var texts = await counters.TextsAsync(200);
+            Console.WriteLine($"Where the time goes at {last.Records:N0} records (PostgreSQL statements per request: calls × execution ms):");
+            foreach (var kind in kinds.Where(k => k.Page || k.Ranking))
             {
-                Directory.Delete(work, recursive: true);
-            }
-            catch (IOException)
-            {
+                Console.WriteLine($"  {kind.Name}");
+                var sample = last.Combined(kind);
+                foreach (var (id, statement) in sample.Statements.Where(x => x.Value.Calls >= sample.Requests / 100).OrderByDescending(x => x.Value.Ms).Take(5))
+                {
+                    Console.WriteLine($"    {statement.Calls / (double)sample.Requests,4:F2} × {statement.Ms / sample.Requests,6:F3} ms  {texts.GetValueOrDefault(id, "?")}");
+                }
             }
         }
+
+        if (postgres)
+        {
+            Console.WriteLine("The plans PostgreSQL ran for the platform's statements of 1 ms or more, 200 requests of each kind (auto_explain, ANALYZE):");
+            Console.WriteLine(await ExplainAsync(http, source, kinds.Where(k => k.Page || k.Ranking)));
+        }
+
+        Console.WriteLine($"Whole bench {run.Total.Elapsed.TotalSeconds:F0} s");
     }
 
     /// <summary>One kind of request: on which app, how it is made; whether it is the volunteer's page or the ranking.</summary>
@@ -232,9 +199,10 @@ internal static class RecordsBench
         private double Latency(Kind kind, double p) => LoadResult.Combine(_results[kind]).Percentile(p);
     }
 
-    private sealed record Caller(string Token, Guid UserId, Guid DistrictId, string Name, string Phone, Guid? VolunteerId);
+    internal sealed record Caller(string Token, Guid UserId, Guid DistrictId, string Name, string Phone, Guid? VolunteerId);
 
-    private static async Task<Caller> SignInAsync(HttpClient http, Uri platform, string phone)
+    /// <summary>An account signed in through the API with its password (Demo#2026): its token, who it is, its volunteer id if any.</summary>
+    internal static async Task<Caller> SignInAsync(HttpClient http, Uri platform, string phone)
     {
         using var login = await http.PostAsJsonAsync(new Uri(platform, "/api/v1/auth/login"), new { phone, password = "Demo#2026" });
         login.EnsureSuccessStatusCode();
@@ -516,7 +484,7 @@ internal static class RecordsBench
         }
     }
 
-    private static DbCommand Command(DbConnection connection, bool postgres, string sql, params (string Name, object? Value)[] values)
+    internal static DbCommand Command(DbConnection connection, bool postgres, string sql, params (string Name, object? Value)[] values)
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -531,7 +499,7 @@ internal static class RecordsBench
     }
 
     /// <summary>A value as the platform stores it: on SQLite, GUIDs as upper-case text and times as EF's binary ticks.</summary>
-    private static object Value(object? value, bool postgres) => value switch
+    internal static object Value(object? value, bool postgres) => value switch
     {
         null => DBNull.Value,
         Guid g when !postgres => g.ToString().ToUpperInvariant(),

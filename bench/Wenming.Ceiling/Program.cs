@@ -7,15 +7,16 @@ using Wenming.Ceiling;
 
 // The least a server must do for what the platform's pages ask, on the platform's own database: a bearer token checked by
 // a dictionary lookup, an order and its first event written durably in one transaction, and the menu read by one indexed
-// SELECT; and for the records bench, a volunteer's kept total read by its primary key. Started by `bench/Wenming.Bench --
-// product` (or `-- records`) with the provider, the connection string and a file of the signed-in callers (their tokens and who
-// they are).
+// SELECT; for the records bench, a volunteer's kept total read by its primary key; and for the redemptions bench, a
+// redemption: one item and the volunteer's points reserved by conditional updates, the transfer and the redemption written,
+// in one transaction. Started by `bench/Wenming.Bench -- product` (or `-- records`, `-- redemptions`) with the provider, the
+// connection string and a file of the signed-in callers (their tokens and who they are).
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 var config = builder.Configuration;
 var callers = JsonSerializer.Deserialize<Caller[]>(File.ReadAllText(config["Ceiling:Tokens"]!), JsonSerializerOptions.Web)!
     .ToFrozenDictionary(c => "Bearer " + c.Token);
-await using var store = await Store.OpenAsync(config["Ceiling:Provider"]!, config["Ceiling:Connection"]!);
+await using var store = await Store.OpenAsync(config["Ceiling:Provider"]!, config["Ceiling:Connection"]!, config.GetValue("Ceiling:Points", false));
 
 var app = builder.Build();
 app.MapGet("/health", () => "ok");
@@ -41,12 +42,29 @@ app.MapGet("/menu", async (HttpRequest request, CancellationToken ct, int page =
 app.MapGet("/totals/{id:guid}", async (HttpRequest request, Guid id, CancellationToken ct) =>
     !callers.ContainsKey(request.Headers.Authorization.ToString()) ? Results.Unauthorized()
     : await store.TotalAsync(id, ct) is { } total ? Results.Ok(total) : Results.NotFound());
+app.MapPost("/redemptions", async (HttpRequest request, RedeemBody body, CancellationToken ct) =>
+{
+    if (!callers.TryGetValue(request.Headers.Authorization.ToString(), out var caller))
+    {
+        return Results.Unauthorized();
+    }
+
+    if (caller.VolunteerId is null || body.ItemId is null)
+    {
+        return caller.VolunteerId is null ? Results.StatusCode(403) : Results.BadRequest();
+    }
+
+    // As the platform keys it: the caller's own Idempotency-Key (a new one when none was sent), unique per district.
+    var key = request.Headers["Idempotency-Key"].ToString() is { Length: > 0 and <= 100 } sent ? sent : Guid.NewGuid().ToString("N");
+    var (status, redemption) = await store.RedeemAsync(caller, body.ItemId.Value, $"{caller.UserId:N}:{key}", ct);
+    return status == 201 ? Results.Created($"/redemptions/{redemption!.Id}", redemption) : Results.StatusCode(status);
+});
 await app.RunAsync();
 
 namespace Wenming.Ceiling
 {
     /// <summary>A signed-in resident as the bench read them: their token, account, district, station and the places above it.</summary>
-    internal sealed record Caller(string Token, Guid UserId, Guid DistrictId, string Name, string Phone, Guid UnitId, Guid[] Units);
+    internal sealed record Caller(string Token, Guid UserId, Guid DistrictId, string Name, string Phone, Guid UnitId, Guid[] Units, Guid? VolunteerId = null);
 
     /// <summary>What /Orders/New sends (the platform's OrderInput, the fields a resident's order uses).</summary>
     internal sealed record OrderBody(string? Title, string? Description, Guid? PlatformId, Guid? MenuItemId, string? Address,
@@ -55,12 +73,19 @@ namespace Wenming.Ceiling
     internal sealed record MenuRow(Guid Id, string Title, Guid PlatformId, string? Description, string? Availability, int Capacity,
         Guid TeamId, string Team, Guid UnitId, string Unit);
 
+    /// <summary>What the points page and the API send to redeem an item.</summary>
+    internal sealed record RedeemBody(Guid? ItemId);
+
+    internal sealed record RedemptionRow(Guid Id, Guid ItemId, string Item, Guid UnitId, int Price, Guid VolunteerId, string Status, DateTimeOffset CreatedAt);
+
     /// <summary>A volunteer's row of <c>volunteer_totals</c>: their confirmed minutes in all.</summary>
     internal sealed record TotalRow(Guid VolunteerId, Guid DistrictId, long Minutes);
 
     /// <summary>
-    /// Raw ADO.NET on the platform's database, into tables of its own (<c>ceiling_orders</c>, <c>ceiling_order_events</c>)
-    /// made as copies of the platform's: the same columns and indexes, no foreign keys checked.
+    /// Raw ADO.NET on the platform's database, into tables of its own (<c>ceiling_orders</c>, <c>ceiling_order_events</c>; with
+    /// points, <c>ceiling_shop_items</c>, <c>ceiling_points_accounts</c>, <c>ceiling_points_transfers</c> and
+    /// <c>ceiling_shop_redemptions</c>, their rows copied from the platform's as the ceiling starts) made as copies of the
+    /// platform's: the same columns, CHECK constraints and indexes, no foreign keys checked.
     /// </summary>
     internal sealed class Store : IAsyncDisposable
     {
@@ -85,6 +110,52 @@ namespace Wenming.Ceiling
             ORDER BY m."CreatedAt" LIMIT @take
             """;
 
+        /// <summary>The item first (its price, shop and district with it), as the platform takes its locks.</summary>
+        private const string TakeItem = """
+            UPDATE ceiling_shop_items SET "Quantity" = "Quantity" - 1 WHERE "Id" = @item AND "Quantity" >= 1
+            RETURNING "DistrictId", "UnitId", "Price", "Name"
+            """;
+
+        /// <summary>The volunteer's points, only while they cover the price (rows affected checked).</summary>
+        private const string Debit = """
+            UPDATE ceiling_points_accounts SET "Balance" = "Balance" - @price
+            WHERE "DistrictId" = @district AND "Kind" = 2 AND "OwnerId" = @volunteer AND "Balance" >= @price
+            """;
+
+        /// <summary>The shop's pending account, made by the first redemption at the shop.</summary>
+        private const string Credit = """
+            INSERT INTO ceiling_points_accounts ("Id", "DistrictId", "Kind", "OwnerId", "Balance") VALUES (@pending, @district, 4, @unit, @price)
+            ON CONFLICT ("DistrictId", "Kind", "OwnerId") DO UPDATE SET "Balance" = ceiling_points_accounts."Balance" + excluded."Balance"
+            """;
+
+        private const string InsertTransfer = """
+            INSERT INTO ceiling_points_transfers ("Id", "DistrictId", "DebitAccountId", "CreditAccountId", "Amount", "Kind", "Reason", "ActorId",
+                "ActorName", "SourceRef", "IdempotencyKey", "PendingId", "UnitPath", "CreatedAt")
+            VALUES (@transfer, @district,
+                (SELECT "Id" FROM ceiling_points_accounts WHERE "DistrictId" = @district AND "Kind" = 2 AND "OwnerId" = @volunteer),
+                (SELECT "Id" FROM ceiling_points_accounts WHERE "DistrictId" = @district AND "Kind" = 4 AND "OwnerId" = @unit),
+                @price, 3, @reason, @user, @name, @source, @reserve, NULL, (SELECT "Path" FROM units WHERE "Id" = @unit), @now)
+            """;
+
+        private const string InsertRedemption = """
+            INSERT INTO ceiling_shop_redemptions ("Id", "DistrictId", "ItemId", "UnitId", "ItemName", "Price", "VolunteerId", "ReserveTransferId",
+                "RequestKey", "Status", "CreatedAt")
+            VALUES (@id, @district, @item, @unit, @itemName, @price, @volunteer, @transfer, @key, 1, @now)
+            """;
+
+        private const string FindRedemption = """
+            SELECT "Id", "ItemId", "ItemName", "UnitId", "Price", "VolunteerId", "CreatedAt" FROM ceiling_shop_redemptions
+            WHERE "DistrictId" = @district AND "RequestKey" = @key
+            """;
+
+        private static readonly FrozenDictionary<string, string[]> ParameterNames = new[] { Debit, Credit, InsertTransfer, InsertRedemption }
+            .ToFrozenDictionary(sql => sql, sql => System.Text.RegularExpressions.Regex.Matches(sql, @"@(\w+)").Select(m => m.Groups[1].Value).Distinct().ToArray());
+
+        private static readonly string[] OrderTables = ["orders", "order_events"];
+
+        /// <summary>Copied with their rows: the shops' stock, the accounts and their entries, the redemptions so far.</summary>
+        private static readonly string[] PointsTables = ["shop_items", "points_accounts", "points_transfers", "shop_redemptions"];
+
         private readonly DbDataSource _source;
         private readonly bool _postgres;
         private readonly string _menu;
@@ -103,11 +174,16 @@ namespace Wenming.Ceiling
             _menu = Menu.Replace("{units}", postgres ? "= ANY(@units)" : "IN (SELECT value FROM json_each(@units))", StringComparison.Ordinal);
         }
 
-        public static async Task<Store> OpenAsync(string provider, string connectionString)
+        public static async Task<Store> OpenAsync(string provider, string connectionString, bool points)
         {
             var postgres = provider.StartsWith("postgres", StringComparison.OrdinalIgnoreCase);
             var store = new Store(postgres ? NpgsqlDataSource.Create(connectionString) : SqliteFactory.Instance.CreateDataSource(connectionString), postgres);
-            await store.CreateTablesAsync();
+            await store.CreateTablesAsync(OrderTables, withRows: false);
+            if (points)
+            {
+                await store.CreateTablesAsync(PointsTables, withRows: true);
+            }
+
             return store;
         }
 
@@ -166,6 +242,113 @@ namespace Wenming.Ceiling
             return (id, number);
         }
 
+        /// <summary>
+        /// One redemption in one transaction: the item taken if one is left (409 if none), the volunteer's points taken if they
+        /// cover the price (422 if not), the shop's pending account credited, the transfer and the redemption written. A
+        /// request key already used gives back the redemption it made. PostgreSQL: three round trips (the item, the rest as one
+        /// batch, the commit).
+        /// </summary>
+        public async Task<(int Status, RedemptionRow? Redemption)> RedeemAsync(Caller caller, Guid itemId, string key, CancellationToken ct)
+        {
+            var (id, transfer, now) = (Guid.CreateVersion7(), Guid.CreateVersion7(), DateTimeOffset.UtcNow);
+            await using var connection = await OpenAsync(ct);
+            if (!_postgres)
+            {
+                await _writer.WaitAsync(ct);
+            }
+
+            try
+            {
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                Guid district, unit;
+                int price;
+                string name;
+                await using (var take = Command(connection, TakeItem, [("item", itemId)]))
+                {
+                    take.Transaction = transaction;
+                    await using var reader = await take.ExecuteReaderAsync(ct);
+                    if (!await reader.ReadAsync(ct))
+                    {
+                        return (409, null);
+                    }
+
+                    (district, unit, price, name) = (reader.GetGuid(0), reader.GetGuid(1), reader.GetInt32(2), reader.GetString(3));
+                }
+
+                (string, object?)[] values =
+                [
+                    ("id", id), ("transfer", transfer), ("pending", Guid.CreateVersion7()), ("district", district), ("unit", unit), ("item", itemId),
+                    ("itemName", name), ("price", price), ("volunteer", caller.VolunteerId!.Value), ("user", caller.UserId), ("name", caller.Name),
+                    ("reason", $"兑换「{name}」（待领取）"), ("source", $"redemption:{id:N}"), ("reserve", $"reserve:{id:N}"), ("key", key), ("now", _postgres ? now : Binary(now)),
+                ];
+                string[] rest = [Debit, Credit, InsertTransfer, InsertRedemption];
+                if (_postgres)
+                {
+                    await using var batch = new NpgsqlBatch((NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+                    foreach (var sql in rest)
+                    {
+                        var command = new NpgsqlBatchCommand(sql);
+                        foreach (var (parameter, value) in Used(sql, values))
+                        {
+                            command.Parameters.Add(new NpgsqlParameter(parameter, value ?? DBNull.Value));
+                        }
+
+                        batch.BatchCommands.Add(command);
+                    }
+
+                    await batch.ExecuteNonQueryAsync(ct);
+                    if (batch.BatchCommands[0].RecordsAffected != 1)
+                    {
+                        return (422, null);
+                    }
+                }
+                else
+                {
+                    foreach (var sql in rest)
+                    {
+                        await using var command = Command(connection, sql, Used(sql, values));
+                        command.Transaction = transaction;
+                        if (await command.ExecuteNonQueryAsync(ct) != 1 && sql == Debit)
+                        {
+                            return (422, null);
+                        }
+                    }
+                }
+
+                await transaction.CommitAsync(ct);
+                return (201, new RedemptionRow(id, itemId, name, unit, price, caller.VolunteerId.Value, "Reserved", now));
+            }
+            catch (DbException e) when (e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } or SqliteException { SqliteErrorCode: 19 })
+            {
+                // The key was used already: its redemption, as it was made.
+                return (201, await FindAsync(connection, caller.DistrictId, key, ct));
+            }
+            finally
+            {
+                if (!_postgres)
+                {
+                    _writer.Release();
+                }
+            }
+        }
+
+        private async Task<RedemptionRow?> FindAsync(DbConnection connection, Guid district, string key, CancellationToken ct)
+        {
+            await using var find = Command(connection, FindRedemption, [("district", district), ("key", key)]);
+            await using var reader = await find.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct)
+                ? new RedemptionRow(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetGuid(3), reader.GetInt32(4), reader.GetGuid(5), "Reserved",
+                    _postgres ? reader.GetFieldValue<DateTimeOffset>(6) : new DateTimeOffset((reader.GetInt64(6) >> 11) * 1000, TimeSpan.Zero))
+                : null;
+        }
+
+        /// <summary>The statement's own parameters of <paramref name="values"/>.</summary>
+        private static (string, object?)[] Used(string sql, (string Name, object? Value)[] values) =>
+            [.. values.Where(v => ParameterNames[sql].Contains(v.Name))];
+
+        /// <summary>A time as the platform stores it on SQLite: EF's binary form (DateTimeOffsetToBinaryConverter).</summary>
+        private static long Binary(DateTimeOffset t) => ((t.Ticks / 1000) << 11) | ((long)t.Offset.TotalMinutes & 0x07FF);
+
         public async Task<List<MenuRow>> MenuAsync(Caller caller, int take, CancellationToken ct)
         {
             await using var connection = await OpenAsync(ct);
@@ -214,24 +397,32 @@ namespace Wenming.Ceiling
             return connection;
         }
 
-        /// <summary>Copies of the platform's order and event tables, made once the platform has migrated its database.</summary>
-        private async Task CreateTablesAsync()
+        /// <summary>
+        /// Copies of the platform's <paramref name="tables"/>, made once the platform has migrated its database; new ones with
+        /// the platform's rows in them when <paramref name="withRows"/>.
+        /// </summary>
+        private async Task CreateTablesAsync(string[] tables, bool withRows)
         {
             await using var connection = await OpenAsync(CancellationToken.None);
             var statements = new List<string>();
+            if (withRows)
+            {
+                statements.AddRange(tables.Select(t => $"DROP TABLE IF EXISTS ceiling_{t}"));
+            }
+
             if (_postgres)
             {
-                statements.Add("CREATE TABLE IF NOT EXISTS ceiling_orders (LIKE orders INCLUDING ALL)");
-                statements.Add("CREATE TABLE IF NOT EXISTS ceiling_order_events (LIKE order_events INCLUDING ALL)");
+                statements.AddRange(tables.Select(t => $"CREATE TABLE IF NOT EXISTS ceiling_{t} (LIKE {t} INCLUDING ALL)"));
             }
             else
             {
                 await using var wal = connection.CreateCommand();
                 wal.CommandText = "PRAGMA journal_mode=WAL";
                 await wal.ExecuteNonQueryAsync();
-                // The platform's own DDL (its foreign keys are written but not enforced: see OpenAsync).
+                // The platform's own DDL (its foreign keys are written but not enforced: see OpenAsync), tables before their indexes.
                 await using var ddl = connection.CreateCommand();
-                ddl.CommandText = "SELECT sql FROM sqlite_master WHERE tbl_name IN ('orders', 'order_events') AND sql IS NOT NULL ORDER BY type DESC";
+                ddl.CommandText = $"SELECT sql FROM sqlite_master WHERE tbl_name IN ({string.Join(", ", tables.Select(t => $"'{t}'"))}) " +
+                                  "AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type DESC";
                 await using var reader = await ddl.ExecuteReaderAsync();
                 while (await reader.ReadAsync())
                 {
@@ -240,6 +431,11 @@ namespace Wenming.Ceiling
                         m => $"CREATE {m.Groups[1].Value}{m.Groups[2].Value} IF NOT EXISTS \"ceiling_{m.Groups[3].Value}\"" +
                              (m.Groups[4].Success ? $" ON \"ceiling_{m.Groups[5].Value}\"" : "")));
                 }
+            }
+
+            if (withRows)
+            {
+                statements.AddRange(tables.Select(t => $"INSERT INTO ceiling_{t} SELECT * FROM {t}"));
             }
 
             foreach (var sql in statements)
