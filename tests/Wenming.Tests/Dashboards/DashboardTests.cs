@@ -21,7 +21,7 @@ public sealed class DashboardTests
     /// <summary>Figures that add up over children (counts and sums); the others (medians, averages, shares) do not.</summary>
     private static readonly string[] Summable =
         ["volunteers", "activeVolunteers", "teams", "activitiesHeld", "activitiesPlanned", "lectures", "audience", "beneficiaries", "serviceHours", "ordersPlaced",
-         "ordersOpen", "ordersDelivered", "ordersOverdue", "pointsIssued", "pointsRedeemed"];
+         "ordersOpen", "ordersDelivered", "ordersOverdue", "demandsRaised", "demandsBecameServices", "pointsIssued", "pointsRedeemed"];
 
     internal static async Task<Guid> CreateUnitAsync(HttpClient admin, Guid parent, string kind, string name)
     {

@@ -57,6 +57,8 @@ internal static class Figures
         new("deliverP90", "送单用时 90% 分位", "分钟", "/Orders?unit={unit}", (s, ct) => DeliverTimes(s, 0.9, ct)),
         new("averageRating", "平均评价", "星", "/Orders?unit={unit}", AverageRating),
         new("goodShare", "好评率（4–5 星）", "%", "/Orders?unit={unit}", GoodShare),
+        new("demandsRaised", "群众提出需求", "条", "/Teams/Demands?unit={unit}", DemandsRaised),
+        new("demandsBecameServices", "需求转化为服务", "条", "/Teams/Demands?unit={unit}", DemandsBecameServices),
         new("pointsIssued", "发放积分", "分", "/Points", (s, ct) => Points(s, TransferKind.Earn, ct)),
         new("pointsRedeemed", "兑换积分", "分", "/Points", (s, ct) => Points(s, TransferKind.Post, ct)),
     ];
@@ -94,6 +96,14 @@ internal static class Figures
         var served = s.Db.Set<ServiceRecord>().Where(r => r.StartedAt >= s.From && r.StartedAt < s.To).Select(r => r.VolunteerId);
         return CountBy(s.Db.Set<Volunteer>().Where(v => served.Contains(v.Id)).Join(Subtree(s), v => v.HomeUnitId, u => u.Id, (v, u) => u.Path), s, ct);
     }
+
+    private static Task<FigureValues> DemandsRaised(FigureScope s, CancellationToken ct) =>
+        CountBy(s.Db.Set<Demand>().Where(d => d.CreatedAt >= s.From && d.CreatedAt < s.To).Join(Subtree(s), d => d.UnitId, u => u.Id, (d, u) => u.Path), s, ct);
+
+    /// <summary>Needs raised in the period that became a menu item or a project.</summary>
+    private static Task<FigureValues> DemandsBecameServices(FigureScope s, CancellationToken ct) =>
+        CountBy(s.Db.Set<Demand>().Where(d => d.CreatedAt >= s.From && d.CreatedAt < s.To && (d.Status == DemandStatus.BecameMenuItem || d.Status == DemandStatus.BecameProject))
+            .Join(Subtree(s), d => d.UnitId, u => u.Id, (d, u) => u.Path), s, ct);
 
     private static Task<FigureValues> Teams(FigureScope s, CancellationToken ct) =>
         CountBy(s.Db.Set<Team>().Join(Subtree(s), t => t.UnitId, u => u.Id, (t, u) => u.Path), s, ct);
