@@ -96,6 +96,10 @@ public sealed class DashboardTests
         Assert.Equal(3, view.GetProperty("series").EnumerateArray().Sum(p => p.GetProperty("orders").GetDecimal()));
         Assert.Equal(3.0m, view.GetProperty("byPlatform").EnumerateArray().Sum(p => p.GetProperty("hours").GetDecimal()));
 
+        // The list behind the figure holds the same orders.
+        var list = await center.GetStringAsync($"/Orders?unit={institute}");
+        Assert.Equal(3, list.Split("策略测试订单").Length - 1);
+
         // The institute's own dashboard agrees with the station's.
         var station = await center.GetJsonAsync($"/api/v1/dashboard?unit={a}");
         Assert.Equal(2, station.GetProperty("figures").EnumerateArray().Single(f => f.GetProperty("key").GetString() == "ordersPlaced").GetProperty("value").GetDecimal());

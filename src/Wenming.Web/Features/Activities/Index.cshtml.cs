@@ -7,6 +7,10 @@ namespace Wenming.Web.Features.Activities;
 /// <summary>Upcoming activities of the caller's places, by platform.</summary>
 internal sealed class IndexModel(ActivityUseCases activities, Home.HomeFigures figures) : PageModel
 {
+    /// <summary>Only those at this unit and below (the dashboard's figures lead here).</summary>
+    [BindProperty(SupportsGet = true)]
+    public Guid? Unit { get; set; }
+
     [BindProperty(SupportsGet = true)]
     public Guid? Platform { get; set; }
 
@@ -18,7 +22,7 @@ internal sealed class IndexModel(ActivityUseCases activities, Home.HomeFigures f
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Activities = await activities.ListAsync(null, Platform, upcoming: true, Lectures, 1, 50, ct);
+        Activities = await activities.ListAsync(Unit, Platform, upcoming: true, Lectures, 1, 50, ct);
         Platforms = await figures.PlatformsAsync(ct);
     }
 }

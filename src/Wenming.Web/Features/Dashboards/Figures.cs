@@ -38,15 +38,15 @@ internal static class Figures
 {
     public static readonly IReadOnlyList<Figure> All =
     [
-        new("volunteers", "注册志愿者", "人", "/Volunteers?unit={unit}", Volunteers),
-        new("activeVolunteers", "期间参与服务的志愿者", "人", "/Volunteers?unit={unit}", ActiveVolunteers),
+        new("volunteers", "注册志愿者", "人", "/Volunteers?status=Active&unit={unit}", Volunteers),
+        new("activeVolunteers", "期间参与服务的志愿者", "人", "/Volunteers?status=Active&unit={unit}", ActiveVolunteers),
         new("teams", "志愿服务队", "支", "/Teams?unit={unit}", Teams),
         new("activitiesHeld", "开展活动", "场", "/Activities?unit={unit}", ActivitiesHeld),
         new("activitiesPlanned", "计划活动", "场", "/Activities?unit={unit}", ActivitiesPlanned),
         new("lectures", "宣讲", "场", "/Activities?unit={unit}", Lectures),
         new("audience", "宣讲听众", "人次", "/Activities?unit={unit}", Audience),
         new("beneficiaries", "受益群众", "人次", "/Activities?unit={unit}", Beneficiaries),
-        new("serviceHours", "服务时长", "小时", "/Records?unit={unit}", ServiceHours),
+        new("serviceHours", "服务时长", "小时", "/Records", ServiceHours),
         new("ordersPlaced", "群众点单", "单", "/Orders?unit={unit}", OrdersPlaced),
         new("ordersOpen", "办理中的订单", "单", "/Orders?unit={unit}", OrdersOpen),
         new("ordersDelivered", "已完成订单", "单", "/Orders?unit={unit}", OrdersDelivered),

@@ -36,6 +36,10 @@ internal sealed class IndexModel(TeamUseCases teams, TeamSheet sheet) : PageMode
         return Page();
     }
 
+    /// <summary>Only those at this unit and below (the dashboard's figures lead here).</summary>
+    [BindProperty(SupportsGet = true)]
+    public Guid? Unit { get; set; }
+
     [BindProperty(SupportsGet = true, Name = "q")]
     public string? Search { get; set; }
 
@@ -44,5 +48,5 @@ internal sealed class IndexModel(TeamUseCases teams, TeamSheet sheet) : PageMode
 
     public Paged<TeamRow> Rows { get; private set; } = null!;
 
-    public async Task OnGetAsync(CancellationToken ct) => Rows = await teams.ListAsync(PageNumber, 30, Search, null, ct);
+    public async Task OnGetAsync(CancellationToken ct) => Rows = await teams.ListAsync(PageNumber, 30, Search, Unit, ct);
 }

@@ -9,6 +9,10 @@ namespace Wenming.Web.Features.Volunteers;
 /// <summary>The volunteers of an admin's subtree: applications first, approve or reject in one click.</summary>
 internal sealed class IndexModel(VolunteerQueries queries, ReviewVolunteer review) : PageModel
 {
+    /// <summary>Only those at this unit and below (the dashboard's figures lead here).</summary>
+    [BindProperty(SupportsGet = true)]
+    public Guid? Unit { get; set; }
+
     [BindProperty(SupportsGet = true)]
     public string? Status { get; set; } = "Applied";
 
@@ -46,7 +50,7 @@ internal sealed class IndexModel(VolunteerQueries queries, ReviewVolunteer revie
     {
         try
         {
-            Rows = await queries.ListAsync(PageNumber, 30, Status, null, Search, ct);
+            Rows = await queries.ListAsync(PageNumber, 30, Status, Unit, Search, ct);
             return Page();
         }
         catch (AccessDeniedException)
