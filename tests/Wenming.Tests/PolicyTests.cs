@@ -278,6 +278,8 @@ public sealed class PolicyTests
         ["GET /api/v1/dashboard"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         ["GET /api/v1/dashboard/export"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         ["GET /api/v1/dashboard/rankings"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        ["GET /api/v1/dashboard/screen"] = (a, _) => a.Role is Role.Admin or Role.Leader,
+        ["GET /Dashboards/Screen"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         ["GET /api/v1/dashboard/rankings/export"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         ["GET /Dashboards"] = (a, _) => a.Role is Role.Admin or Role.Leader,
         // The yearly assessment: indicators for all to read, set by the center (an empty list: 400); results for admins and

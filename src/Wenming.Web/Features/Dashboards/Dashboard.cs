@@ -20,6 +20,16 @@ internal sealed record SeriesPoint(string Period, decimal Orders, decimal Hours,
 
 internal sealed record PlatformFigures(string Platform, decimal Orders, decimal Hours);
 
+internal sealed record ScreenFigure(string Name, decimal Value, string Measure);
+
+/// <param name="Activities">Activities held at the station and below over the last 30 days: its colour on the map.</param>
+internal sealed record ScreenStation(string Name, double Longitude, double Latitude, int Activities);
+
+internal sealed record ScreenItem(string Title, string Unit, string What, DateTimeOffset At);
+
+internal sealed record ScreenView(string Unit, DateTimeOffset At, IReadOnlyList<ScreenFigure> Figures, IReadOnlyList<ScreenStation> Stations,
+    IReadOnlyList<ScreenItem> Orders, IReadOnlyList<ScreenItem> Activities);
+
 internal sealed record RankingRow(int Rank, Guid UnitId, string Unit, string Parent, decimal Value);
 
 internal sealed record RankingView(Guid UnitId, string Unit, string Figure, string Name, string Measure, int Levels, DateOnly From, DateOnly To,
@@ -62,6 +72,41 @@ internal sealed class Dashboard(AppDbContext db, AuditLog audit, TimeProvider cl
             .ToList();
         var grain = last.DayNumber - first.DayNumber <= 62 ? "day" : "month";
         return new DashboardView(unit.Id, unit.Name, first, last, now, figures, rows, grain, await SeriesAsync(scope, grain, first, last, ct), await PlatformsAsync(scope, ct));
+    }
+
+    /// <summary>
+    /// The big screen's figures: this year's headline figures, the stations with coordinates and their activities of the last
+    /// 30 days (the map), and the latest orders and activities. Read every refresh; small and bounded whatever the district.
+    /// </summary>
+    public async Task<ScreenView> ScreenAsync(Guid? unitId, CancellationToken ct)
+    {
+        var unit = await OverseenAsync(unitId, ct);
+        var now = clock.GetUtcNow();
+        var today = DistrictTime.Today(now);
+        var scope = new FigureScope(db, unit.Path, DistrictTime.StartOf(new DateOnly(today.Year, 1, 1)), DistrictTime.StartOf(today.AddDays(1)), now);
+        var figures = new List<ScreenFigure>();
+        foreach (var key in (string[])["volunteers", "teams", "activitiesHeld", "serviceHours", "ordersPlaced", "ordersDelivered", "goodShare", "beneficiaries"])
+        {
+            var figure = Figures.Find(key)!;
+            figures.Add(new ScreenFigure(figure.Name, (await figure.Compute(scope, ct)).Total, figure.Measure));
+        }
+
+        var month = DistrictTime.StartOf(today.AddDays(-30));
+        var stations = await db.Units.AsNoTracking()
+            .Where(u => u.Path.StartsWith(unit.Path) && u.Kind == UnitKind.Station && u.ClosedAt == null && u.Latitude != null && u.Longitude != null)
+            .Select(u => new { u.Name, u.Latitude, u.Longitude, u.Path }).Take(2000).ToListAsync(ct);
+        var held = await db.Set<Activity>().Where(a => a.Status != ActivityStatus.Cancelled && a.StartsAt >= month && a.StartsAt < now)
+            .Join(db.Units.Where(u => u.Path.StartsWith(unit.Path)), a => a.UnitId, u => u.Id, (a, u) => u.Path).ToListAsync(ct);
+        var stationViews = stations.Select(st => new ScreenStation(st.Name, st.Longitude!.Value, st.Latitude!.Value,
+            held.Count(p => p.StartsWith(st.Path, StringComparison.Ordinal)))).ToList();
+        var subtree = db.Units.Where(u => u.Path.StartsWith(unit.Path)).Select(u => u.Id);
+        var orders = await db.Set<Order>().Where(o => subtree.Contains(o.UnitId)).OrderByDescending(o => o.CreatedAt).Take(10)
+            .Select(o => new { o.Title, Unit = o.Unit!.Name, o.State, o.CreatedAt }).ToListAsync(ct);
+        var activities = await db.Set<Activity>().Where(a => subtree.Contains(a.UnitId) && a.Status != ActivityStatus.Cancelled)
+            .OrderByDescending(a => a.StartsAt).Take(10).Select(a => new { a.Title, Unit = a.Unit!.Name, a.StartsAt }).ToListAsync(ct);
+        return new ScreenView(unit.Name, now, figures, stationViews,
+            [.. orders.Select(o => new ScreenItem(o.Title, o.Unit, OrderTexts.StateName(o.State), o.CreatedAt))],
+            [.. activities.Select(a => new ScreenItem(a.Title, a.Unit, a.StartsAt > now ? "即将开展" : "已开展", a.StartsAt))]);
     }
 
     /// <summary>
@@ -219,6 +264,8 @@ internal static class DashboardEndpoints
                 TypedResults.File(await d.ExportAsync(unit, from, to, ct), Organization.OrganizationEndpoints.XlsxType, "dashboard.xlsx"))
             .Produces(200, contentType: Organization.OrganizationEndpoints.XlsxType)
             .WithSummary("The children's figures as .xlsx: a row a child, a column a figure, and the total (admins and leaders)");
+        g.MapGet("/screen", async (Dashboard d, CancellationToken ct, Guid? unit = null) => TypedResults.Ok(await d.ScreenAsync(unit, ct)))
+            .WithSummary("The big screen's data: this year's headline figures, the stations on the map with their activities of the last 30 days, the latest orders and activities (admins and leaders)");
         g.MapGet("/rankings", async (Dashboard d, CancellationToken ct, Guid? unit = null, string? figure = null, int? levels = null, DateOnly? from = null,
                 DateOnly? to = null) => TypedResults.Ok(await d.RankingAsync(unit, figure, levels, from, to, ct)))
             .WithSummary("The units one (levels=1) or two (levels=2) levels below ranked on a figure (?figure=serviceHours by default) over a period (admins and leaders)");
