@@ -35,7 +35,7 @@ public sealed class DashboardTests
         var unit = await db.Units.SingleAsync(u => u.Id == organizer);
         var volunteer = await db.Set<Wenming.Web.Features.Volunteers.Volunteer>().Where(v => v.DistrictId == unit.DistrictId).Select(v => v.Id).FirstAsync();
         var platform = await db.Platforms.Where(p => p.DistrictId == unit.DistrictId).OrderBy(p => p.SortOrder).Select(p => p.Id).FirstAsync();
-        var at = DateTimeOffset.UtcNow.AddDays(-1);
+        var at = DateTimeOffset.UtcNow.AddMinutes(-minutes - 1);
         db.Add(new ServiceRecord(unit.DistrictId, volunteer, RecordSource.Offline, Guid.NewGuid(), null, "看板测试服务", platform, organizer, organizer, null, null, at,
             at.AddMinutes(minutes), minutes, null, "看板测试", DateTimeOffset.UtcNow));
         return await db.SaveChangesAsync();
@@ -68,7 +68,10 @@ public sealed class DashboardTests
         await GiveRecordAsync(host, a, 30);
         await GiveRecordAsync(host, b, 60);
 
-        var view = await center.GetJsonAsync($"/api/v1/dashboard?unit={institute}");
+        // Yesterday and today, district time: the records and orders just made, whatever the day of the year.
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+        var period = $"&from={today.AddDays(-1):yyyy-MM-dd}&to={today:yyyy-MM-dd}";
+        var view = await center.GetJsonAsync($"/api/v1/dashboard?unit={institute}{period}");
         var figures = view.GetProperty("figures").EnumerateArray().ToDictionary(f => f.GetProperty("key").GetString()!, f => f.GetProperty("value").GetDecimal());
         Assert.Equal(3, figures["ordersPlaced"]);
         Assert.Equal(3, figures["ordersOpen"]);
@@ -101,30 +104,30 @@ public sealed class DashboardTests
         Assert.Equal(3, list.Split("策略测试订单").Length - 1);
 
         // The institute's own dashboard agrees with the station's.
-        var station = await center.GetJsonAsync($"/api/v1/dashboard?unit={a}");
+        var station = await center.GetJsonAsync($"/api/v1/dashboard?unit={a}{period}");
         Assert.Equal(2, station.GetProperty("figures").EnumerateArray().Single(f => f.GetProperty("key").GetString() == "ordersPlaced").GetProperty("value").GetDecimal());
 
         // Ranked: station A first on orders; on the median time to delivery (none delivered) both share the first place.
-        var ranking = await center.GetJsonAsync($"/api/v1/dashboard/rankings?unit={institute}&figure=ordersPlaced");
+        var ranking = await center.GetJsonAsync($"/api/v1/dashboard/rankings?unit={institute}&figure=ordersPlaced{period}");
         Assert.Equal([(1, a, 2m), (2, b, 1m)], ranking.GetProperty("rows").EnumerateArray()
             .Select(r => (r.GetProperty("rank").GetInt32(), r.GetProperty("unitId").GetGuid(), r.GetProperty("value").GetDecimal())).ToList());
-        Assert.All((await center.GetJsonAsync($"/api/v1/dashboard/rankings?unit={institute}&figure=deliverMedian")).GetProperty("rows").EnumerateArray(),
-            r => Assert.Equal(1, r.GetProperty("rank").GetInt32()));
-        var district = await center.GetJsonAsync($"/api/v1/dashboard/rankings?figure=ordersPlaced&levels=2");
+        Assert.All((await center.GetJsonAsync($"/api/v1/dashboard/rankings?unit={institute}&figure=deliverMedian{period}")).GetProperty("rows").EnumerateArray(),
+            r => Assert.Equal(System.Text.Json.JsonValueKind.Null, r.GetProperty("value").ValueKind)); // nothing delivered: no time, not a time of zero
+        var district = await center.GetJsonAsync($"/api/v1/dashboard/rankings?figure=ordersPlaced&levels=2{period}");
         Assert.Contains(district.GetProperty("rows").EnumerateArray(), r => r.GetProperty("unitId").GetGuid() == a && r.GetProperty("parent").GetString() == "看板测试所");
         using (var unknown = await center.GetAsync($"/api/v1/dashboard/rankings?unit={institute}&figure=nothing"))
         {
             Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         }
 
-        using (var rankingSheet = await center.GetAsync($"/api/v1/dashboard/rankings/export?unit={institute}&figure=ordersPlaced"))
+        using (var rankingSheet = await center.GetAsync($"/api/v1/dashboard/rankings/export?unit={institute}&figure=ordersPlaced{period}"))
         {
             var ranked = (await rankingSheet.Content.ReadAsStreamAsync()).Query(useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
             Assert.Equal("看板测试甲站", ranked[0]["单位"]);
         }
 
         // The export: a row a child and the total.
-        using var export = await center.GetAsync($"/api/v1/dashboard/export?unit={institute}");
+        using var export = await center.GetAsync($"/api/v1/dashboard/export?unit={institute}{period}");
         Assert.Equal(HttpStatusCode.OK, export.StatusCode);
         var rows = (await export.Content.ReadAsStreamAsync()).Query(useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal(3, rows.Count);

@@ -190,26 +190,30 @@ public sealed class ConductTests
         var yellow = (await ItemsAsync(grid, "Yellow")).OrderBy(i => i.GetProperty("points").GetInt32()).Last(i => i.GetProperty("points").GetInt32() <= threshold);
         var each = yellow.GetProperty("points").GetInt32();
         var times = (threshold + each - 1) / each;
+        // A few red points first: the first yellow event takes what there is, the others nothing (never below zero).
+        var red = (await ItemsAsync(grid, "Red")).OrderBy(i => i.GetProperty("points").GetInt32()).First();
+        var earned = red.GetProperty("points").GetInt32();
+        await RecordAsync(grid, phone, red, "帮邻居照看孩子。");
         var events = new List<Guid>();
         for (var i = 0; i < times; i++)
         {
             var e = await RecordAsync(grid, phone, yellow);
-            Assert.Equal(0, e.GetProperty("moved").GetInt64()); // nothing to deduct from: the balance never goes below zero
+            Assert.Equal(i == 0 ? Math.Min(each, earned) : 0, e.GetProperty("moved").GetInt64());
             events.Add(e.GetProperty("id").GetGuid());
         }
 
         JsonElement State(JsonElement me) => me.GetProperty("benefits").EnumerateArray().Single(b => b.GetProperty("id").GetGuid() == benefitId);
         var mine = await resident.GetJsonAsync("/api/v1/conduct/me");
         Assert.Equal(times * each, mine.GetProperty("yellowTotal").GetInt64());
-        Assert.Equal(0, mine.GetProperty("balance").GetInt64());
+        Assert.Equal(Math.Max(0, earned - each), mine.GetProperty("balance").GetInt64());
         Assert.True(State(mine).GetProperty("paused").GetBoolean());
         Assert.True(State(mine).GetProperty("byRule").GetBoolean());
         Assert.Contains($"达到 {threshold} 分", State(mine).GetProperty("reason").GetString(), StringComparison.Ordinal);
         var paused = await station.GetJsonAsync("/api/v1/conduct/paused");
         Assert.Contains(paused.EnumerateArray(), p => p.GetProperty("residentId").GetGuid() == residentId);
 
-        // The resident appeals the last one; once only. The station does not decide; the institute does.
-        var last = events[^1];
+        // The resident appeals the first one, which took points; once only. The station does not decide; the institute does.
+        var last = events[0];
         using (var appealed = await resident.PostJsonAsync($"/api/v1/conduct/events/{last}/appeal", new { reason = "那天我不在村里，在县医院陪护老人。" }))
         {
             Assert.Equal(HttpStatusCode.OK, appealed.StatusCode);
@@ -234,9 +238,12 @@ public sealed class ConductTests
             Assert.Equal("Withdrawn", (await granted.JsonAsync()).GetProperty("status").GetString());
         }
 
-        // Lifted by itself: the yellow total fell below the threshold.
+        // Lifted by itself: the yellow total fell below the threshold; the points it took came back.
         mine = await resident.GetJsonAsync("/api/v1/conduct/me");
         Assert.Equal((times - 1) * each, mine.GetProperty("yellowTotal").GetInt64());
+        Assert.Equal(earned, mine.GetProperty("balance").GetInt64());
+        var ledger = await Points.PointsTests.CheckLedgerAsync(host);
+        Assert.Equal(0, ledger.Mismatched);
         Assert.False(State(mine).GetProperty("paused").GetBoolean());
 
         // Past it again; the station admin gives the benefit back with a reason, and later returns to the rule.
@@ -337,6 +344,39 @@ public sealed class ConductTests
         {
             using var restore = await center.PutJsonAsync("/api/v1/conduct/rules", new { windowMonths = rules.GetProperty("windowMonths").GetInt32(), board = "Masked" });
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_station_moved_to_another_institute_takes_its_events_along(string provider)
+    {
+        var host = TestHosts.Get(provider);
+        var center = await host.ClientAsAsync(TestHost.Phone(Ledu, "00"));
+        var root = await host.UnitIdAsync(LeduCode);
+        var first = await Dashboards.DashboardTests.CreateUnitAsync(center, root, "Institute", "红黄榜迁出所");
+        var second = await Dashboards.DashboardTests.CreateUnitAsync(center, root, "Institute", "红黄榜迁入所");
+        var station = await Dashboards.DashboardTests.CreateUnitAsync(center, first, "Station", "红黄榜迁移站");
+        var phone = $"1393{Random.Shared.Next(1000000, 9999999)}";
+        using (var granted = await center.PostJsonAsync($"/api/v1/units/{station}/roles", new { phone, displayName = PersonName("迁"), role = "Resident" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, granted.StatusCode);
+        }
+
+        var recorded = await RecordAsync(center, phone, (await ItemsAsync(center, "Yellow"))[0]);
+        async Task<bool> ListedUnderAsync(Guid unit) =>
+            (await center.GetJsonAsync($"/api/v1/conduct/events?unit={unit}")).GetProperty("items").EnumerateArray()
+            .Any(e => e.GetProperty("id").GetGuid() == recorded.GetProperty("id").GetGuid());
+        Assert.True(await ListedUnderAsync(first));
+        Assert.False(await ListedUnderAsync(second));
+
+        var version = (await center.GetJsonAsync($"/api/v1/units/{station}")).GetProperty("version").GetInt32();
+        using (var moved = await center.PostJsonAsync($"/api/v1/units/{station}/move", new { newParentId = second, version }))
+        {
+            Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        }
+
+        Assert.False(await ListedUnderAsync(first));
+        Assert.True(await ListedUnderAsync(second));
     }
 
     [Theory]

@@ -184,14 +184,14 @@ internal sealed class Assessments(AppDbContext db, AuditLog audit, TimeProvider 
                 errors["name"] = ["每项指标名称 2 到 50 个字，且不重复"];
             }
 
-            if (x?.Figure is { } f && Figures.Find(f) is null)
+            if (x?.Figure is { } f && Figures.Find(f) is not { PeriodBound: true })
             {
-                errors["figure"] = ["没有这个指标：" + f];
+                errors["figure"] = [Figures.Find(f) is null ? "没有这个指标：" + f : $"“{Figures.Find(f)!.Name}”是当前状态，不能按年度考核"];
             }
 
             if (x?.Weight is not (> 0 and <= 100))
             {
-                errors["weight"] = ["每项分值为 0 到 100 分"];
+                errors["weight"] = ["每项分值大于 0、不超过 100 分"];
             }
 
             if (x?.Figure is not null && x.Target is not > 0)
@@ -254,6 +254,11 @@ internal sealed class Assessments(AppDbContext db, AuditLog audit, TimeProvider 
     /// <summary>Every unit one or two levels below the caller's unit (or <paramref name="unitId"/>), scored and ranked for the year.</summary>
     public async Task<AssessmentView> ResultAsync(int year, Guid? unitId, int? levels, CancellationToken ct)
     {
+        if (year is < 2000 or > 2100)
+        {
+            throw new InputException(new Dictionary<string, string[]> { ["year"] = ["年度应在 2000 到 2100 之间"] });
+        }
+
         var id = unitId ?? Scope.Grants.FirstOrDefault(g => g.Role is Role.Admin or Role.Leader)?.UnitId ?? throw new AccessDeniedException("只有管理员和领导可以查看考核结果");
         var unit = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Id == id, ct);
         if (unit is null || !Scope.CanRead(unit.Path))
@@ -272,11 +277,11 @@ internal sealed class Assessments(AppDbContext db, AuditLog audit, TimeProvider 
         var today = DistrictTime.Today(now);
         var last = year == today.Year ? today : new DateOnly(year, 12, 31);
         var scope = new FigureScope(db, unit.Path, DistrictTime.StartOf(new DateOnly(year, 1, 1)), DistrictTime.StartOf(last.AddDays(1)), now, depth);
-        var measured = new Dictionary<Guid, (FigureValues Values, bool LowerIsBetter)>();
+        var measured = new Dictionary<Guid, (FigureValues Values, bool LowerIsBetter, bool Undefined)>();
         foreach (var i in indicators.Where(i => i.Figure is not null))
         {
             var figure = Figures.Find(i.Figure!)!;
-            measured[i.Id] = (await figure.Compute(scope, ct), figure.LowerIsBetter);
+            measured[i.Id] = (await figure.Compute(scope, ct), figure.LowerIsBetter, figure.Undefined);
         }
 
         var ids = indicators.Select(i => i.Id).ToList();
@@ -294,8 +299,10 @@ internal sealed class Assessments(AppDbContext db, AuditLog audit, TimeProvider 
             {
                 if (measured.TryGetValue(i.Id, out var m))
                 {
-                    var value = m.Values.Children.GetValueOrDefault(u.Path);
-                    return new IndicatorScore(i.Id, value, i.Score(value, m.LowerIsBetter), null);
+                    // A time or a rating the unit has no orders for scores nothing (it is not a time of zero).
+                    return m.Values.Children.TryGetValue(u.Path, out var value) || !m.Undefined
+                        ? new IndicatorScore(i.Id, value, i.Score(value, m.LowerIsBetter), null)
+                        : new IndicatorScore(i.Id, null, 0, null);
                 }
 
                 return manual.TryGetValue((i.Id, u.Id), out var s)

@@ -30,7 +30,8 @@ internal sealed record ScreenItem(string Title, string Unit, string What, DateTi
 internal sealed record ScreenView(string Unit, DateTimeOffset At, IReadOnlyList<ScreenFigure> Figures, IReadOnlyList<ScreenStation> Stations,
     IReadOnlyList<ScreenItem> Orders, IReadOnlyList<ScreenItem> Activities);
 
-internal sealed record RankingRow(int Rank, Guid UnitId, string Unit, string Parent, decimal Value);
+/// <param name="Value">Null where the unit has no value (a time or a rating with no such orders).</param>
+internal sealed record RankingRow(int Rank, Guid UnitId, string Unit, string Parent, decimal? Value);
 
 internal sealed record RankingView(Guid UnitId, string Unit, string Figure, string Name, string Measure, int Levels, DateOnly From, DateOnly To,
     IReadOnlyList<RankingRow> Rows);
@@ -133,8 +134,9 @@ internal sealed class Dashboard(AppDbContext db, AuditLog audit, TimeProvider cl
             .Select(u => new { u.Id, u.Name, u.Path, u.ParentId }).ToListAsync(ct);
         var parentIds = units.Select(u => u.ParentId).Distinct().ToList();
         var parents = await db.Units.AsNoTracking().Where(u => parentIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
-        var scored = units.Select(u => (u, Value: values.Children.GetValueOrDefault(u.Path)))
-            .OrderBy(x => figure.LowerIsBetter ? x.Value : -x.Value).ThenBy(x => x.u.Name, StringComparer.Ordinal).ToList();
+        // A unit without a value (a time or a rating with no such orders) ranks after every unit with one.
+        var scored = units.Select(u => (u, Value: values.Children.TryGetValue(u.Path, out var v) ? v : figure.Undefined ? (decimal?)null : 0))
+            .OrderBy(x => x.Value is null).ThenBy(x => figure.LowerIsBetter ? x.Value : -x.Value).ThenBy(x => x.u.Name, StringComparer.Ordinal).ToList();
         var rows = new List<RankingRow>();
         for (var i = 0; i < scored.Count; i++)
         {
@@ -167,9 +169,9 @@ internal sealed class Dashboard(AppDbContext db, AuditLog audit, TimeProvider cl
     {
         var today = DistrictTime.Today(now);
         var (first, last) = (from ?? new DateOnly(today.Year, 1, 1), to ?? today);
-        if (last < first || last.DayNumber - first.DayNumber > MaxDays)
+        if (last < first || last.DayNumber - first.DayNumber > MaxDays || first.Year < 2000 || last.Year > 2100)
         {
-            throw new InputException(new Dictionary<string, string[]> { ["from"] = [$"起止日期有误：开始不晚于结束，跨度不超过 {MaxDays} 天"] });
+            throw new InputException(new Dictionary<string, string[]> { ["from"] = [$"起止日期有误：2000 至 2100 年之间，开始不晚于结束，跨度不超过 {MaxDays} 天"] });
         }
 
         return (first, last);

@@ -32,6 +32,12 @@ internal sealed record Figure(string Key, string Name, string Measure, string? L
 {
     /// <summary>Times and overdue orders: the less, the better (rankings put the lowest first).</summary>
     public bool LowerIsBetter => Key is "ordersOverdue" or "acceptMedian" or "acceptP90" or "deliverMedian" or "deliverP90";
+
+    /// <summary>Times and ratings of a unit without such orders: no value at all (not zero), ranked and scored last.</summary>
+    public bool Undefined => Key is "acceptMedian" or "acceptP90" or "deliverMedian" or "deliverP90" or "averageRating" or "goodShare";
+
+    /// <summary>Counted over the period asked; the others (volunteers, teams, planned activities, running and overdue orders) are the state now.</summary>
+    public bool PeriodBound => Key is not ("volunteers" or "teams" or "activitiesPlanned" or "ordersOpen" or "ordersOverdue");
 }
 
 internal static class Figures

@@ -91,8 +91,10 @@ internal sealed class PointsQueries(AppDbContext db, TimeProvider clock)
         var owners = accounts.Select(a => a.OwnerId).ToList();
         var volunteers = await db.Set<Volunteer>().Where(v => owners.Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => v.Name, ct);
         var units = await db.Units.Where(u => owners.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Name, ct);
+        var residents = await db.Users.Where(u => owners.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         var names = accounts.ToDictionary(a => a.Id, a => a.Kind switch
         {
+            AccountKind.Resident => residents.GetValueOrDefault(a.OwnerId, "群众") + "（红榜积分）",
             AccountKind.Issuing => "积分发放账户",
             AccountKind.Volunteer => volunteers.GetValueOrDefault(a.OwnerId, "志愿者"),
             AccountKind.Shop => units.GetValueOrDefault(a.OwnerId, "") + " 爱心超市",

@@ -99,7 +99,7 @@ internal sealed class Redeem(AppDbContext db, TimeProvider clock)
             : await db.Set<Volunteer>().AnyAsync(v => v.Id == redemption.VolunteerId && v.UserId == Scope.UserId, ct);
         if (!own && !Scope.CanAdminister(path))
         {
-            throw Scope.CanRead(path) && Scope.IsAdmin ? new AccessDeniedException("只有兑换的志愿者本人或超市所属单位的管理员可以取消") : new NotVisibleException();
+            throw Scope.CanRead(path) && Scope.IsAdmin ? new AccessDeniedException("只有兑换人本人或超市所属单位的管理员可以取消") : new NotVisibleException();
         }
 
         return await SettleAsync(redemption, RedemptionStatus.Cancelled, path, ct);

@@ -210,7 +210,7 @@ internal enum BoardDisplay
     /// <summary>Not on the public board.</summary>
     Hidden = 1,
 
-    /// <summary>Shown with names masked (赵*兰).</summary>
+    /// <summary>Shown with names masked (赵**).</summary>
     Masked = 2,
 
     /// <summary>Shown with full names.</summary>

@@ -289,12 +289,20 @@ internal sealed class ConductUseCases(AppDbContext db, AuditLog audit, IFileStor
         }
         else
         {
-            var balance = await BalanceAsync(mine.Id, ct);
-            var take = Math.Min(item.Points, balance);
+            // As far as the balance goes. A redemption at the same instant can lower it between the read and the deduction: the
+            // ledger then refuses, the whole record rolls back, and the recorder is asked to send it again.
+            var take = Math.Min(item.Points, await BalanceAsync(mine.Id, ct));
             if (take > 0)
             {
-                await Ledger.TransferAsync(db, mine, issuing, take, TransferKind.Deduct, $"黄榜：{item.Title}" + (take < item.Points ? $"（余额仅 {take} 分）" : ""),
-                    Scope.UserId, e.RecordedByName, source, $"{source}:deduct", null, place.Path, now, ct);
+                try
+                {
+                    await Ledger.TransferAsync(db, mine, issuing, take, TransferKind.Deduct, $"黄榜：{item.Title}" + (take < item.Points ? $"（余额仅 {take} 分）" : ""),
+                        Scope.UserId, e.RecordedByName, source, $"{source}:deduct", null, place.Path, now, ct);
+                }
+                catch (DomainException x) when (x.Code == "insufficient-points")
+                {
+                    throw new DomainException("conduct-balance-changed", "该群众的积分刚刚发生变动，请重新提交", 409);
+                }
             }
 
             e.MovedPoints(take);
@@ -316,11 +324,17 @@ internal sealed class ConductUseCases(AppDbContext db, AuditLog audit, IFileStor
             throw Scope.CanRead(place.Path) ? new AccessDeniedException("只有记录人所在网格的网格员或管理员可以上传证据照片") : new NotVisibleException();
         }
 
+        if (e.Status != ConductStatus.Standing || e.PhotoName is not null)
+        {
+            throw new DomainException("conduct-photo-fixed", "证据照片只能在记录后、申诉前上传一次", 409);
+        }
+
         var (content, type) = await Images.ReadUploadAsync(file, ct);
         var name = $"conduct/{e.Id:N}/{Ids.New():N}";
         e.AttachPhoto(name, type);
         await files.SaveAsync(name, content, ct);
-        await db.SaveChangesAsync(ct);
+        audit.Add("conduct.photo-added", "conduct-event", e.Id.ToString(), place.Path);
+        await SaveVersionedAsync(ct);
         return e;
     }
 
@@ -335,9 +349,10 @@ internal sealed class ConductUseCases(AppDbContext db, AuditLog audit, IFileStor
     public async Task<ConductEvent> AppealAsync(Guid id, AppealInput input, CancellationToken ct)
     {
         var e = await db.Set<ConductEvent>().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotVisibleException();
+        var path = await PathOfAsync(e.UnitId, ct);
         if (e.ResidentUserId != Scope.UserId)
         {
-            throw Scope.CanRead(e.UnitPath) ? new AccessDeniedException("只有本人可以申诉") : new NotVisibleException();
+            throw Scope.CanRead(path) ? new AccessDeniedException("只有本人可以申诉") : new NotVisibleException();
         }
 
         var reason = input.Reason?.Trim() ?? "";
@@ -347,7 +362,7 @@ internal sealed class ConductUseCases(AppDbContext db, AuditLog audit, IFileStor
         }
 
         e.Appeal(reason, clock.GetUtcNow());
-        audit.Add("conduct.appealed", "conduct-event", e.Id.ToString(), e.UnitPath);
+        audit.Add("conduct.appealed", "conduct-event", e.Id.ToString(), path);
         await SaveVersionedAsync(ct);
         return e;
     }
@@ -359,15 +374,21 @@ internal sealed class ConductUseCases(AppDbContext db, AuditLog audit, IFileStor
     public async Task<ConductEvent> DecideAsync(Guid id, DecideInput input, CancellationToken ct)
     {
         var e = await db.Set<ConductEvent>().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotVisibleException();
-        if (!Scope.CanRead(e.UnitPath))
+        var path = await PathOfAsync(e.UnitId, ct);
+        if (!Scope.CanRead(path))
         {
             throw new NotVisibleException();
         }
 
         if (!Scope.Grants.Any(g => g.Role == Role.Admin && g.UnitKind is UnitKind.Center or UnitKind.SubCenter or UnitKind.Institute
-                                   && e.UnitPath.StartsWith(g.UnitPath, StringComparison.Ordinal)))
+                                   && path.StartsWith(g.UnitPath, StringComparison.Ordinal)))
         {
             throw new AccessDeniedException("申诉由实践所（或中心）的管理员处理");
+        }
+
+        if (e.RecordedById == Scope.UserId)
+        {
+            throw new AccessDeniedException("记录人不能处理针对自己记录的申诉，请由实践所的其他管理员处理");
         }
 
         var note = input.Note?.Trim() ?? "";
@@ -388,7 +409,7 @@ internal sealed class ConductUseCases(AppDbContext db, AuditLog audit, IFileStor
             if (e.Colour == Colour.Yellow)
             {
                 await Ledger.TransferAsync(db, issuing, mine, e.Moved, TransferKind.Reverse, $"申诉成立，退回黄榜扣分：{e.ItemTitle}", Scope.UserId, e.DecidedByName!,
-                    source, $"{source}:reverse", null, e.UnitPath, now, ct);
+                    source, $"{source}:reverse", null, path, now, ct);
             }
             else
             {
@@ -397,12 +418,12 @@ internal sealed class ConductUseCases(AppDbContext db, AuditLog audit, IFileStor
                 {
                     await Ledger.TransferAsync(db, mine, issuing, back, TransferKind.Reverse,
                         $"红榜记录撤销：{e.ItemTitle}" + (back < e.Moved ? $"（积分已使用，仅冲回 {back} 分）" : ""), Scope.UserId, e.DecidedByName!, source,
-                        $"{source}:reverse", null, e.UnitPath, now, ct);
+                        $"{source}:reverse", null, path, now, ct);
                 }
             }
         }
 
-        audit.Add(grant ? "conduct.appeal-granted" : "conduct.appeal-refused", "conduct-event", e.Id.ToString(), e.UnitPath, note);
+        audit.Add(grant ? "conduct.appeal-granted" : "conduct.appeal-refused", "conduct-event", e.Id.ToString(), path, note);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return e;
@@ -416,7 +437,7 @@ internal sealed class ConductUseCases(AppDbContext db, AuditLog audit, IFileStor
             throw new AccessDeniedException("只有管理员、领导和网格员可以查看红黄榜记录");
         }
 
-        var query = db.Set<ConductEvent>().VisibleTo(Scope, e => e.UnitPath, Role.Admin, Role.Leader, Role.GridWorker);
+        var units = db.Units.VisibleTo(Scope, Role.Admin, Role.Leader, Role.GridWorker);
         if (unitId is { } id)
         {
             var path = await db.Units.Where(u => u.Id == id).Select(u => u.Path).FirstOrDefaultAsync(ct);
@@ -425,8 +446,10 @@ internal sealed class ConductUseCases(AppDbContext db, AuditLog audit, IFileStor
                 throw new NotVisibleException();
             }
 
-            query = query.Where(e => e.UnitPath.StartsWith(path));
+            units = units.Where(u => u.Path.StartsWith(path));
         }
+
+        var query = db.Set<ConductEvent>().Where(e => units.Any(u => u.Id == e.UnitId));
 
         if (colour is { Length: > 0 })
         {
@@ -515,15 +538,28 @@ internal sealed class ConductUseCases(AppDbContext db, AuditLog audit, IFileStor
 
         var (rules, benefits) = await RulesAsync(ct);
         var since = WindowStart(rules);
-        var reach = db.Set<ConductEvent>().VisibleTo(Scope, e => e.UnitPath, Role.Admin, Role.Leader);
+        var units = db.Units.VisibleTo(Scope, Role.Admin, Role.Leader);
+        var reach = db.Set<ConductEvent>().Where(e => units.Any(u => u.Id == e.UnitId));
         var candidates = await reach.Where(e => e.Colour == Colour.Yellow && e.Status != ConductStatus.Withdrawn && e.OccurredOn >= since)
             .Select(e => e.ResidentUserId).Distinct().ToListAsync(ct);
-        var pausedByHand = await db.Set<BenefitOverride>().Where(o => o.Mode == OverrideMode.Pause).Select(o => o.ResidentUserId).Distinct().ToListAsync(ct);
+        // Paused by an admin's decision: residents with events in reach (their place is checked below).
+        var pausedByHand = await db.Set<BenefitOverride>().Where(o => o.Mode == OverrideMode.Pause && reach.Any(e => e.ResidentUserId == o.ResidentUserId))
+            .Select(o => o.ResidentUserId).Distinct().ToListAsync(ct);
         var result = new List<PausedView>();
         var totals = await YellowTotalsAsync([.. candidates.Union(pausedByHand)], rules, ct);
         foreach (var userId in candidates.Union(pausedByHand))
         {
-            var (_, name, place) = await ResidentAsync(null, userId, ct);
+            Unit place;
+            string name;
+            try
+            {
+                (_, name, place) = await ResidentAsync(null, userId, ct);
+            }
+            catch (NotVisibleException)
+            {
+                continue; // no longer a resident of a place
+            }
+
             if (!Scope.CanOversee(place.Path))
             {
                 continue;
@@ -554,9 +590,9 @@ internal sealed class ConductUseCases(AppDbContext db, AuditLog audit, IFileStor
         var since = DistrictTime.Today(clock.GetUtcNow()).AddDays(-90);
         var path = unit.Path;
         var rows = await db.Set<ConductEvent>().AsNoTracking()
-            .Where(e => e.DistrictId == unit.DistrictId && e.UnitPath.StartsWith(path) && e.Status != ConductStatus.Withdrawn && e.OccurredOn >= since)
+            .Where(e => e.DistrictId == unit.DistrictId && (e.Status == ConductStatus.Standing || e.Status == ConductStatus.Upheld) && e.OccurredOn >= since)
+            .Join(db.Units.Where(u => u.Path.StartsWith(path)), e => e.UnitId, u => u.Id, (e, u) => new { e.Colour, e.ResidentName, e.ItemTitle, e.Points, e.OccurredOn, e.RecordedAt, Unit = u.Name })
             .OrderByDescending(e => e.OccurredOn).ThenByDescending(e => e.RecordedAt).Take(100)
-            .Join(db.Units, e => e.UnitId, u => u.Id, (e, u) => new { e.Colour, e.ResidentName, e.ItemTitle, e.Points, e.OccurredOn, Unit = u.Name })
             .ToListAsync(ct);
         var entries = rows.Select(r => new BoardEntry(r.Colour.ToString(), rules.Board == BoardDisplay.Named ? r.ResidentName : Masking.Name(r.ResidentName),
             r.ItemTitle, r.Points, r.OccurredOn, r.Unit)).ToList();
@@ -657,14 +693,18 @@ internal sealed class ConductUseCases(AppDbContext db, AuditLog audit, IFileStor
     private async Task<ConductEvent> VisibleEventAsync(Guid id, CancellationToken ct)
     {
         var e = await db.Set<ConductEvent>().AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotVisibleException();
-        if (e.ResidentUserId == Scope.UserId || Scope.CanOversee(e.UnitPath)
-            || Scope.Grants.Any(g => g.Role == Role.GridWorker && (e.UnitPath.StartsWith(g.UnitPath, StringComparison.Ordinal) || g.UnitPath.StartsWith(e.UnitPath, StringComparison.Ordinal))))
+        var place = await db.Units.AsNoTracking().FirstAsync(u => u.Id == e.UnitId, ct);
+        if (e.ResidentUserId == Scope.UserId || Scope.CanOversee(place.Path) || MayRecord(place))
         {
             return e;
         }
 
         throw new NotVisibleException();
     }
+
+    /// <summary>The unit's path now (a unit moved with its subtree carries its events along).</summary>
+    private async Task<string> PathOfAsync(Guid unitId, CancellationToken ct) =>
+        await db.Units.Where(u => u.Id == unitId).Select(u => u.Path).FirstAsync(ct);
 
     private async Task<long> BalanceAsync(Guid accountId, CancellationToken ct) =>
         await db.Set<PointsAccount>().Where(a => a.Id == accountId).Select(a => a.Balance).FirstAsync(ct);

@@ -23,6 +23,7 @@ internal sealed class IndexModel(ConductUseCases conduct, AppDbContext db, TimeP
     public string Today { get; private set; } = "";
 
     public bool CanRecord => db.Scope.IsAdmin || db.Scope.Has(Role.GridWorker);
+    public bool IsAdmin => db.Scope.IsAdmin;
     public bool SeesEvents => CanRecord || db.Scope.Has(Role.Leader);
     public bool Oversees => db.Scope.IsAdmin || db.Scope.Has(Role.Leader);
 
@@ -74,6 +75,12 @@ internal sealed class IndexModel(ConductUseCases conduct, AppDbContext db, TimeP
     public Task<IActionResult> OnPostRecordAsync(string? phone, Guid? itemId, DateOnly? occurredOn, string? evidence, IFormFile? photo, CancellationToken ct) =>
         ActAsync(async () =>
         {
+            // The photo is checked before anything is recorded: a refused image leaves no event behind to be sent again.
+            if (photo is { Length: > 0 })
+            {
+                await Infrastructure.Files.Images.ReadUploadAsync(photo, ct);
+            }
+
             var e = await conduct.RecordAsync(new RecordConductInput(phone, null, itemId, evidence, occurredOn), ct);
             if (photo is { Length: > 0 })
             {
