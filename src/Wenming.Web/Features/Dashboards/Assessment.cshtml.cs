@@ -53,22 +53,14 @@ internal sealed class AssessmentModel(Assessments assessments, AppDbContext db, 
 
     private async Task<IActionResult> ActAsync(int year, Func<Task<string>> action, CancellationToken ct)
     {
-        try
-        {
-            Message = await action();
-            Success = true;
-        }
-        catch (NotVisibleException)
+        var outcome = await PageActions.RunAsync(action);
+        if (outcome.NotVisible)
         {
             return NotFound();
         }
-        catch (Exception e) when (InputException.PageMessage(e) is { } message)
-        {
-            Message = message;
-        }
 
+        (Message, Success) = (outcome.Message, outcome.Success);
         db.ChangeTracker.Clear();
-        var result = await OnGetAsync(year, null, ct);
-        return result;
+        return await OnGetAsync(year, null, ct);
     }
 }

@@ -89,20 +89,13 @@ internal sealed class IndexModel(HonourUseCases honours, AppDbContext db, TimePr
 
     private async Task<IActionResult> ActAsync(Func<Task<string>> action, CancellationToken ct)
     {
-        try
-        {
-            Message = await action();
-            Success = true;
-        }
-        catch (NotVisibleException)
+        var outcome = await PageActions.RunAsync(action);
+        if (outcome.NotVisible)
         {
             return NotFound();
         }
-        catch (Exception e) when (InputException.PageMessage(e) is { } message)
-        {
-            Message = message;
-        }
 
+        (Message, Success) = (outcome.Message, outcome.Success);
         return await OnGetAsync(ct);
     }
 }
