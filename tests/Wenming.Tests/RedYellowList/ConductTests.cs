@@ -119,6 +119,10 @@ public sealed class ConductTests
             Assert.Equal(HttpStatusCode.Forbidden, self.StatusCode);
         }
 
+        // The same form sent again at once (a double tap) is the event already recorded.
+        var doubleTap = await RecordAsync(grid, phone, red, "暴雨夜帮独居老人转移到安全处。");
+        Assert.Equal(eventId, doubleTap.GetProperty("id").GetGuid());
+
         // The same request replayed with its key records once.
         var key = Guid.NewGuid().ToString("N");
         for (var i = 0; i < 2; i++)
@@ -197,7 +201,7 @@ public sealed class ConductTests
         var events = new List<Guid>();
         for (var i = 0; i < times; i++)
         {
-            var e = await RecordAsync(grid, phone, yellow);
+            var e = await RecordAsync(grid, phone, yellow, $"第 {i + 1} 次：村民反映，现场核实属实。");
             Assert.Equal(i == 0 ? Math.Min(each, earned) : 0, e.GetProperty("moved").GetInt64());
             events.Add(e.GetProperty("id").GetGuid());
         }

@@ -95,7 +95,7 @@ internal sealed class Dashboard(AppDbContext db, AuditLog audit, TimeProvider cl
         var month = DistrictTime.StartOf(today.AddDays(-30));
         var stations = await db.Units.AsNoTracking()
             .Where(u => u.Path.StartsWith(unit.Path) && u.Kind == UnitKind.Station && u.ClosedAt == null && u.Latitude != null && u.Longitude != null)
-            .Select(u => new { u.Name, u.Latitude, u.Longitude, u.Path }).Take(2000).ToListAsync(ct);
+            .OrderBy(u => u.Code).Select(u => new { u.Name, u.Latitude, u.Longitude, u.Path }).Take(2000).ToListAsync(ct);
         var held = await db.Set<Activity>().Where(a => a.Status != ActivityStatus.Cancelled && a.StartsAt >= month && a.StartsAt < now)
             .Join(db.Units.Where(u => u.Path.StartsWith(unit.Path)), a => a.UnitId, u => u.Id, (a, u) => u.Path).ToListAsync(ct);
         var stationViews = stations.Select(st => new ScreenStation(st.Name, st.Longitude!.Value, st.Latitude!.Value,

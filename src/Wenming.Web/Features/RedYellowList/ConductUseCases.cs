@@ -274,7 +274,18 @@ internal sealed class ConductUseCases(AppDbContext db, AuditLog audit, IFileStor
             throw Invalid("occurredOn", $"事件日期应在今天及之前 {MaxDaysBack} 天内");
         }
 
-        var e = new ConductEvent(Scope.DistrictId, item, userId, name, place.Id, place.Path, on, evidence, Scope.UserId!.Value, Scope.DisplayName ?? "", now);
+        // The same form sent twice (a double tap on a slow phone) records once: the same recorder, resident, item, day and facts
+        // within a minute is the event already recorded.
+        var recorder = Scope.UserId!.Value;
+        var itemId = item.Id;
+        var recent = now.AddMinutes(-1);
+        if (await db.Set<ConductEvent>().FirstOrDefaultAsync(x => x.RecordedById == recorder && x.ResidentUserId == userId && x.ItemId == itemId
+                                                                  && x.OccurredOn == on && x.Evidence == evidence && x.RecordedAt >= recent, ct) is { } twice)
+        {
+            return twice;
+        }
+
+        var e = new ConductEvent(Scope.DistrictId, item, userId, name, place.Id, place.Path, on, evidence, recorder, Scope.DisplayName ?? "", now);
         await using var tx = await db.BeginOrJoinTransactionAsync(ct);
         db.Add(e);
         await db.SaveChangesAsync(ct);
